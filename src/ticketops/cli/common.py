@@ -1,0 +1,54 @@
+"""Arguments shared by several commands, so every command spells them the same way."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from ticketops.model.desired import DesiredState
+
+
+def add_source_args(p: argparse.ArgumentParser) -> None:
+    """``--repo PATH`` and ``--rev REV | --worktree``: where the desired state is read from."""
+    p.add_argument(
+        "--repo",
+        default=".",
+        metavar="PATH",
+        help="folder that holds .tickets/ (any folder inside the git repository; default: .)",
+    )
+    src = p.add_mutually_exclusive_group()
+    src.add_argument(
+        "--rev",
+        default="HEAD",
+        metavar="REV",
+        help="read .tickets/ from the committed tree of this revision (default: HEAD)",
+    )
+    src.add_argument(
+        "--worktree",
+        action="store_true",
+        help="read the files on disk instead of a commit (watch mode, pre-commit checks)",
+    )
+
+
+def add_org_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--org-url",
+        default=None,
+        metavar="URL",
+        help="override organization_url from config.yaml (env: TICKETOPS_ORG_URL); "
+        "point it at `ticketops emulator` to try flows offline",
+    )
+
+
+def add_json_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="machine-readable JSON output")
+
+
+def org_url_override(args: argparse.Namespace) -> str | None:
+    return getattr(args, "org_url", None) or os.environ.get("TICKETOPS_ORG_URL") or None
+
+
+def load_desired(args: argparse.Namespace) -> DesiredState:
+    from ticketops.desired import load
+
+    return load(args.repo, rev=None if args.worktree else args.rev, worktree=args.worktree)

@@ -1,0 +1,96 @@
+"""``ticketops`` command line: ``main(argv) -> int``, as tests call it directly."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import pkgutil
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from types import ModuleType
+
+from ticketops import __version__
+from ticketops.model.errors import ExitCode, TicketopsError
+
+log = logging.getLogger("ticketops")
+
+
+def _commands() -> list[ModuleType]:
+    import ticketops.cli as pkg
+
+    mods = []
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if info.name.startswith("cmd_"):
+            mods.append(importlib.import_module(f"ticketops.cli.{info.name}"))
+    return sorted(mods, key=lambda m: (getattr(m, "ORDER", 50), m.NAME))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ticketops",
+        description="Git-native GitOps for Azure DevOps: tickets are files in git, ADO is the mirror.",
+        epilog="Exit codes: 0 ok, 1 error you can fix, 2 plan has changes, 3 internal error, 130 interrupted.",
+    )
+    parser.add_argument("--version", action="version", version=f"ticketops {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for mod in _commands():
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def _log_dir() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(Path.home(), ".local", "state")
+    return Path(base) / "ticketops"
+
+
+def _write_crash_log(exc: BaseException) -> Path:
+    text = "".join(traceback.format_exception(exc))
+    try:
+        from ticketops.ado.redact import redact  # secrets never reach a file we write
+
+        text = redact(text)
+    except ImportError:  # pragma: no cover - the ado layer always ships redact
+        pass
+    for folder in (_log_dir(), Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return Path("<unwritable>")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return ExitCode.USER_ERROR
+    try:
+        return int(args._run(args))
+    except TicketopsError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return int(e.exit_code)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    except Exception as e:  # noqa: BLE001 - the one place that turns a bug into exit 3
+        path = _write_crash_log(e)
+        print(f"internal error: {type(e).__name__}. This is a bug in ticketops; details in {path}", file=sys.stderr)
+        return ExitCode.INTERNAL
+
+
+def entry() -> int:
+    return main(sys.argv[1:])

@@ -1,0 +1,90 @@
+"""A ticket: ``.tickets/KEY.md`` = YAML front matter + Markdown body (the spec)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+KEY_RE = re.compile(r"^[A-Z][A-Z0-9]*-[0-9]+$")
+EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+MAX_TITLE = 255  # ADO's System.Title limit
+
+
+def _email(v: str) -> str:
+    v = v.strip()
+    if not EMAIL_RE.match(v):
+        raise ValueError(f"{v!r} is not an email address (expected name@example.com)")
+    return v.lower()
+
+
+class FrontMatter(BaseModel):
+    """The schema of the YAML front matter. Unknown fields are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str | None = None
+    title: str = Field(min_length=1, max_length=MAX_TITLE)
+    status: str
+    assignee: str | None = None
+    reviewers: tuple[str, ...] = ()
+    repo: str | None = None
+    base: str | None = None
+    branch: str | None = None
+    priority: int | None = Field(default=None, ge=1, le=4)
+    tags: tuple[str, ...] = ()
+    acceptance_criteria: tuple[str, ...] = ()
+    area_path: str | None = None
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: str) -> str:
+        if "\n" in v or "\r" in v:
+            raise ValueError("title must be one line")
+        return v.strip()
+
+    @field_validator("assignee")
+    @classmethod
+    def _assignee(cls, v: str | None) -> str | None:
+        return None if v is None else _email(v)
+
+    @field_validator("reviewers")
+    @classmethod
+    def _reviewers(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        out = tuple(_email(x) for x in v)
+        if len(set(out)) != len(out):
+            raise ValueError("reviewers lists the same person twice")
+        return out
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for t in v:
+            if ";" in t or not t.strip():
+                raise ValueError(f"tag {t!r} is empty or contains ';' (ADO separates tags with ';')")
+            if t.lower().startswith("ticketops:"):
+                raise ValueError(f"tag {t!r} is reserved: ticketops adds its own ownership tag")
+        return tuple(t.strip() for t in v)
+
+    @field_validator("branch", "base")
+    @classmethod
+    def _ref(cls, v: str | None) -> str | None:
+        return None if v is None else v.removeprefix("refs/heads/")
+
+
+class Ticket(FrontMatter):
+    """A validated ticket with its key, spec body and where it came from."""
+
+    key: str = Field(pattern=KEY_RE.pattern)
+    body: str = ""
+    path: str  # repo-relative path of the ticket file, e.g. ".tickets/PAY-1.md"
+    blob_id: str  # git blob id of the file's bytes (same as ADO's item objectId)
+    content: bytes = Field(default=b"", repr=False)  # the exact file bytes, pushed to the branch
+
+
+def slugify(text: str, max_len: int = 40) -> str:
+    """ASCII, lower-case, dash-separated; safe in a branch name."""
+    s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^a-zA-Z0-9]+", "-", s).strip("-").lower()
+    return s[:max_len].rstrip("-") or "ticket"
