@@ -60,12 +60,32 @@ class FrontMatter(BaseModel):
     @field_validator("tags")
     @classmethod
     def _tags(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        """Tags the ticket wants on the work item. ``-name`` asks ticketops to remove ``name``.
+
+        Tags people add in ADO stay (the rule is additive); a ticket that wants a tag gone
+        says so explicitly with a leading ``-``.
+        """
+        out: list[str] = []
+        seen: set[str] = set()
         for t in v:
-            if ";" in t or not t.strip():
+            name = t.strip().removeprefix("-").strip()
+            if ";" in name or not name:
                 raise ValueError(f"tag {t!r} is empty or contains ';' (ADO separates tags with ';')")
-            if t.lower().startswith("ticketops:"):
-                raise ValueError(f"tag {t!r} is reserved: ticketops adds its own ownership tag")
-        return tuple(t.strip() for t in v)
+            if name.lower() == "ticketops" or name.lower().startswith("ticketops:"):
+                raise ValueError(f"tag {t!r} is reserved: ticketops adds its own ownership tags")
+            if name.lower() in seen:
+                raise ValueError(f"tag {name!r} is listed twice (tags compare case-insensitively, as in ADO)")
+            seen.add(name.lower())
+            out.append(("-" if t.strip().startswith("-") else "") + name)
+        return tuple(out)
+
+    @property
+    def wanted_tags(self) -> tuple[str, ...]:
+        return tuple(t for t in self.tags if not t.startswith("-"))
+
+    @property
+    def unwanted_tags(self) -> tuple[str, ...]:
+        return tuple(t[1:] for t in self.tags if t.startswith("-"))
 
     @field_validator("branch", "base")
     @classmethod
