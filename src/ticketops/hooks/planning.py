@@ -1,0 +1,96 @@
+"""The integration point between the hooks and the reconcile engine: :func:`plan_tip`.
+
+When ``ticketops.engine`` is importable, ``plan_tip`` runs the ``ticketops plan`` (or ``apply``)
+command for the pushed tip in a child process, with the same interpreter, so a slow or
+unreachable ADO is bounded by a timeout and can never hang a push. Exit codes follow the CLI
+contract: ``plan`` 0 = in sync, 2 = changes pending, anything else = could not plan;
+``apply`` 0 = applied. Without the engine it says that planning is unavailable.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Literal, TextIO
+
+from ticketops.hooks.locate import HookRepo
+
+ENGINE_MODULE = "ticketops.engine"
+DEFAULT_TIMEOUT = 20.0  # seconds; `git config ticketops.hookTimeout` overrides it
+TIMEOUT_KEY = "ticketops.hookTimeout"
+
+Status = Literal["unavailable", "in-sync", "changes", "applied", "failed", "timeout"]
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    status: Status
+    summary: str  # one line, for the post-commit summary and the pre-push report
+    output: str = ""  # what the plan/apply command printed (captured runs only)
+    blocks_push: bool = False
+
+
+def engine_available() -> bool:
+    try:
+        return importlib.util.find_spec(ENGINE_MODULE) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def hook_timeout(hrepo: HookRepo) -> float:
+    raw = hrepo.config_value(TIMEOUT_KEY)
+    try:
+        value = float(raw) if raw is not None else DEFAULT_TIMEOUT
+    except ValueError:
+        return DEFAULT_TIMEOUT
+    return value if value > 0 else DEFAULT_TIMEOUT
+
+
+def plan_tip(
+    hrepo: HookRepo,
+    sha: str,
+    *,
+    apply: bool = False,
+    timeout: float | None = None,
+    stream: TextIO | None = None,
+) -> PlanOutcome:
+    """Plan (or, with ``apply``, reconcile) the desired state at commit ``sha``.
+
+    Output is captured and returned, or copied to ``stream`` as it comes when one is given.
+    Plan failures and timeouts are reported, never raised: in plan mode they do not block a push.
+    An ``apply`` that fails blocks the push (``blocks_push``), since the branch is meant to
+    reconcile when pushed.
+    """
+    if not engine_available():
+        return PlanOutcome("unavailable", "planning is not available yet (this ticketops has no reconcile engine)")
+    command = "apply" if apply else "plan"
+    argv = [sys.executable, "-m", "ticketops", command, "--repo", str(hrepo.tickets_root), "--rev", sha]
+    limit = None if apply else (timeout if timeout is not None else hook_timeout(hrepo))
+    try:
+        done = subprocess.run(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=stream if stream is not None else subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=limit,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return PlanOutcome("timeout", f"ticketops {command} took longer than {limit:g}s; skipped (is ADO reachable?)")
+    return _outcome(command, done.returncode, done.stdout or "", sha)
+
+
+def _outcome(command: str, code: int, output: str, sha: str) -> PlanOutcome:
+    short = sha[:7]
+    if command == "apply":
+        if code == 0:
+            return PlanOutcome("applied", f"ADO reconciled to {short}", output)
+        return PlanOutcome("failed", f"ticketops apply failed (exit {code})", output, blocks_push=True)
+    if code == 0:
+        return PlanOutcome("in-sync", f"ADO is in sync with {short}", output)
+    if code == 2:
+        return PlanOutcome("changes", f"ADO differs from {short}: run `ticketops plan` to see the changes", output)
+    return PlanOutcome("failed", f"could not plan {short} (exit {code}; is ADO reachable?)", output)
