@@ -1,0 +1,218 @@
+"""Where the ticket files come from: the tree of a commit (default) or the files on disk.
+
+Only the files directly in the tickets folder are read; sub-folders (such as ``.ticketops/``,
+where ``import`` keeps read-only comments and links) are never looked at.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygit2
+
+from ticketops.desired.ticketfile import MAX_FILE_BYTES
+from ticketops.model.errors import ConfigError, GitError, Problem
+
+TICKETS_DIR = ".tickets"
+_MAX_LINK_HOPS = 8
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file of the tickets folder: its bytes, or why they cannot be read."""
+
+    name: str  # file name inside the tickets folder
+    path: str  # path relative to the git repository root, posix
+    data: bytes | None = None
+    blob_id: str | None = None
+    problem: Problem | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    commit: str | None  # None for the worktree
+    tickets_dir: str  # relative to the git root, posix
+    files: tuple[SourceFile, ...]
+
+    def file(self, name: str) -> SourceFile | None:
+        return next((f for f in self.files if f.name == name), None)
+
+
+def open_repository(start: str | os.PathLike[str]) -> pygit2.Repository:
+    folder = Path(start)
+    if not folder.exists():
+        raise GitError(f"{folder}: no such folder; --repo must be a folder inside a git repository")
+    found = pygit2.discover_repository(str(folder))
+    if found is None:
+        raise GitError(f"{folder} is not inside a git repository; run `git init` there or point --repo at one")
+    try:
+        return pygit2.Repository(found)
+    except pygit2.GitError as e:
+        raise GitError(f"cannot open the git repository at {found}: {e}") from e
+
+
+def start_dir(repo: pygit2.Repository, start: str | os.PathLike[str], subdir: str | None) -> str:
+    """The folder (relative to the git root, posix, '' for the root) to look for .tickets/ from."""
+    if subdir is not None:
+        norm = posixpath.normpath(subdir.replace(os.sep, "/")).strip("/")
+        if norm == ".." or norm.startswith("../"):
+            raise GitError(f"subdir {subdir!r} points outside the repository")
+        return "" if norm == "." else norm
+    if repo.is_bare:
+        return ""
+    root = os.path.realpath(repo.workdir)
+    here = os.path.realpath(start)
+    rel = os.path.relpath(here, root)
+    if rel == ".." or rel.startswith(".." + os.sep) or rel.split(os.sep)[0] == ".git":
+        raise GitError(f"{start} is not inside the working tree of {root}")
+    return "" if rel == "." else rel.replace(os.sep, "/")
+
+
+def _candidates(start: str) -> list[str]:
+    """``a/b`` -> ``a/b/.tickets``, ``a/.tickets``, ``.tickets``: the nearest one wins."""
+    out, cur = [], start
+    while True:
+        out.append(posixpath.join(cur, TICKETS_DIR) if cur else TICKETS_DIR)
+        if not cur:
+            return out
+        cur = posixpath.dirname(cur)
+
+
+def _not_found(where: str, start: str, committed: bool) -> ConfigError:
+    place = f"/{start}" if start else " the repository root"
+    hint = (
+        " If you created it but did not commit it yet, commit it or use --worktree."
+        if committed else ""
+    )
+    return ConfigError(
+        f"no {TICKETS_DIR}/ folder in {where} at{place} or any folder above it. Point --repo at the "
+        f"folder that holds {TICKETS_DIR}/ (with config.yaml inside).{hint}"
+    )
+
+
+def resolve_commit(repo: pygit2.Repository, rev: str) -> pygit2.Commit:
+    if repo.head_is_unborn and rev in ("HEAD", "@"):
+        raise GitError(f"the repository at {repo.path} has no commits yet; commit {TICKETS_DIR}/ first or use --worktree")
+    try:
+        obj = repo.revparse_single(rev)
+        commit = obj.peel(pygit2.Commit)
+    except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError) as e:
+        raise GitError(
+            f"cannot resolve revision {rev!r} in {repo.path}: {e}. Use a branch, tag or commit id that "
+            "exists (see `git log --oneline`)"
+        ) from e
+    if not isinstance(commit, pygit2.Commit):  # pragma: no cover - peel raises first
+        raise GitError(f"revision {rev!r} does not name a commit")
+    return commit
+
+
+def read_commit(repo: pygit2.Repository, rev: str, start: str) -> Snapshot:
+    commit = resolve_commit(repo, rev)
+    tree = commit.tree
+    for cand in _candidates(start):
+        try:
+            obj = tree[cand]
+        except KeyError:
+            continue
+        if isinstance(obj, pygit2.Tree):
+            return Snapshot(str(commit.id), cand, tuple(_tree_files(repo, tree, obj, cand)))
+    raise _not_found(f"commit {str(commit.id)[:10]} ({rev})", start, committed=True)
+
+
+def _tree_files(repo: pygit2.Repository, root: pygit2.Tree, folder: pygit2.Tree, folder_path: str) -> list[SourceFile]:
+    out = []
+    for entry in folder:
+        if entry.filemode in (pygit2.GIT_FILEMODE_TREE, pygit2.GIT_FILEMODE_COMMIT):
+            continue  # sub-folders (.ticketops/) and submodules are not ticket files
+        name = entry.name or ""
+        path = posixpath.join(folder_path, name)
+        blob = entry
+        if entry.filemode == pygit2.GIT_FILEMODE_LINK:
+            linked = _follow_tree_link(repo, root, path, entry)
+            if linked is None:
+                continue  # a link to a folder: not a ticket file
+            if isinstance(linked, Problem):
+                out.append(SourceFile(name, path, problem=linked))
+                continue
+            blob = linked
+        assert isinstance(blob, pygit2.Blob)
+        if blob.size > MAX_FILE_BYTES:
+            out.append(SourceFile(name, path, problem=_too_large(path, blob.size)))
+            continue
+        out.append(SourceFile(name, path, data=blob.data, blob_id=str(blob.id)))
+    return out
+
+
+def _follow_tree_link(
+    repo: pygit2.Repository, root: pygit2.Tree, path: str, entry: pygit2.Object
+) -> pygit2.Blob | Problem | None:
+    """A symlink in a tree is a blob whose content is the target: resolve it inside the commit."""
+    current, obj = path, entry
+    for _ in range(_MAX_LINK_HOPS):
+        assert isinstance(obj, pygit2.Blob)
+        target = obj.data.decode("utf-8", "replace")
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(current), target))
+        if target.startswith("/") or resolved == ".." or resolved.startswith("../"):
+            return Problem(path, 0, 0, f"symlink to {target!r} points outside the repository; "
+                                       "replace it with the file itself")
+        try:
+            obj = root[resolved]
+        except KeyError:
+            return Problem(path, 0, 0, f"symlink to {target!r}: the target {resolved} is not in this commit")
+        if not isinstance(obj, pygit2.Blob):
+            return None
+        if obj.filemode != pygit2.GIT_FILEMODE_LINK:
+            return obj
+        current = resolved
+    return Problem(path, 0, 0, "symlink chain is too long (or loops); replace it with the file itself")
+
+
+def _too_large(path: str, size: int) -> Problem:
+    return Problem(path, 0, 0, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB): "
+                               "move large material (logs, images) out of the ticket and link to it")
+
+
+def read_worktree(repo: pygit2.Repository, start: str) -> Snapshot:
+    if repo.is_bare:
+        raise GitError(f"{repo.path} is a bare repository: it has no files on disk; drop --worktree")
+    root = os.path.realpath(repo.workdir)
+    for cand in _candidates(start):
+        folder = os.path.join(root, *cand.split("/"))
+        if os.path.isdir(folder):
+            return Snapshot(None, cand, tuple(_disk_files(root, folder, cand)))
+    raise _not_found("the working tree", start, committed=False)
+
+
+def _disk_files(root: str, folder: str, folder_path: str) -> list[SourceFile]:
+    out = []
+    with os.scandir(folder) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    for entry in entries:
+        path = posixpath.join(folder_path, entry.name)
+        if entry.is_symlink():
+            real = os.path.realpath(entry.path)
+            if os.path.commonpath([real, root]) != root:
+                out.append(SourceFile(entry.name, path, problem=Problem(
+                    path, 0, 0, f"symlink to {os.readlink(entry.path)!r} points outside the repository; "
+                                "replace it with the file itself")))
+                continue
+            if not os.path.exists(real):
+                out.append(SourceFile(entry.name, path, problem=Problem(
+                    path, 0, 0, f"symlink to {os.readlink(entry.path)!r}: the target does not exist")))
+                continue
+        if not entry.is_file():
+            continue
+        size = entry.stat().st_size
+        if size > MAX_FILE_BYTES:
+            out.append(SourceFile(entry.name, path, problem=_too_large(path, size)))
+            continue
+        try:
+            data = Path(entry.path).read_bytes()
+        except OSError as e:
+            out.append(SourceFile(entry.name, path, problem=Problem(path, 0, 0, f"cannot read the file: {e.strerror}")))
+            continue
+        out.append(SourceFile(entry.name, path, data=data, blob_id=str(pygit2.hash(data))))
+    return out
