@@ -1,0 +1,169 @@
+"""The live state: what ADO holds right now, as read by ``ticketops.live``.
+
+These models are the boundary between the ADO wire format (the ``ado`` layer's DTOs) and the
+pure planner. They hold normalised-enough values (emails lower-cased, tags as ADO lists them)
+for the planner to compare; the planner owns the finer normalisation rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ticketops.model.ticket import KEY_RE
+
+# The ownership marker: every item ticketops creates carries both tags, set in the create call.
+COMMON_TAG = "ticketops"
+KEY_TAG_PREFIX = "ticketops:"
+_KEY_TAG_RE = re.compile(r"^ticketops:(?P<key>.+)$", re.IGNORECASE)
+
+# Category names ADO gives states (``GET .../workitemtypes/{type}/states``).
+StateCategory = Literal["Proposed", "InProgress", "Resolved", "Completed", "Removed"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def key_tag(key: str) -> str:
+    """The per-ticket marker tag, e.g. ``ticketops:PAY-1``."""
+    return f"{KEY_TAG_PREFIX}{key}"
+
+
+def marker_keys(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """Every ticket key named by a ``ticketops:KEY`` tag (upper-cased, sorted, unique)."""
+    keys: set[str] = set()
+    for tag in tags:
+        m = _KEY_TAG_RE.match(tag.strip())
+        if m and KEY_RE.match(m.group("key").strip().upper()):
+            keys.add(m.group("key").strip().upper())
+    return tuple(sorted(keys))
+
+
+def split_tags(value: str | None) -> tuple[str, ...]:
+    """``"a; b;c"`` -> ``("a", "b", "c")``: ADO keeps tags in one ``;``-separated string."""
+    if not value:
+        return ()
+    return tuple(t.strip() for t in value.split(";") if t.strip())
+
+
+class LiveWorkItem(_Frozen):
+    """One work item as ADO reports it, reduced to the fields ticketops manages."""
+
+    id: int
+    rev: int
+    type: str
+    key: str | None = None  # from the ``ticketops:KEY`` tag; None when absent or ambiguous
+    title: str = ""
+    state: str = ""
+    assignee: str | None = None  # lower-cased uniqueName/email of System.AssignedTo
+    description: str = ""
+    description_format: Literal["markdown", "html"] = "html"
+    acceptance_criteria: str = ""
+    priority: int | None = None
+    tags: tuple[str, ...] = ()  # as ADO lists them
+    area_path: str | None = None
+    changed_date: str | None = None
+    changed_by: str | None = None
+    url: str | None = None
+
+    @field_validator("assignee")
+    @classmethod
+    def _lower(cls, v: str | None) -> str | None:
+        return v.strip().lower() if v and v.strip() else None
+
+    @property
+    def marker_keys(self) -> tuple[str, ...]:
+        """All keys the item's marker tags name (more than one is a conflict)."""
+        return marker_keys(self.tags)
+
+    @property
+    def has_common_tag(self) -> bool:
+        return any(t.lower() == COMMON_TAG for t in self.tags)
+
+
+class StateInfo(_Frozen):
+    name: str
+    category: str = "InProgress"
+
+
+class WorkItemTypeInfo(_Frozen):
+    """A work item type's states and allowed transitions (``""`` = creation)."""
+
+    name: str
+    states: tuple[StateInfo, ...]
+    transitions: dict[str, tuple[str, ...]] = Field(default_factory=dict)  # "" = creation
+    initial_state: str
+    # Reference names of the fields the type has; None when the server did not say.
+    fields: frozenset[str] | None = None
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.states, self.initial_state))
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.states)
+
+    def find_state(self, name: str) -> StateInfo | None:
+        """The state called ``name`` (ADO state names compare case-insensitively)."""
+        for s in self.states:
+            if s.name.lower() == name.lower():
+                return s
+        return None
+
+    def removed_state(self) -> StateInfo | None:
+        return next((s for s in self.states if s.category == "Removed"), None)
+
+    def has_field(self, ref: str) -> bool:
+        return self.fields is None or ref in self.fields
+
+
+class Identity(_Frozen):
+    """A person ADO knows, found by email through the identities API."""
+
+    email: str
+    id: str
+    display_name: str = ""
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.strip().lower()
+
+
+class FieldAuthors(_Frozen):
+    """Who last changed each managed field of one item, from its ``/updates``.
+
+    ``external`` names the fields (ADO reference names) whose last change was made by someone
+    other than ticketops: their difference from the ticket is drift.
+    """
+
+    id: int
+    external: frozenset[str] = frozenset()
+
+
+class LiveState(_Frozen):
+    """Everything the planner needs to know about ADO, read once per pass."""
+
+    items: tuple[LiveWorkItem, ...]
+    type_info: WorkItemTypeInfo
+    # email -> Identity, or None when the identities API does not know that person.
+    identities: dict[str, Identity | None] = Field(default_factory=dict)
+    markdown_supported: bool = True
+
+    @field_validator("identities", mode="after")
+    @classmethod
+    def _lower_keys(cls, v: Mapping[str, Identity | None]) -> dict[str, Identity | None]:
+        return {k.strip().lower(): i for k, i in v.items()}
+
+    def __hash__(self) -> int:
+        return hash((self.items, self.type_info))
+
+    def item(self, id: int) -> LiveWorkItem:
+        for it in self.items:
+            if it.id == id:
+                return it
+        raise KeyError(id)

@@ -1,0 +1,33 @@
+"""Layer ``plan``: pair desired tickets with live items, diff them, and plan. Pure: no I/O.
+
+``make_plan(desired, live, prune=..., authors=...) -> Plan``; render with
+``render_text(plan)`` / ``render_json(plan)``.
+"""
+
+from ticketops.plan.actions import (
+    Action,
+    Blocked,
+    Conflict,
+    CreateWorkItem,
+    FieldChange,
+    Orphan,
+    Plan,
+    Prune,
+    Step,
+    Synced,
+    UpdateWorkItem,
+    WorkItemAction,
+    action_from_dict,
+    key_order,
+    sort_actions,
+)
+from ticketops.plan.planner import identities_needed, make_plan
+from ticketops.plan.render import plan_json, register_renderer, render_json, render_text, summary_line
+from ticketops.plan.states import check_statuses, state_path
+
+__all__ = [
+    "Action", "Blocked", "Conflict", "CreateWorkItem", "FieldChange", "Orphan", "Plan", "Prune",
+    "Step", "Synced", "UpdateWorkItem", "WorkItemAction", "action_from_dict", "check_statuses",
+    "identities_needed", "key_order", "make_plan", "plan_json", "register_renderer", "render_json",
+    "render_text", "sort_actions", "state_path", "summary_line",
+]

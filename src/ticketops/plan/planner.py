@@ -1,0 +1,161 @@
+"""``make_plan``: desired state + live state -> a sorted plan. Pure: no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ticketops.model.desired import DesiredState
+from ticketops.model.live import FieldAuthors, LiveState, LiveWorkItem
+from ticketops.model.ticket import Ticket
+from ticketops.plan.actions import (
+    Action,
+    Blocked,
+    Conflict,
+    CreateWorkItem,
+    Orphan,
+    Plan,
+    Prune,
+    Synced,
+    UpdateWorkItem,
+    key_order,
+    sort_actions,
+)
+from ticketops.plan.diff import DiffContext, TicketBlocked, diff_create, diff_update
+from ticketops.plan.pair import Claim, InvalidTicket, pair
+from ticketops.plan.states import check_statuses, state_path
+
+
+def make_plan(
+    desired: DesiredState,
+    live: LiveState,
+    *,
+    prune: bool = False,
+    authors: Mapping[int, FieldAuthors] | None = None,
+) -> Plan:
+    """Plan every ticket. Raises ``ConfigError`` (before anything is written) when the
+    config's states do not exist on the work item type.
+
+    ``authors`` (optional) says, per item id, which managed fields someone other than
+    ticketops changed last; their changes are marked as drift.
+    """
+    check_statuses(desired.config, live.type_info)
+    pairing = pair(desired, live.items)
+    actions: list[Action] = []
+    synced: list[Synced] = []
+    for p in pairing.pairs:
+        external = authors[p.item.id].external if (authors and p.item and p.item.id in authors) else frozenset()
+        ctx = _context(desired, live, external)
+        action = _plan_ticket(desired, p.ticket, p.item, ctx)
+        if action is None and p.item is not None:
+            synced.append(Synced(key=p.ticket.key, id=p.item.id, rev=p.item.rev))
+        elif action is not None:
+            actions.append(action)
+    actions.extend(_conflict(c) for c in pairing.conflicts)
+    actions.extend(_invalid(i) for i in pairing.invalid)
+    for item in pairing.orphans:
+        orphan = _orphan(item, live, prune)
+        if orphan is not None:
+            actions.append(orphan)
+    return Plan(
+        project=desired.config.project,
+        work_item_type=live.type_info.name,
+        commit=desired.commit,
+        actions=sort_actions(actions),
+        synced=tuple(sorted(synced, key=lambda s: key_order(s.key))),
+    )
+
+
+def _context(desired: DesiredState, live: LiveState, external: frozenset[str]) -> DiffContext:
+    return DiffContext(
+        config=desired.config,
+        type_info=live.type_info,
+        identities=dict(live.identities),
+        markdown_supported=live.markdown_supported,
+        external=external,
+    )
+
+
+def _plan_ticket(desired: DesiredState, ticket: Ticket, item: LiveWorkItem | None, ctx: DiffContext) -> Action | None:
+    try:
+        if item is None:
+            d = diff_create(ticket, ctx)
+            return CreateWorkItem(
+                key=ticket.key,
+                work_item_type=ctx.type_info.name,
+                initial_state=ctx.type_info.initial_state,
+                path=ticket.path,
+                fields=d.changes,
+                state_path=d.state_path,
+            )
+        d = diff_update(ticket, item, ctx)
+    except TicketBlocked as e:
+        return Blocked(key=ticket.key, id=item.id if item else None, reason=str(e))
+    if not d.changes:
+        return None
+    return UpdateWorkItem(
+        key=ticket.key, id=item.id, rev=item.rev, path=ticket.path, changes=d.changes, state_path=d.state_path
+    )
+
+
+def _conflict(claim: Claim) -> Conflict:
+    ids = tuple(i.id for i in claim.items)
+    multi = [i for i in claim.items if len(i.marker_keys) > 1]
+    if len(ids) > 1:
+        listed = ", ".join(f"#{i}" for i in ids)
+        reason = (
+            f"work items {listed} all carry the marker tag ticketops:{claim.key} (was one copied with its tags?); "
+            f"no writes for {claim.key} until the tag is removed from all but one of them"
+        )
+    else:
+        others = ", ".join(multi[0].marker_keys)
+        reason = (
+            f"work item #{ids[0]} carries marker tags for several tickets ({others}); "
+            f"no writes for {claim.key} until it keeps only one ticketops:KEY tag"
+        )
+    return Conflict(key=claim.key, ids=ids, reason=reason)
+
+
+def _invalid(inv: InvalidTicket) -> Blocked:
+    problems = "; ".join(str(p) for p in inv.problems) or "the ticket file is invalid"
+    ids = ", ".join(f"#{i.id}" for i in inv.items)
+    left = f"; work item {ids} left alone until the file is fixed" if ids else "; nothing written for it"
+    return Blocked(key=inv.key, id=inv.items[0].id if len(inv.items) == 1 else None, reason=problems + left)
+
+
+def _orphan(item: LiveWorkItem, live: LiveState, prune: bool) -> Action | None:
+    key = item.marker_keys[0]
+    removed = live.type_info.removed_state()
+    if removed is not None and item.state.lower() == removed.name.lower():
+        return None  # already pruned
+    if not prune:
+        return Orphan(key=key, id=item.id, title=item.title, state=item.state)
+    if removed is None:
+        return Blocked(
+            key=key,
+            id=item.id,
+            reason=f"cannot prune #{item.id}: work item type {live.type_info.name!r} has no state in the "
+            f"Removed category (states: {', '.join(live.type_info.state_names)}); it is left as it is",
+        )
+    path = state_path(live.type_info, item.state, removed.name)
+    if path is None:
+        return Blocked(
+            key=key,
+            id=item.id,
+            reason=f"cannot prune #{item.id}: no transitions lead from {item.state!r} to {removed.name!r}",
+        )
+    return Prune(
+        key=key, id=item.id, rev=item.rev, title=item.title, from_state=item.state, state_path=path
+    )
+
+
+def identities_needed(desired: DesiredState, items: tuple[LiveWorkItem, ...]) -> frozenset[str]:
+    """Emails the plan must resolve: assignees of new items and of items whose assignee
+    differs. A converged board needs none, so a no-op run makes no identity requests."""
+    pairing = pair(desired, items)
+    need: set[str] = set()
+    for p in pairing.pairs:
+        if p.ticket.assignee is None:
+            continue
+        if p.item is None or (p.item.assignee or "") != p.ticket.assignee.lower():
+            need.add(p.ticket.assignee.lower())
+    return frozenset(need)
