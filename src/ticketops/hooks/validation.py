@@ -72,7 +72,7 @@ class Validator:
         from ticketops.desired import check
 
         try:
-            state, problems = check(self.hrepo.tickets_root, rev=rev, worktree=False)
+            state, problems = check(self.hrepo.workdir, rev=rev, subdir=self.hrepo.subdir)
         except TicketopsError as e:  # an unreadable config or revision: one problem, not a crash
             problems = tuple(getattr(e, "problems", ())) or (
                 Problem(self.hrepo.tickets_tree_path, 0, 0, str(e)),
