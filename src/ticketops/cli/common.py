@@ -6,6 +6,7 @@ import argparse
 import os
 
 from ticketops.model.desired import DesiredState
+from ticketops.model.errors import Problem
 
 
 def add_source_args(p: argparse.ArgumentParser) -> None:
@@ -52,3 +53,10 @@ def load_desired(args: argparse.Namespace) -> DesiredState:
     from ticketops.desired import load
 
     return load(args.repo, rev=None if args.worktree else args.rev, worktree=args.worktree)
+
+
+def check_desired(args: argparse.Namespace) -> tuple[DesiredState | None, tuple[Problem, ...]]:
+    """Every problem of the desired state named by ``--repo``/``--rev``/``--worktree``."""
+    from ticketops.desired import check
+
+    return check(args.repo, rev=None if args.worktree else args.rev, worktree=args.worktree)

@@ -29,6 +29,7 @@ _ALLOWED_NAMES = frozenset({"tokenenv"})
 _PAT_RE = re.compile(r"^[a-z2-7]{52}$")  # classic Azure DevOps PAT: 52 characters of base32
 _TOKENISH_RE = re.compile(r"^[A-Za-z0-9+/=._~-]{20,}$")
 _ENV_NAME_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_URL_WITH_USER_RE = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s]*@", re.I)
 
 
 def is_secret_name(name: str) -> bool:
@@ -69,7 +70,7 @@ def parse_config(path: str, data: bytes | None, *, siblings: Iterable[str] = ())
         return None, problems
     secrets = _secret_locations(doc)
     problems.extend(_secret_problem(doc, loc, reason, doc.value) for loc, reason in secrets)
-    data_ok = _without(doc.value, [loc for loc, _ in secrets])
+    data_ok = _without(doc.value, secrets)
     try:
         config = BoardConfig.model_validate(data_ok)
     except ValidationError as e:
@@ -106,7 +107,9 @@ def _secret_locations(doc: yamldoc.YamlDoc) -> list[tuple[tuple[str | int, ...],
                 walk(item, (*loc, i))
         elif isinstance(node, ScalarNode) and isinstance(node.value, str):
             in_auth = bool(loc) and loc[0] == "auth"
-            if _PAT_RE.match(node.value) or (in_auth and looks_like_token(node.value)):
+            if _URL_WITH_USER_RE.match(node.value):
+                out.append((loc, "url"))
+            elif _PAT_RE.match(node.value) or (in_auth and looks_like_token(node.value)):
                 out.append((loc, "value"))
 
     walk(doc.root, ())
@@ -120,22 +123,28 @@ def _secret_problem(doc: yamldoc.YamlDoc, loc: tuple[str | int, ...], reason: st
     fix = f"put the token in the environment variable {env} instead (auth.token_env names that variable)"
     if reason == "key":
         msg = f"{dotted(loc)}: config.yaml is committed to git and must not hold a token or password; delete it and {fix}"
+    elif reason == "url":
+        msg = f"{dotted(loc)}: a URL with a user name or token in it must not be written in config.yaml; remove the 'user:token@' part and {fix}"
     else:
         msg = f"{dotted(loc)} looks like a token, which must never be written in config.yaml; {fix}"
     return doc.problem(doc.node_at(loc), msg)
 
 
-def _without(data: dict[str, Any], locs: list[tuple[str | int, ...]]) -> dict[str, Any]:
-    """A copy of ``data`` without the entries at ``locs`` (so no error message can echo a secret)."""
-    if not locs:
+def _without(data: dict[str, Any], secrets: list[tuple[tuple[str | int, ...], str]]) -> dict[str, Any]:
+    """A copy of ``data`` without the secrets (so no later error message can echo one): secret
+    entries are dropped, URLs lose their ``user:token@`` part."""
+    if not secrets:
         return data
+    reasons = dict(secrets)
 
     def copy(value: Any, loc: tuple[str | int, ...]) -> Any:
+        reason = reasons.get(loc)
+        if reason == "url" and isinstance(value, str):
+            return _URL_WITH_USER_RE.sub(lambda m: m.group(0).split("://")[0] + "://", value)
         if isinstance(value, dict):
-            return {k: copy(v, (*loc, k)) for k, v in value.items() if (*loc, k) not in drop}
+            return {k: copy(v, (*loc, k)) for k, v in value.items() if reasons.get((*loc, k)) not in ("key", "value")}
         if isinstance(value, list):
-            return [copy(v, (*loc, i)) for i, v in enumerate(value) if (*loc, i) not in drop]
+            return [copy(v, (*loc, i)) for i, v in enumerate(value) if reasons.get((*loc, i)) not in ("key", "value")]
         return value
 
-    drop = set(locs)
     return copy(data, ())  # type: ignore[no-any-return]

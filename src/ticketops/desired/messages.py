@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
+from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from ticketops.desired.yamldoc import Loc, YamlDoc
 from ticketops.model.errors import Problem
@@ -154,9 +155,24 @@ def problems_from(
             continue
         if not loc:
             loc = _loc_from_text(err["msg"], field_names(model))
-        node = doc.node_at(loc) if err["type"] != "missing" else doc.node_at(loc[:-1]) if len(loc) > 1 else None
+        if err["type"] == "missing":
+            node = doc.node_at(loc[:-1]) if len(loc) > 1 else None
+        else:
+            node = _item_named(doc, loc, err["msg"]) or doc.node_at(loc)
         out.append(doc.problem(node, message(err, model, doc)))
     return out
+
+
+def _item_named(doc: YamlDoc, loc: Loc, msg: str) -> Node | None:
+    """A validator of a whole list ("'x' is not an email address") names the bad item: point
+    at that item rather than at the list's key."""
+    seq = doc.value_node(loc)
+    if not isinstance(seq, SequenceNode):
+        return None
+    for item in seq.value:
+        if isinstance(item, ScalarNode) and item.value and repr(item.value.strip()) in msg:
+            return item
+    return None
 
 
 def _loc_from_text(msg: str, names: list[str]) -> Loc:

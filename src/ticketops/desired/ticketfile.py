@@ -125,7 +125,7 @@ def parse_ticket_file(
     if config is not None:
         problems.extend(_board_checks(doc, known, config))
     if problems:
-        return ParsedTicket(None, tuple(problems), frozenset(claimed))
+        return ParsedTicket(None, tuple(sorted(problems)), frozenset(claimed))
     return ParsedTicket(ticket, (), frozenset(claimed))
 
 
