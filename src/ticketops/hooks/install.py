@@ -65,7 +65,7 @@ def install(
     python: str | None = None,
 ) -> HooksReport:
     hrepo = open_repo(repo_path)
-    subdir = subdir_of(hrepo.git, Path(repo_path))
+    subdir = _tickets_subdir(hrepo, Path(repo_path))
     folder = hrepo.hooks_dir
     _refuse_conflicts(folder, hooks, chain)
     folder.mkdir(parents=True, exist_ok=True)
@@ -161,6 +161,18 @@ def _write_script(path: Path, text: str) -> None:
     mode = stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
     os.chmod(tmp, mode)
     os.replace(tmp, path)
+
+
+def _tickets_subdir(hrepo: HookRepo, folder: Path) -> str:
+    """The nearest folder at or above ``folder`` holding ``.tickets/`` (as ``load`` finds it),
+    else ``folder`` itself (its tickets are not created yet)."""
+    given = subdir_of(hrepo.git, folder)
+    parts = given.split("/") if given else []
+    for n in range(len(parts), -1, -1):
+        candidate = "/".join(parts[:n])
+        if (hrepo.workdir / candidate / ".tickets").is_dir():
+            return candidate
+    return given
 
 
 def _set_tickets_path(hrepo: HookRepo, subdir: str) -> tuple[str, ...]:
