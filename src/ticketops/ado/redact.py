@@ -7,6 +7,7 @@ and anything that looks like an ``Authorization`` header value.
 from __future__ import annotations
 
 import base64
+import logging
 import re
 import threading
 
@@ -60,3 +61,44 @@ class Secret:
 
     def __bool__(self) -> bool:
         return bool(self._value)
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that runs :func:`redact` over every record's final message.
+
+    The message is formatted once (``msg % args``) and replaced, so tokens hidden in
+    arguments or exception text never reach a handler.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad format string is still logged, redacted
+            message = f"{record.msg!r} {record.args!r}"
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
+_FILTER = RedactingFilter()
+
+
+def install_log_redaction(logger: logging.Logger | None = None) -> RedactingFilter:
+    """Redact every record that reaches ``logger``'s handlers (default: the root logger).
+
+    Logger filters only run for records logged on that very logger, so the filter is put on
+    the logger *and* on each of its handlers (records from child loggers reach handlers
+    directly). Calling it again is harmless.
+    """
+    target = logger if logger is not None else logging.getLogger()
+    if _FILTER not in target.filters:
+        target.addFilter(_FILTER)
+    for handler in target.handlers:
+        if _FILTER not in handler.filters:
+            handler.addFilter(_FILTER)
+    return _FILTER
