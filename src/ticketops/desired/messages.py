@@ -61,7 +61,9 @@ def describe(value: Any) -> str:
 
 def suggest(name: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` or an empty string."""
-    match = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    options = list(choices)
+    prefixed = [c for c in options if len(name) >= 3 and c.lower().startswith(name.lower())]
+    match = prefixed[:1] if len(prefixed) == 1 else difflib.get_close_matches(name, options, n=1, cutoff=0.7)
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 

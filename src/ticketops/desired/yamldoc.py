@@ -116,7 +116,7 @@ def parse(text: str, path: str, first_line: int = 1) -> YamlDoc:
             doc.value = _Builder(loader, doc).build(doc.root, 0)
     except yaml.MarkedYAMLError as e:
         doc.root, doc.value = None, None
-        doc.problems.append(_syntax_problem(e, path, first_line))
+        doc.problems.append(_syntax_problem(e, text, path, first_line))
     except yaml.YAMLError as e:  # pragma: no cover - libyaml reports marks for every error
         doc.root, doc.value = None, None
         doc.problems.append(Problem(path, first_line, 1, f"invalid YAML: {e}"))
@@ -125,11 +125,11 @@ def parse(text: str, path: str, first_line: int = 1) -> YamlDoc:
     return doc
 
 
-def _syntax_problem(e: yaml.MarkedYAMLError, path: str, first_line: int) -> Problem:
+def _syntax_problem(e: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Problem:
     mark = e.problem_mark or e.context_mark
     what = " ".join(x for x in (e.context, e.problem) if x) or "syntax error"
     hint = ""
-    if "\t" in what or "tab" in what:
+    if "\t" in what or "tab" in what or (mark is not None and _char_at(text, mark.line, mark.column) == "\t"):
         hint = "; indent with spaces, not tabs"
     elif "mapping values are not allowed" in what:
         hint = "; quote a value that contains ': ' (for example title: \"Fix: crash\")"
@@ -138,6 +138,11 @@ def _syntax_problem(e: yaml.MarkedYAMLError, path: str, first_line: int) -> Prob
     if mark is None:  # pragma: no cover
         return Problem(path, first_line, 1, f"invalid YAML: {what}{hint}")
     return Problem(path, mark.line + first_line, mark.column + 1, f"invalid YAML: {what}{hint}")
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column:column + 1] if line < len(lines) else ""
 
 
 class _Builder:

@@ -1,0 +1,126 @@
+"""The command line as a user meets it: --help, --version, unknown commands, `validate`, `demo`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/ for the shared gitrepo helper
+from gitrepo import make_repo  # noqa: E402
+
+from ticketops import __version__  # noqa: E402
+from ticketops.cli.main import main  # noqa: E402
+
+CONFIG = "organization_url: https://dev.azure.com/contoso\nproject: Payments\nrepos:\n  api: {name: payments-api}\n"
+GOOD = "---\ntitle: Refunds\nstatus: backlog\n---\n\nSpec.\n"
+BAD = "---\ntitle: Refunds\nstatus: doing\nasignee: bob@contoso.com\n---\n"
+
+
+@pytest.fixture
+def repo_path(tmp_path: Path) -> Path:
+    make_repo(tmp_path / "r", {".tickets/config.yaml": CONFIG, ".tickets/PAY-1.md": GOOD, ".tickets/PAY-2.md": GOOD})
+    return tmp_path / "r"
+
+
+def test_help_and_version_in_a_real_process() -> None:
+    out = subprocess.run([sys.executable, "-m", "ticketops", "--help"], capture_output=True, text=True, check=True)
+    assert "usage: ticketops" in out.stdout
+    assert "validate" in out.stdout
+    version = subprocess.run([sys.executable, "-m", "ticketops", "--version"], capture_output=True, text=True)
+    assert version.returncode == 0
+    assert version.stdout.strip() == f"ticketops {__version__}"
+
+
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("validate", "demo"):
+        with pytest.raises(SystemExit) as done:
+            main([command, "--help"])
+        assert done.value.code == 0
+        assert f"usage: ticketops {command}" in capsys.readouterr().out
+
+
+def test_unknown_command_prints_usage_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["frobnicate"])
+    assert done.value.code != 0
+    err = capsys.readouterr().err
+    assert "usage: ticketops" in err
+    assert "invalid choice: 'frobnicate'" in err
+
+
+def test_validate_clean_repo(repo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--repo", str(repo_path)]) == 0
+    sha = head_sha(repo_path)
+    assert capsys.readouterr().out == f"2 tickets valid at {sha[:10]}\n"
+
+
+def head_sha(path: Path) -> str:
+    import pygit2
+
+    return str(pygit2.Repository(str(path)).head.target)
+
+
+def test_validate_reports_problems_and_exits_1(repo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo_path / ".tickets" / "PAY-2.md").write_text(BAD)
+    assert main(["validate", "--repo", str(repo_path)]) == 0  # the edit is not committed
+    capsys.readouterr()
+    assert main(["validate", "--repo", str(repo_path), "--worktree"]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        ".tickets/PAY-2.md:3:1: unknown status 'doing'; valid statuses: backlog, in-progress, in-review, done",
+        ".tickets/PAY-2.md:4:1: unknown field 'asignee' (did you mean 'assignee'?)",
+    ]
+    assert err.strip() == "2 problems in 1 file at the working tree"
+
+
+def test_validate_json(repo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo_path / ".tickets" / "PAY-2.md").write_text(BAD)
+    assert main(["validate", "--repo", str(repo_path), "--worktree", "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["ok"] is False
+    assert doc["commit"] is None
+    assert doc["tickets"] == 1
+    assert doc["problems"][0] == {
+        "path": ".tickets/PAY-2.md", "line": 3, "col": 1,
+        "message": "unknown status 'doing'; valid statuses: backlog, in-progress, in-review, done",
+    }
+    assert main(["validate", "--repo", str(repo_path), "--json"]) == 0
+    ok = json.loads(capsys.readouterr().out)
+    assert (ok["ok"], ok["tickets"], ok["problems"]) == (True, 2, [])
+    assert ok["commit"] == head_sha(repo_path)
+
+
+def test_validate_bad_revision_is_a_user_error(repo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--repo", str(repo_path), "--rev", "nope"]) == 1
+    assert "cannot resolve revision 'nope'" in capsys.readouterr().err
+    assert main(["validate", "--repo", str(repo_path), "--rev", "nope", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["ok"] is False
+
+
+def test_rev_and_worktree_are_exclusive(repo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["validate", "--repo", str(repo_path), "--rev", "main", "--worktree"])
+    assert done.value.code != 0
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_demo_shows_the_example_board(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "Payments (User Story)" in out
+    assert "PAY-12" in out
+    assert "hotfix/PAY-12-acquirer-timeout" in out
+    assert "in-review -> Resolved" in out
+    assert "12 tickets valid; 0 problems" in out
+
+
+def test_demo_on_another_board_reports_problems(repo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo_path / ".tickets" / "PAY-2.md").write_text(BAD)
+    assert main(["demo", "--repo", str(repo_path)]) == 1
+    out = capsys.readouterr().out
+    assert "read from the files on disk (uncommitted changes)" in out
+    assert ".tickets/PAY-2.md:3:1: unknown status 'doing'" in out
