@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SPEC_DIR = REPO_ROOT.parent / "shared" / "ado-rest-spec" / "7.1"
 EXAMPLE_REPO = REPO_ROOT / "example-repo"
+TESTS_DIR = REPO_ROOT / "tests"
 
 
 @pytest.fixture(autouse=True)
@@ -18,3 +21,34 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+# ---- session-wide ADO spec conformance (owned by the ado client work; see tests/support) ----
+@pytest.fixture(scope="session", autouse=True)
+def _ado_spec_conformance() -> Iterator[None]:
+    """Check every request our client sends to the emulator against the ADO 7.1 spec.
+
+    Only requests with ``User-Agent: ticketops/...`` are checked (emulator tests send malformed
+    requests on purpose). At session end, any non-conforming request fails the run.
+    """
+    try:
+        from ticketops.emulator import Emulator
+    except Exception:  # noqa: BLE001 - not landed yet (or mid-edit): nothing to wire
+        yield
+        return
+    observers = getattr(Emulator, "global_observers", None)
+    if not isinstance(observers, list):
+        yield
+        return
+    if str(TESTS_DIR) not in sys.path:
+        sys.path.insert(0, str(TESTS_DIR))
+    from support.spec_check import SpecChecker, SpecIndex
+
+    checker = SpecChecker(SpecIndex.load(SPEC_DIR))
+    observers.append(checker.observe)
+    try:
+        yield
+    finally:
+        observers.remove(checker.observe)
+    if checker.violations:
+        pytest.fail(checker.report(), pytrace=False)
