@@ -178,3 +178,25 @@ def test_garbage_on_stdin_is_a_clear_error(clone: Clone) -> None:
     assert done.returncode == 1
     assert "pre-push input line 1" in done.stderr
     assert "<local ref> <local sha> <remote ref> <remote sha>" in done.stderr
+
+
+def test_push_to_a_url_uses_that_remote_s_tracking_refs(hooked: Clone) -> None:
+    hooked.commit("broken on main", {".tickets/PAY-2.md": INVALID_TICKET})
+    assert hooked.push("--no-verify", "origin", "main").returncode == 0
+    hooked.git("checkout", "-q", "-b", "feature/by-url")
+    hooked.commit("code only", {"src/app.py": "x = 1\n"})
+
+    done = hooked.push(str(hooked.remote), "feature/by-url")  # git passes the URL as REMOTE
+
+    assert done.returncode == 0, done.stderr
+    assert "no ticket changes in this push" in done.stderr
+
+
+def test_annotated_tag_push_validates_the_tagged_commits(hooked: Clone) -> None:
+    hooked.commit("broken", {".tickets/PAY-2.md": INVALID_TICKET})
+    hooked.git("tag", "-a", "v1", "-m", "release 1")
+
+    done = hooked.push("origin", "v1")
+
+    assert done.returncode != 0
+    assert ".tickets/PAY-2.md:3:" in done.stderr
