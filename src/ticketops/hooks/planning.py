@@ -32,11 +32,16 @@ class PlanOutcome:
     blocks_push: bool = False
 
 
-def engine_available() -> bool:
+def _importable(module: str) -> bool:
     try:
-        return importlib.util.find_spec(ENGINE_MODULE) is not None
+        return importlib.util.find_spec(module) is not None
     except (ImportError, ValueError):
         return False
+
+
+def engine_available(command: str = "plan") -> bool:
+    """True when the reconcile engine and the ``ticketops <command>`` CLI it runs both exist."""
+    return _importable(ENGINE_MODULE) and _importable(f"ticketops.cli.cmd_{command}")
 
 
 def hook_timeout(hrepo: HookRepo) -> float:
@@ -63,9 +68,9 @@ def plan_tip(
     An ``apply`` that fails blocks the push (``blocks_push``), since the branch is meant to
     reconcile when pushed.
     """
-    if not engine_available():
-        return PlanOutcome("unavailable", "planning is not available yet (this ticketops has no reconcile engine)")
     command = "apply" if apply else "plan"
+    if not engine_available(command):
+        return PlanOutcome("unavailable", "planning is not available yet (this ticketops has no reconcile engine)")
     argv = [sys.executable, "-m", "ticketops", command, "--repo", str(hrepo.tickets_root), "--rev", sha]
     limit = None if apply else (timeout if timeout is not None else hook_timeout(hrepo))
     try:
