@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from plan_builders import AGILE_STORY, desired, item_for, live, ticket
 
+from ticketops.live.reader import identities_needed
 from ticketops.model.errors import ConfigError, Problem
 from ticketops.model.live import FieldAuthors, Identity, StateInfo, WorkItemTypeInfo
 from ticketops.plan import (
@@ -16,7 +17,6 @@ from ticketops.plan import (
     Prune,
     UpdateWorkItem,
     action_from_dict,
-    identities_needed,
     make_plan,
 )
 from ticketops.plan import fields as f

@@ -20,6 +20,31 @@ COMMON_TAG = "ticketops"
 KEY_TAG_PREFIX = "ticketops:"
 _KEY_TAG_RE = re.compile(r"^ticketops:(?P<key>.+)$", re.IGNORECASE)
 
+# The fields ticketops manages (ADO reference names), in the order plans show them.
+TITLE = "System.Title"
+STATE = "System.State"
+ASSIGNED_TO = "System.AssignedTo"
+DESCRIPTION = "System.Description"
+ACCEPTANCE_CRITERIA = "Microsoft.VSTS.Common.AcceptanceCriteria"
+PRIORITY = "Microsoft.VSTS.Common.Priority"
+TAGS = "System.Tags"
+AREA_PATH = "System.AreaPath"
+HISTORY = "System.History"
+MANAGED_FIELDS: tuple[str, ...] = (
+    TITLE, STATE, ASSIGNED_TO, PRIORITY, TAGS, AREA_PATH, DESCRIPTION, ACCEPTANCE_CRITERIA,
+)
+
+# Every write ticketops makes sets System.History to an audit line naming its source commit;
+# that is also how drift is told apart from ticketops' own changes.
+AUDIT_PREFIX = "ticketops: synced from "
+
+
+def audit_line(commit: str | None, path: str) -> str:
+    """``ticketops: synced from commit abc1234def56 (.tickets/PAY-1.md)``."""
+    source = f"commit {commit[:12]}" if commit else "the working tree (uncommitted)"
+    return f"{AUDIT_PREFIX}{source} ({path})"
+
+
 # Category names ADO gives states (``GET .../workitemtypes/{type}/states``).
 StateCategory = Literal["Proposed", "InProgress", "Resolved", "Completed", "Removed"]
 

@@ -21,13 +21,13 @@ from ticketops.plan.actions import (
     key_order,
     sort_actions,
 )
-from ticketops.plan.planner import identities_needed, make_plan
+from ticketops.plan.planner import make_plan
 from ticketops.plan.render import plan_json, register_renderer, render_json, render_text, summary_line
 from ticketops.plan.states import check_statuses, state_path
 
 __all__ = [
     "Action", "Blocked", "Conflict", "CreateWorkItem", "FieldChange", "Orphan", "Plan", "Prune",
     "Step", "Synced", "UpdateWorkItem", "WorkItemAction", "action_from_dict", "check_statuses",
-    "identities_needed", "key_order", "make_plan", "plan_json", "register_renderer", "render_json",
+    "key_order", "make_plan", "plan_json", "register_renderer", "render_json",
     "render_text", "sort_actions", "state_path", "summary_line",
 ]

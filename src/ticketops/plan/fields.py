@@ -20,21 +20,19 @@ from collections.abc import Iterable
 
 from markdown_it import MarkdownIt
 
-from ticketops.model.live import COMMON_TAG, key_tag
-
-TITLE = "System.Title"
-STATE = "System.State"
-ASSIGNED_TO = "System.AssignedTo"
-DESCRIPTION = "System.Description"
-ACCEPTANCE_CRITERIA = "Microsoft.VSTS.Common.AcceptanceCriteria"
-PRIORITY = "Microsoft.VSTS.Common.Priority"
-TAGS = "System.Tags"
-AREA_PATH = "System.AreaPath"
-HISTORY = "System.History"
-
-# Managed fields in the order the plan shows them.
-MANAGED_FIELDS: tuple[str, ...] = (
-    TITLE, STATE, ASSIGNED_TO, PRIORITY, TAGS, AREA_PATH, DESCRIPTION, ACCEPTANCE_CRITERIA,
+from ticketops.model.live import (  # noqa: F401 - re-exported: the field names live in the model
+    ACCEPTANCE_CRITERIA,
+    AREA_PATH,
+    ASSIGNED_TO,
+    COMMON_TAG,
+    DESCRIPTION,
+    HISTORY,
+    MANAGED_FIELDS,
+    PRIORITY,
+    STATE,
+    TAGS,
+    TITLE,
+    key_tag,
 )
 LABELS: dict[str, str] = {
     TITLE: "title",

@@ -146,16 +146,3 @@ def _orphan(item: LiveWorkItem, live: LiveState, prune: bool) -> Action | None:
     return Prune(
         key=key, id=item.id, rev=item.rev, title=item.title, from_state=item.state, state_path=path
     )
-
-
-def identities_needed(desired: DesiredState, items: tuple[LiveWorkItem, ...]) -> frozenset[str]:
-    """Emails the plan must resolve: assignees of new items and of items whose assignee
-    differs. A converged board needs none, so a no-op run makes no identity requests."""
-    pairing = pair(desired, items)
-    need: set[str] = set()
-    for p in pairing.pairs:
-        if p.ticket.assignee is None:
-            continue
-        if p.item is None or (p.item.assignee or "") != p.ticket.assignee.lower():
-            need.add(p.ticket.assignee.lower())
-    return frozenset(need)

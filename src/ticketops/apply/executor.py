@@ -1,0 +1,214 @@
+"""Execute a plan against ADO, one action at a time, with failures isolated per ticket.
+
+* Updates start with ``test /rev``. On 412 the item is re-read and planned again through the
+  ``replan`` callback (never written on a stale revision); at most ``MAX_ATTEMPTS`` times.
+* A rule error (or any other per-item refusal) is reported for that ticket; the rest go on.
+* A create whose outcome is unknown is reported as such and never retried blindly: the next
+  pass re-finds it by its marker tag.
+* Errors that concern every ticket (auth, network, throttling) stop the run.
+
+New action kinds plug in with :func:`register_executor`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ticketops.ado import (
+    AdoClient,
+    AdoError,
+    AuthError,
+    BadRequest,
+    NetworkError,
+    OutcomeUnknown,
+    PatchOp,
+    ReadOnlyViolation,
+    StaleRevision,
+    Throttled,
+    WorkItem,
+)
+from ticketops.apply import ops as patch
+from ticketops.apply.report import ApplyReport, Outcome
+from ticketops.model.live import DESCRIPTION
+from ticketops.plan.actions import Action, CreateWorkItem, FieldChange, Plan, Prune, UpdateWorkItem
+from ticketops.plan.fields import markdown_to_html
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3  # a stale revision is re-read and re-planned at most this many times
+SYSTEMIC = (AuthError, NetworkError, Throttled, ReadOnlyViolation)
+
+# Re-read the item ``id`` of ticket ``key`` and plan that ticket again (None: nothing to do).
+Replanner = Callable[[str, int], Action | None]
+Executor = Callable[["Applier", Action], Outcome]
+_EXECUTORS: dict[str, Executor] = {}
+
+
+def register_executor(kind: str) -> Callable[[Executor], Executor]:
+    def deco(fn: Executor) -> Executor:
+        _EXECUTORS[kind] = fn
+        return fn
+
+    return deco
+
+
+class _Stale(Exception):
+    def __init__(self, key: str, id: int) -> None:
+        super().__init__(f"{key}: #{id} is stale")
+        self.key, self.id = key, id
+
+
+@dataclass
+class Applier:
+    client: AdoClient
+    project: str
+    commit: str | None
+    replan: Replanner | None = None
+    progress: Callable[[Outcome], None] | None = None
+    # What this run learned about Markdown descriptions (None: not known yet).
+    markdown_supported: bool | None = None
+    writes: int = field(default=0, init=False)
+
+    def apply(self, plan: Plan) -> ApplyReport:
+        outcomes: list[Outcome] = []
+        for action in plan.actions:
+            outcome = self.execute(action)
+            if outcome is None:
+                continue
+            outcomes.append(outcome)
+            if self.progress is not None:
+                self.progress(outcome)
+        return ApplyReport(tuple(outcomes))
+
+    def execute(self, action: Action) -> Outcome | None:
+        """Run one action; None for actions that only report (orphans)."""
+        if action.ERROR:
+            return Outcome(action.key, action.kind, "blocked", _id(action), getattr(action, "reason", ""))
+        if _EXECUTORS.get(action.kind) is None:
+            return None
+        start = self.writes
+        out = self._attempts(action)
+        return Outcome(out.key, out.kind, out.status, out.id, out.message, self.writes - start)
+
+    def _attempts(self, action: Action) -> Outcome:
+        for _ in range(MAX_ATTEMPTS):
+            try:
+                return _EXECUTORS[action.kind](self, action)
+            except _Stale as stale:
+                log.info("%s: work item #%s changed meanwhile (412); re-reading and planning again", stale.key, stale.id)
+                fresh = self.replan(stale.key, stale.id) if self.replan else None
+                if fresh is None:
+                    return Outcome(action.key, action.kind, "unchanged", stale.id,
+                                   "changed in ADO meanwhile; after a re-read nothing is left to do")
+                if fresh.ERROR or fresh.kind not in _EXECUTORS:
+                    return Outcome(action.key, fresh.kind, "blocked", _id(fresh), getattr(fresh, "reason", ""))
+                action = fresh
+            except SYSTEMIC:
+                raise
+            except OutcomeUnknown as e:
+                return Outcome(action.key, action.kind, "unknown", _id(action),
+                               f"{e}; it will be re-found by its marker tag on the next pass")
+            except AdoError as e:
+                return Outcome(action.key, action.kind, "failed", _id(action), str(e))
+        return Outcome(action.key, action.kind, "failed", _id(action),
+                       f"the work item kept changing in ADO ({MAX_ATTEMPTS} stale revisions in a row); try again")
+
+    # ---- writes ---------------------------------------------------------------------------
+    def create(self, wit: str, changes: tuple[FieldChange, ...], path: str) -> WorkItem:
+        def send(md: bool, ch: tuple[FieldChange, ...]) -> WorkItem:
+            return self.client.create_work_item(self.project, wit, patch.create_ops(ch, self.commit, path, markdown=md))
+
+        return self._with_markdown(changes, send)
+
+    def update(self, id: int, rev: int, changes: tuple[FieldChange, ...], first_state: str | None, path: str) -> WorkItem:
+        def send(md: bool, ch: tuple[FieldChange, ...]) -> WorkItem:
+            ops = patch.update_ops(rev, ch, first_state, self.commit, path, markdown=md)
+            return self.client.update_work_item(self.project, id, ops)
+
+        return self._with_markdown(changes, send)
+
+    def step(self, id: int, rev: int, state: str, path: str) -> WorkItem:
+        return self._send_update(id, patch.state_step_ops(rev, state, self.commit, path))
+
+    def _send_update(self, id: int, ops: list[PatchOp]) -> WorkItem:
+        self.writes += 1
+        return self.client.update_work_item(self.project, id, ops)
+
+    def _with_markdown(
+        self, changes: tuple[FieldChange, ...], send: Callable[[bool, tuple[FieldChange, ...]], WorkItem]
+    ) -> WorkItem:
+        """Send with the Markdown description format; where the server refuses it (detected
+        once per run and remembered), send the description as HTML instead."""
+        wants = patch.uses_markdown(changes)
+        if not wants or self.markdown_supported is False:
+            self.writes += 1
+            return send(False, html_fallback(changes) if wants else changes)
+        self.writes += 1
+        try:
+            wi = send(True, changes)
+        except BadRequest as e:
+            if self.markdown_supported is True:
+                raise
+            log.info("the server refused the Markdown description format (%s); using HTML for this run", e)
+            self.markdown_supported = False
+            self.writes += 1
+            return send(False, html_fallback(changes))
+        kept = wi.format_of(DESCRIPTION) == "markdown"
+        if self.markdown_supported is None:
+            self.markdown_supported = kept
+            if not kept:
+                log.info("the server ignored the Markdown description format; HTML from now on")
+        return wi
+
+
+def html_fallback(changes: tuple[FieldChange, ...]) -> tuple[FieldChange, ...]:
+    """The same changes with a Markdown description rendered to HTML."""
+    out = []
+    for c in changes:
+        if c.field == DESCRIPTION and c.format == "markdown":
+            c = c.model_copy(update={"new": markdown_to_html(str(c.new or "")), "format": "html"})
+        out.append(c)
+    return tuple(out)
+
+
+def _id(action: Action) -> int | None:
+    value = getattr(action, "id", None)
+    return value if isinstance(value, int) else None
+
+
+def _walk(a: Applier, key: str, id: int, rev: int, steps: tuple[str, ...], path: str) -> None:
+    """Set each remaining state in turn, each write guarded by the revision it follows."""
+    for state in steps:
+        try:
+            rev = a.step(id, rev, state, path).rev
+        except StaleRevision:
+            raise _Stale(key, id) from None
+
+
+@register_executor("create")
+def _create(a: Applier, action: CreateWorkItem) -> Outcome:  # type: ignore[misc]
+    fields = tuple(c for c in action.fields if c.field != "System.State")
+    wi = a.create(action.work_item_type, fields, action.path)
+    _walk(a, action.key, wi.id, wi.rev, action.state_path, action.path)
+    return Outcome(action.key, "create", "applied", wi.id, f"created #{wi.id}")
+
+
+@register_executor("update")
+def _update(a: Applier, action: UpdateWorkItem) -> Outcome:  # type: ignore[misc]
+    first = action.state_path[0] if action.state_path else None
+    try:
+        wi = a.update(action.id, action.rev, action.changes, first, action.path)
+    except StaleRevision:
+        raise _Stale(action.key, action.id) from None
+    _walk(a, action.key, wi.id, wi.rev, action.state_path[1:], action.path)
+    drift = f" ({len(action.drift)} drifted field(s) put back)" if action.drift else ""
+    return Outcome(action.key, "update", "applied", action.id, f"updated #{action.id}{drift}")
+
+
+@register_executor("prune")
+def _prune(a: Applier, action: Prune) -> Outcome:  # type: ignore[misc]
+    path = f"ticket {action.key} is no longer in git; pruned"
+    _walk(a, action.key, action.id, action.rev, action.state_path, path)
+    return Outcome(action.key, "prune", "applied", action.id, f"moved #{action.id} to {action.state_path[-1]}")

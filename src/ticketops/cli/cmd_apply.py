@@ -1,0 +1,66 @@
+"""``ticketops apply``: plan and execute the plan once."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from ticketops.apply import ApplyReport, Outcome, render_outcomes
+from ticketops.cli.connect import add_board_args, open_engine, print_stats
+from ticketops.model.errors import ExitCode
+from ticketops.plan import Plan, plan_json, render_text
+
+NAME = "apply"
+ORDER = 21
+HELP = "make Azure DevOps match the tickets (one pass: plan, then execute it)"
+DESCRIPTION = (
+    "Plan as `ticketops plan` does, print the plan, then execute it: create and update work "
+    "items (every write guarded by the item's revision and recorded in its history with the "
+    "source commit), put back drift, and with --prune move orphaned items to Removed. One "
+    "ticket that ADO refuses is reported and the others still apply. Exit 0 when everything "
+    "applied, 1 when a ticket failed or is blocked. `ticketops reconcile` repeats until converged."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    add_board_args(p)
+
+
+@contextmanager
+def progress_bar(total: int, enabled: bool) -> Iterator[Callable[[Outcome], None] | None]:
+    """A rich progress bar on a terminal for runs with many changes; nothing otherwise."""
+    if not enabled or total < 2:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("applying", total=total)
+        yield lambda _o: bar.advance(task)
+
+
+def report_json(plan: Plan, report: ApplyReport | None) -> str:
+    outcomes = [o.__dict__ for o in report.outcomes] if report else []
+    return json.dumps({"plan": plan_json(plan), "outcomes": outcomes, "ok": report is None or report.ok},
+                      indent=2, ensure_ascii=False) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    engine = open_engine(args, write=True)
+    with engine.client:
+        plan = engine.plan()
+        if not args.json:
+            sys.stdout.write(render_text(plan))
+        with progress_bar(len(plan.changes), sys.stdout.isatty() and not args.json) as tick:
+            engine.applier.progress = tick
+            result = engine.apply(plan)
+        if args.json:
+            sys.stdout.write(report_json(plan, result.report))
+        elif result.report is not None:
+            sys.stdout.write("\n" + render_outcomes(result.report))
+        print_stats(engine.client, args)
+    ok = (result.report is None or result.report.ok) and not plan.errors
+    return int(ExitCode.OK if ok else ExitCode.USER_ERROR)

@@ -1,0 +1,41 @@
+"""``ticketops plan``: show what apply would change in ADO. Never writes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ticketops.cli.connect import add_board_args, open_engine, print_stats
+from ticketops.model.errors import ExitCode
+from ticketops.plan import Plan, render_json, render_text
+
+NAME = "plan"
+ORDER = 20
+HELP = "show what apply would change in Azure DevOps (exit 0 no changes, 2 changes, 1 error)"
+DESCRIPTION = (
+    "Read the tickets (from a commit, or the working tree) and the work items in Azure DevOps, and "
+    "print the plan: + create, ~ update (each field old -> new; '! drift' marks a field someone "
+    "changed in ADO, which apply puts back), - prune, ? orphan (ticket file gone; left alone), "
+    "! conflict (two items claim one ticket), x blocked (a ticket that cannot be applied). "
+    "Read-only. Exit codes as `terraform plan -detailed-exitcode`: 0 no changes, 2 changes "
+    "pending, 1 error (including blocked or conflicting tickets)."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    add_board_args(p)
+
+
+def exit_code(plan: Plan) -> int:
+    if plan.errors:
+        return int(ExitCode.USER_ERROR)
+    return int(ExitCode.CHANGES if plan.has_changes else ExitCode.OK)
+
+
+def run(args: argparse.Namespace) -> int:
+    engine = open_engine(args, write=False)
+    with engine.client:
+        plan = engine.plan()
+        sys.stdout.write(render_json(plan) if args.json else render_text(plan))
+        print_stats(engine.client, args)
+    return exit_code(plan)

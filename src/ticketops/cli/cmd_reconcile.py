@@ -1,0 +1,77 @@
+"""``ticketops reconcile``: plan and apply until ADO matches the tickets."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ticketops.apply import render_outcomes
+from ticketops.cli.connect import add_board_args, open_engine, print_stats
+from ticketops.engine import DEFAULT_MAX_PASSES, PassResult, ReconcileResult
+from ticketops.model.errors import ExitCode
+from ticketops.plan import UpdateWorkItem, plan_json, render_text, summary_line
+
+NAME = "reconcile"
+ORDER = 22
+HELP = "apply until Azure DevOps matches the tickets (bounded number of passes)"
+DESCRIPTION = (
+    "Repeat plan + apply until the plan is empty (at most --max-passes applies), then print "
+    "`converged` with the counts. Exit 0 when converged; 1 with what did not converge "
+    "(blocked or conflicting tickets, items ADO refused, or changes still pending)."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    add_board_args(p)
+    p.add_argument("--max-passes", type=int, default=DEFAULT_MAX_PASSES, metavar="N",
+                   help=f"stop after N applies (default: {DEFAULT_MAX_PASSES})")
+
+
+def _print_pass(n: int, result: PassResult) -> None:
+    print(f"--- pass {n}")
+    sys.stdout.write(render_text(result.plan))
+    if result.report is not None:
+        sys.stdout.write("\n" + render_outcomes(result.report))
+
+
+def verdict(result: ReconcileResult) -> str:
+    final = result.final_plan
+    n = final.counts()
+    if result.converged:
+        drift = sum(len(a.drift) for p in result.passes for a in p.plan.actions if isinstance(a, UpdateWorkItem))
+        created = sum(1 for o in result.outcomes() if o.kind == "create" and o.status == "applied")
+        updated = sum(1 for o in result.outcomes() if o.kind == "update" and o.status == "applied")
+        orphans = f", {n['orphan']} orphaned (left alone)" if n.get("orphan") else ""
+        return (f"converged after {len(result.passes)} pass(es): {n['synced']} in sync, {created} created, "
+                f"{updated} updated ({drift} drifted field(s) put back){orphans}; {result.writes} write request(s)")
+    lines = [f"did not converge after {len(result.passes)} pass(es): {summary_line(final)}"]
+    for a in final.actions:
+        if a.ERROR or a.CHANGES:
+            reason = getattr(a, "reason", "") or "changes still pending"
+            lines.append(f"  {a.key}: {a.kind}: {reason}")
+    failed = [o for o in (result.passes[-1].report.outcomes if result.passes and result.passes[-1].report else ())
+              if o.status in ("failed", "unknown")]
+    lines += [f"  {o.key}: {o.status}: {o.message}" for o in failed]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    engine = open_engine(args, write=True)
+    with engine.client:
+        result = engine.reconcile(max_passes=max(1, args.max_passes), on_pass=None if args.json else _print_pass)
+        if args.json:
+            data = {
+                "converged": result.converged,
+                "passes": len(result.passes),
+                "writes": result.writes,
+                "outcomes": [o.__dict__ for o in result.outcomes()],
+                "final_plan": plan_json(result.final_plan),
+            }
+            sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        else:
+            if not result.passes:
+                sys.stdout.write(render_text(result.final_plan))
+            print(verdict(result))
+        print_stats(engine.client, args)
+    return int(ExitCode.OK if result.converged else ExitCode.USER_ERROR)

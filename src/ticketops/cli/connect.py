@@ -1,0 +1,85 @@
+"""Build an ``AdoClient`` for a CLI run from the board config, the arguments and the environment.
+
+``--org-url`` (or ``TICKETOPS_ORG_URL``) overrides ``organization_url``; that is how tests and
+the demo point the CLI at the emulator. The token comes from the environment variable the
+config names (``resolve_auth``); a missing token is an error that names the variable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+
+import httpx
+
+from ticketops.ado import AdoClient, resolve_auth
+from ticketops.apply import Outcome
+from ticketops.engine import Engine
+from ticketops.cli.common import org_url_override
+from ticketops.model.config import BoardConfig
+from ticketops.model.errors import ConfigError
+
+
+def org_url(config: BoardConfig, args: argparse.Namespace) -> str:
+    return (org_url_override(args) or config.organization_url).rstrip("/")
+
+
+def build_client(
+    config: BoardConfig,
+    args: argparse.Namespace,
+    *,
+    write: bool,
+    transport: httpx.BaseTransport | None = None,
+) -> AdoClient:
+    """A client for the board. ``write=False`` makes it read-only (``plan``, ``status``);
+    ``write=True`` refuses a board whose config says ``read_only: true``."""
+    if write and config.read_only:
+        raise ConfigError(
+            "this board is read-only (`read_only: true` in .tickets/config.yaml): ticketops may plan "
+            "but not write; remove that line to apply"
+        )
+    auth, _info = resolve_auth(config.auth, os.environ, interactive=sys.stdin.isatty())
+    return AdoClient(org_url(config, args), auth, transport=transport, read_only=not write)
+
+
+def add_stats_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--stats", action="store_true", help="print the number of ADO requests per operation at the end")
+
+
+def print_stats(client: AdoClient, args: argparse.Namespace) -> None:
+    if getattr(args, "stats", False):
+        print("\nADO requests:", file=sys.stderr)
+        print(client.stats.render(), file=sys.stderr)
+
+
+def add_board_args(p: argparse.ArgumentParser, *, prune: bool = True) -> None:
+    """The arguments plan/apply/reconcile/status share."""
+    from ticketops.cli.common import add_json_arg, add_org_args, add_source_args
+
+    add_source_args(p)
+    add_org_args(p)
+    add_json_arg(p)
+    if prune:
+        p.add_argument(
+            "--prune",
+            action="store_true",
+            help="move work items whose ticket file is gone to the Removed state (never deleted); "
+            "without it they are only reported as orphaned",
+        )
+    add_stats_arg(p)
+
+
+def open_engine(
+    args: argparse.Namespace,
+    *,
+    write: bool,
+    progress: Callable[[Outcome], None] | None = None,
+) -> Engine:
+    """Read the desired state named by the arguments and set up an engine for it."""
+    from ticketops.cli.common import load_desired
+
+    desired = load_desired(args)
+    client = build_client(desired.config, args, write=write)
+    return Engine(client, desired, prune=getattr(args, "prune", False), progress=progress)

@@ -1,0 +1,134 @@
+"""The reconcile engine: read desired, read live, plan, apply; and loop until converged."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ticketops.ado import AdoClient
+from ticketops.apply import Applier, ApplyReport, Outcome
+from ticketops.live import LiveReader
+from ticketops.model.desired import DesiredState
+from ticketops.model.live import FieldAuthors, LiveState
+from ticketops.plan import Action, CreateWorkItem, Plan, Step, UpdateWorkItem, make_plan
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_PASSES = 5
+
+
+@dataclass(frozen=True)
+class PassResult:
+    plan: Plan
+    report: ApplyReport | None = None  # None when the plan had nothing to apply
+
+
+@dataclass(frozen=True)
+class ReconcileResult:
+    passes: tuple[PassResult, ...]
+    final_plan: Plan
+
+    @property
+    def converged(self) -> bool:
+        """No changes pending and no ticket blocked or in conflict."""
+        return not self.final_plan.has_changes and not self.final_plan.errors
+
+    @property
+    def writes(self) -> int:
+        return sum(p.report.writes for p in self.passes if p.report)
+
+    def outcomes(self) -> tuple[Outcome, ...]:
+        return tuple(o for p in self.passes if p.report for o in p.report.outcomes)
+
+
+class Engine:
+    """One board, one client, one run. Metadata (type, states, identities) is cached across
+    passes; the desired state is read once by the caller."""
+
+    def __init__(
+        self,
+        client: AdoClient,
+        desired: DesiredState,
+        *,
+        prune: bool = False,
+        progress: Callable[[Outcome], None] | None = None,
+    ) -> None:
+        self.client = client
+        self.desired = desired
+        self.prune = prune
+        self.reader = LiveReader(client, desired.config)
+        self.applier = Applier(client, desired.config.project, desired.commit, replan=self._replan, progress=progress)
+        self._live: LiveState | None = None
+        self._authors: dict[int, FieldAuthors] = {}
+
+    # ---- plan --------------------------------------------------------------------------
+    def read_live(self) -> LiveState:
+        self.reader.markdown_supported = self.applier.markdown_supported
+        live = self.reader.read(self.desired)
+        self._live = live
+        return live
+
+    def plan(self) -> Plan:
+        """Read the live state and plan. Before any create, look the keys up by their marker
+        tag (an earlier create whose response was lost is adopted, never duplicated); for items
+        with changes, read their history so drift is marked precisely."""
+        live = self.read_live()
+        self._authors = {}
+        plan = self._make(live)
+        creates = [a.key for a in plan.actions if isinstance(a, CreateWorkItem)]
+        if creates:
+            known = {i.id for i in live.items}
+            lost = [i for i in self.reader.ids_for_keys(creates) if i not in known]
+            if lost:
+                log.info("adopting %d marked item(s) the common tag query missed: %s", len(lost), lost)
+                live = self.reader.state(self.desired, live.items + self.reader.read_items(lost), live.type_info)
+                self._live = live
+                plan = self._make(live)
+        changed = [a.id for a in plan.actions if isinstance(a, UpdateWorkItem)]
+        if changed:
+            self._authors = self.reader.authors(changed)
+            plan = self._make(live)
+        return plan
+
+    def _make(self, live: LiveState) -> Plan:
+        return make_plan(self.desired, live, prune=self.prune, authors=self._authors)
+
+    def _replan(self, key: str, id: int) -> Action | None:
+        """After a 412: re-read item ``id`` and plan ticket ``key`` again."""
+        assert self._live is not None, "plan() runs before apply()"
+        fresh = self.reader.read_items([id])
+        items = tuple(i for i in self._live.items if i.id != id) + fresh
+        self._live = self.reader.state(self.desired, items, self._live.type_info)
+        self._authors.update(self.reader.authors([id]))
+        plan = self._make(self._live)
+        for action in plan.for_key(key):
+            if action.step == Step.WORK_ITEM and (action.CHANGES or action.ERROR):
+                return action
+        return None
+
+    # ---- apply -------------------------------------------------------------------------
+    def apply(self, plan: Plan | None = None) -> PassResult:
+        """Apply ``plan`` (a fresh plan when None). Only plans made by this engine are safe:
+        the 412 re-plan relies on the live state read for them."""
+        if plan is None:
+            plan = self.plan()
+        if not plan.has_changes and not plan.errors:
+            return PassResult(plan)
+        return PassResult(plan, self.applier.apply(plan))
+
+    def reconcile(
+        self, max_passes: int = DEFAULT_MAX_PASSES, on_pass: Callable[[int, PassResult], None] | None = None
+    ) -> ReconcileResult:
+        """Plan and apply until the plan has no changes, at most ``max_passes`` applies."""
+        passes: list[PassResult] = []
+        plan = self.plan()
+        for n in range(1, max_passes + 1):
+            if not plan.has_changes:
+                break
+            result = self.apply(plan)
+            passes.append(result)
+            if on_pass is not None:
+                on_pass(n, result)
+            plan = self.plan()
+        return ReconcileResult(tuple(passes), plan)

@@ -1,0 +1,87 @@
+"""Wire DTOs (``ticketops.ado.dto``) -> live models (``ticketops.model.live``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ticketops.ado.dto.core import Identity as IdentityDto
+from ticketops.ado.dto.wit import WorkItem, WorkItemState, WorkItemType, WorkItemUpdate
+from ticketops.model import live as f
+from ticketops.model.live import (
+    AUDIT_PREFIX,
+    FieldAuthors,
+    Identity,
+    LiveWorkItem,
+    StateInfo,
+    WorkItemTypeInfo,
+    marker_keys,
+)
+
+# What a batch read asks for: the managed fields plus what the plan and status show.
+READ_FIELDS: tuple[str, ...] = (
+    "System.Id", "System.Rev", "System.WorkItemType", "System.ChangedDate", "System.ChangedBy",
+    *f.MANAGED_FIELDS,
+)
+
+def live_item(wi: WorkItem) -> LiveWorkItem:
+    tags = tuple(wi.tags)
+    keys = marker_keys(tags)
+    assigned = wi.identity(f.ASSIGNED_TO)
+    changed_by = wi.identity("System.ChangedBy")
+    return LiveWorkItem(
+        id=wi.id,
+        rev=wi.rev,
+        type=wi.work_item_type or "",
+        key=keys[0] if len(keys) == 1 else None,
+        title=wi.field_str(f.TITLE) or "",
+        state=wi.field_str(f.STATE) or "",
+        assignee=(assigned.unique_name or assigned.display_name) if assigned else None,
+        description=wi.field_str(f.DESCRIPTION) or "",
+        description_format="markdown" if wi.format_of(f.DESCRIPTION) == "markdown" else "html",
+        acceptance_criteria=wi.field_str(f.ACCEPTANCE_CRITERIA) or "",
+        priority=wi.field_int(f.PRIORITY),
+        tags=tags,
+        area_path=wi.field_str(f.AREA_PATH),
+        changed_date=wi.field_str("System.ChangedDate"),
+        changed_by=str(changed_by) if changed_by else None,
+        url=wi.url or None,
+    )
+
+
+def type_info(wit: WorkItemType, states: Iterable[WorkItemState] | None = None) -> WorkItemTypeInfo:
+    """States with their categories (from ``/states`` when given) and the transitions."""
+    categories = {s.name.lower(): s.category for s in (states or ())}
+    state_list = list(states) if states else list(wit.states)
+    infos = tuple(
+        StateInfo(name=s.name, category=s.category or categories.get(s.name.lower()) or "InProgress")
+        for s in state_list
+    )
+    initial = (wit.initial_states or [infos[0].name if infos else ""])[0]
+    return WorkItemTypeInfo(
+        name=wit.name,
+        states=infos,
+        transitions={k: tuple(v) for k, v in wit.transitions.items()},
+        initial_state=initial,
+    )
+
+
+def identity(email: str, found: IdentityDto | None) -> Identity | None:
+    """The person ``email`` names, or None when the identities search found nobody."""
+    if found is None:
+        return None
+    return Identity(email=found.mail or email, id=found.id, display_name=found.display_name or "")
+
+
+def field_authors(item_id: int, updates: Iterable[WorkItemUpdate]) -> FieldAuthors:
+    """Which managed fields someone other than ticketops changed last.
+
+    An update is ticketops' own when its ``System.History`` starts with the audit prefix.
+    """
+    last_external: dict[str, bool] = {}
+    for upd in sorted(updates, key=lambda u: (u.rev or 0, u.id)):
+        history = upd.fields.get(f.HISTORY)
+        ours = bool(history and isinstance(history.new_value, str) and history.new_value.startswith(AUDIT_PREFIX))
+        for name in upd.fields:
+            if name in f.MANAGED_FIELDS:
+                last_external[name] = not ours
+    return FieldAuthors(id=item_id, external=frozenset(k for k, ext in last_external.items() if ext))

@@ -1,0 +1,181 @@
+"""Read the live state from ADO in bulk.
+
+One WIQL for every marked item of the project, then ``workitemsbatch`` reads of at most 200
+ids (only the fields ticketops manages). Type, states and identities are read once per run and
+cached on the reader. A no-op pass costs ``1 + ceil(N/200)`` requests plus that metadata.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ticketops.ado import AdoClient, NotFound, wiql_literal
+from ticketops.model.config import BoardConfig
+from ticketops.model.desired import DesiredState
+from ticketops.model.errors import ConfigError
+from ticketops.model.live import (
+    COMMON_TAG,
+    FieldAuthors,
+    Identity,
+    LiveState,
+    LiveWorkItem,
+    WorkItemTypeInfo,
+    key_tag,
+)
+from ticketops.live import convert
+
+WIQL_MAX_IDS = 20_000  # ADO refuses a WIQL result above this (VS402337)
+WIQL_BUDGET = 30_000  # stay under the 32,000-character query limit
+
+
+class LiveReader:
+    """Reads one project's live state. Keep one reader for a whole run: it caches metadata."""
+
+    def __init__(self, client: AdoClient, config: BoardConfig) -> None:
+        self.client = client
+        self.config = config
+        self.project = config.project
+        self._type_info: WorkItemTypeInfo | None = None
+        self._identities: dict[str, Identity | None] = {}
+        # What the run learned about Markdown support (None: not known yet).
+        self.markdown_supported: bool | None = None
+
+    # ---- metadata ------------------------------------------------------------------------
+    def type_info(self) -> WorkItemTypeInfo:
+        """The configured work item type's states and transitions (read once per run)."""
+        if self._type_info is None:
+            name = self.config.effective_work_item_type
+            try:
+                wit = self.client.get_work_item_type(self.project, name)
+            except NotFound:
+                raise self._unknown_type(name) from None
+            states = None
+            if not wit.states or any(not s.category for s in wit.states):
+                states = self.client.get_work_item_type_states(self.project, name)
+            self._type_info = convert.type_info(wit, states)
+        return self._type_info
+
+    def _unknown_type(self, name: str) -> ConfigError:
+        try:
+            types = ", ".join(sorted(t.name for t in self.client.list_work_item_types(self.project)))
+        except NotFound:
+            return ConfigError(
+                f"project {self.project!r} was not found in {self.client.org_url}; "
+                "check `project:` and `organization_url:` in .tickets/config.yaml"
+            )
+        return ConfigError(
+            f"work item type {name!r} does not exist in project {self.project!r} (its types: {types}). "
+            f"Fix: set `process:` to the project's process template or `work_item_type:` in "
+            f".tickets/config.yaml (config says process {self.config.process.value!r}). Nothing was written."
+        )
+
+    def identities(self, emails: Iterable[str]) -> dict[str, Identity | None]:
+        """Resolve people by email (cached for the run; unknown people map to None)."""
+        for email in sorted({e.lower() for e in emails} - set(self._identities)):
+            self._identities[email] = convert.identity(email, self.client.search_identity(email))
+        return dict(self._identities)
+
+    # ---- items ---------------------------------------------------------------------------
+    def marked_ids(self) -> list[int]:
+        """Ids of every item carrying the common ``ticketops`` tag, paged past 20,000."""
+        ids: list[int] = []
+        last = 0
+        while True:
+            query = (
+                f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(self.project)} "
+                f"AND [System.Tags] CONTAINS {wiql_literal(COMMON_TAG)} AND [System.Id] > {last} "
+                "ORDER BY [System.Id]"
+            )
+            page = self.client.wiql(self.project, query, top=WIQL_MAX_IDS)
+            ids.extend(page)
+            if len(page) < WIQL_MAX_IDS:
+                return ids
+            last = max(page)
+
+    def ids_for_keys(self, keys: Sequence[str]) -> list[int]:
+        """Items marked ``ticketops:KEY`` for any of ``keys``, with or without the common tag.
+
+        Run before creating, so an item whose create response was lost (or whose common tag
+        someone removed) is adopted, never duplicated. Chunked under the query size limit.
+        """
+        found: set[int] = set()
+        for chunk in _key_chunks(self.project, keys):
+            clauses = " OR ".join(f"[System.Tags] CONTAINS {wiql_literal(key_tag(k))}" for k in chunk)
+            query = (
+                f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(self.project)} "
+                f"AND ({clauses})"
+            )
+            found.update(self.client.wiql(self.project, query))
+        return sorted(found)
+
+    def read_items(self, ids: Iterable[int]) -> tuple[LiveWorkItem, ...]:
+        wis = self.client.get_work_items(self.project, list(ids), fields=convert.READ_FIELDS)
+        return tuple(convert.live_item(wi) for wi in wis)
+
+    def authors(self, ids: Iterable[int]) -> dict[int, FieldAuthors]:
+        """Who last changed each managed field, for the given items (one request each).
+
+        Only called for items whose diff is not empty, so a no-op pass reads no history.
+        """
+        return {i: convert.field_authors(i, self.client.get_updates(self.project, i)) for i in sorted(set(ids))}
+
+    # ---- the whole state -----------------------------------------------------------------
+    def read(self, desired: DesiredState, extra_ids: Iterable[int] = ()) -> LiveState:
+        """The live state for ``desired``: type metadata, marked items, needed identities."""
+        type_info = self.type_info()
+        ids = set(self.marked_ids()) | set(extra_ids)
+        items = self.read_items(sorted(ids))
+        return self.state(desired, items, type_info)
+
+    def state(self, desired: DesiredState, items: tuple[LiveWorkItem, ...], type_info: WorkItemTypeInfo) -> LiveState:
+        identities = self.identities(identities_needed(desired, items))
+        return LiveState(
+            items=items,
+            type_info=type_info,
+            identities=identities,
+            markdown_supported=self._markdown(items),
+        )
+
+    def _markdown(self, items: tuple[LiveWorkItem, ...]) -> bool:
+        """Whether to write descriptions as Markdown.
+
+        What this run learned from a write wins. Otherwise: yes if any managed item stores
+        Markdown; no if managed items have descriptions and none is Markdown (ticketops wrote
+        them as HTML, so the server does not keep Markdown); yes when there is nothing to go by.
+        """
+        if self.markdown_supported is not None:
+            return self.markdown_supported
+        described = [i for i in items if i.key and i.description.strip()]
+        if any(i.description_format == "markdown" for i in described):
+            return True
+        return not described
+
+
+def identities_needed(desired: DesiredState, items: tuple[LiveWorkItem, ...]) -> frozenset[str]:
+    """Emails to resolve: assignees of tickets with no item yet or whose item has another
+    assignee. A converged board needs none, so a no-op pass makes no identity requests."""
+    assigned: dict[str, set[str]] = {}
+    for item in items:
+        for key in item.marker_keys:
+            assigned.setdefault(key, set()).add(item.assignee or "")
+    need = set()
+    for t in desired.tickets:
+        if t.assignee and assigned.get(t.key) != {t.assignee.lower()}:
+            need.add(t.assignee.lower())
+    return frozenset(need)
+
+
+def _key_chunks(project: str, keys: Sequence[str]) -> list[list[str]]:
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    size = 200 + len(project)
+    for key in sorted(set(keys)):
+        clause = len(key_tag(key)) + 40
+        if current and size + clause > WIQL_BUDGET:
+            chunks.append(current)
+            current, size = [], 200 + len(project)
+        current.append(key)
+        size += clause
+    if current:
+        chunks.append(current)
+    return chunks
