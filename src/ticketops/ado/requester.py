@@ -145,6 +145,7 @@ class Requester:
             except httpx.TransportError as exc:
                 self.stats.record_attempt(route.stats_key, sent=len(content or b""), received=0, retry=attempt > 1)
                 wait = self._after_transport_error(route, exc, attempt, waited, replay_safe)
+                self._log_retry(route, type(exc).__name__, wait, attempt)
                 waited += wait
                 self._wait(wait, throttled=False)
                 continue
@@ -157,6 +158,7 @@ class Requester:
                 self._set_pace(pace_after_success(self._policy, rate))
                 return self._accept(route, response)
             wait = self._after_error_status(route, response, rate, attempt, waited, replay_safe)
+            self._log_retry(route, f"HTTP {response.status_code}", wait, attempt)
             waited += wait
             self._wait(wait, throttled=response.status_code == 429)
 
@@ -252,6 +254,12 @@ class Requester:
         if wait > 0:
             log.debug("slowing down for %.3fs: Azure DevOps asked us to", wait)
             self._wait(wait, throttled=True)
+
+    def _log_retry(self, route: Route, what: str, wait: float, attempt: int) -> None:
+        log.info(
+            "%s: %s; retrying in %.1fs (attempt %d of %d)",
+            route.operation, what, wait, attempt + 1, self._policy.max_attempts,
+        )
 
     def _log(self, route: Route, request: httpx.Request, response: httpx.Response, started: float, attempt: int) -> None:
         if log.isEnabledFor(logging.DEBUG):

@@ -24,7 +24,8 @@ class StatsSnapshot:
 class RequestStats:
     """Counts every HTTP attempt by ``"METHOD route-name"`` (e.g. ``"POST wit.workitemsbatch"``).
 
-    ``total`` counts attempts on the wire, retries included; ``retries`` counts the extra ones.
+    ``total`` counts attempts, retries included; ``retries`` counts the extra ones. (A Bearer
+    token re-sent once after a 401 is part of the same attempt.)
     ``throttled_waits`` counts the sleeps caused by 429 or rate-limit headers.
     """
 
