@@ -1,0 +1,8 @@
+"""Every route the emulator serves. A request that matches none is a loud 404 (and logged)."""
+
+from __future__ import annotations
+
+from ticketops.emulator.router import Route
+from ticketops.emulator.routes import core, git, pulls, wit, wit_meta
+
+ALL_ROUTES: list[Route] = [*wit.ROUTES, *wit_meta.ROUTES, *git.ROUTES, *pulls.ROUTES, *core.ROUTES]
