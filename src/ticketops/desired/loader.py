@@ -59,20 +59,20 @@ def _is_ticket_candidate(name: str) -> bool:
 def _tickets(
     snap: source.Snapshot, config: BoardConfig | None
 ) -> tuple[list[Ticket], list[Problem], set[str]]:
-    files = [f for f in snap.files if _is_ticket_candidate(f.name)]
+    files = [(f, key_from_name(f.name).upper()) for f in snap.files if _is_ticket_candidate(f.name)]
     by_key: dict[str, list[source.SourceFile]] = defaultdict(list)
-    for f in files:
-        by_key[key_from_name(f.name).upper()].append(f)
+    for f, upper in files:
+        by_key[upper].append(f)
     tickets: list[Ticket] = []
     problems: list[Problem] = []
     invalid: set[str] = set()
-    for f in files:
-        parsed_ok, file_problems, claimed = _one(f, config)
-        dupes = [g.path for g in by_key[key_from_name(f.name).upper()] if g is not f]
-        if dupes:
+    for f, upper in files:
+        parsed_ok, file_problems, claimed = _one(f, upper, config)
+        if len(by_key[upper]) > 1:
+            dupes = ", ".join(g.path for g in by_key[upper] if g is not f)
             file_problems.append(Problem(
                 f.path, 0, 0,
-                f"duplicate ticket key {key_from_name(f.name).upper()}: {', '.join(dupes)} has the same key "
+                f"duplicate ticket key {upper}: {dupes} has the same key "
                 "(keys compare case-insensitively); keep one file and renumber or delete the other",
             ))
         if file_problems or parsed_ok is None:
@@ -84,9 +84,8 @@ def _tickets(
     return tickets, problems, invalid
 
 
-def _one(f: source.SourceFile, config: BoardConfig | None) -> tuple[Ticket | None, list[Problem], set[str]]:
-    stem = key_from_name(f.name)
-    claimed = {stem.upper()} if _valid_key(stem.upper()) else set()
+def _one(f: source.SourceFile, upper: str, config: BoardConfig | None) -> tuple[Ticket | None, list[Problem], set[str]]:
+    claimed = {upper} if _valid_key(upper) else set()
     if f.problem is not None:
         return None, [f.problem], claimed
     if not f.name.endswith(".md"):
@@ -94,7 +93,9 @@ def _one(f: source.SourceFile, config: BoardConfig | None) -> tuple[Ticket | Non
         return None, [Problem(f.path, 0, 0, f"ticket files end in .md: rename it to {stem}.md")], claimed
     assert f.data is not None
     parsed = parse_ticket_file(f.path, f.data, config, blob_id=f.blob_id)
-    return parsed.ticket, list(parsed.problems), set(parsed.claimed_keys) | claimed
+    if parsed.ticket is not None:
+        return parsed.ticket, [], claimed
+    return None, list(parsed.problems), set(parsed.claimed_keys) | claimed
 
 
 def _valid_key(key: str) -> bool:

@@ -128,7 +128,7 @@ def _tree_files(repo: pygit2.Repository, root: pygit2.Tree, folder: pygit2.Tree,
         if entry.filemode in (pygit2.GIT_FILEMODE_TREE, pygit2.GIT_FILEMODE_COMMIT):
             continue  # sub-folders (.ticketops/) and submodules are not ticket files
         name = entry.name or ""
-        path = posixpath.join(folder_path, name)
+        path = f"{folder_path}/{name}"
         blob = entry
         if entry.filemode == pygit2.GIT_FILEMODE_LINK:
             linked = _follow_tree_link(repo, root, path, entry)
@@ -139,10 +139,11 @@ def _tree_files(repo: pygit2.Repository, root: pygit2.Tree, folder: pygit2.Tree,
                 continue
             blob = linked
         assert isinstance(blob, pygit2.Blob)
-        if blob.size > MAX_FILE_BYTES:
-            out.append(SourceFile(name, path, problem=_too_large(path, blob.size)))
+        data = blob.data  # one read; asking for .size first would load the object twice
+        if len(data) > MAX_FILE_BYTES:
+            out.append(SourceFile(name, path, problem=_too_large(path, len(data))))
             continue
-        out.append(SourceFile(name, path, data=blob.data, blob_id=str(blob.id)))
+        out.append(SourceFile(name, path, data=data, blob_id=str(blob.id)))
     return out
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pygit2
 from pydantic import ValidationError
 
-from ticketops.desired import yamldoc
+from ticketops.desired import fastyaml, yamldoc
 from ticketops.desired.messages import describe, problems_from, suggest
 from ticketops.model.config import BoardConfig
 from ticketops.model.errors import Problem
@@ -21,6 +21,7 @@ from ticketops.model.ticket import KEY_RE, FrontMatter, Ticket
 
 MAX_FILE_BYTES = 1024 * 1024  # a spec larger than 1 MiB is a mistake (a pasted log, a binary)
 FRONT_MATTER_FIELDS: tuple[str, ...] = tuple(FrontMatter.model_fields)
+_FIELD_SET = frozenset(FRONT_MATTER_FIELDS)
 _CLOSE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 _OWN_FIELDS = frozenset({"key", "body", "path", "blob_id", "content"})  # reported by this module
 
@@ -101,32 +102,56 @@ def parse_ticket_file(
     if isinstance(split, Problem):
         return ParsedTicket(None, tuple(problems + [split]), frozenset(claimed))
     fm_text, body = split
+    extra = {"key": stem, "body": body, "path": path, "content": data, "blob_id": blob_id or str(pygit2.hash(data))}
+    if not problems:
+        ticket = _fast(fm_text, extra, config)
+        if ticket is not None:
+            return ParsedTicket(ticket, (), frozenset(claimed | ({ticket.key} if ticket.key else set())))
+    problems.extend(_full(path, fm_text, extra, config, claimed))
+    if not problems:  # pragma: no cover - _fast and _full disagree: never drop a ticket silently
+        problems.append(Problem(path, 1, 1, "internal: the ticket is valid but was not accepted; please report this"))
+    return ParsedTicket(None, tuple(sorted(problems)), frozenset(claimed))
+
+
+def _fast(fm_text: str, extra: dict[str, Any], config: BoardConfig | None) -> Ticket | None:
+    """The ticket when its front matter is simple and valid, else None (then :func:`_full` runs
+    and finds every problem with its position)."""
+    fields = fastyaml.parse_simple(fm_text)
+    if fields is None or not fields.keys() <= _FIELD_SET:
+        return None
+    if fields.get("key") not in (None, extra["key"]):
+        return None
+    known = {k: v for k, v in fields.items() if k != "key"}
+    try:
+        ticket = Ticket.model_validate({**known, **extra})
+    except ValidationError:
+        return None
+    if config is not None and _board_checks(known, config):
+        return None
+    return ticket
+
+
+def _full(
+    path: str, fm_text: str, extra: dict[str, Any], config: BoardConfig | None, claimed: set[str]
+) -> list[Problem]:
+    """Every problem of the front matter, at its line and column (full YAML parser)."""
     doc = yamldoc.parse(fm_text, path, first_line=2)
-    problems.extend(doc.problems)
+    problems = list(doc.problems)
     if doc.problems and doc.root is None:
-        return ParsedTicket(None, tuple(problems), frozenset(claimed))
+        return problems
     fields = doc.value if doc.value is not None else {}
     if not isinstance(fields, dict):
-        problems.append(doc.problem(doc.root, f"the front matter must be fields like 'title: ...', not {describe(fields)}"))
-        return ParsedTicket(None, tuple(problems), frozenset(claimed))
+        return problems + [doc.problem(doc.root, f"the front matter must be fields like 'title: ...', not {describe(fields)}")]
     problems.extend(_unknown_fields(doc, fields))
-    problems.extend(_key_field(doc, fields, stem, claimed))
-    known = {k: v for k, v in fields.items() if k in FRONT_MATTER_FIELDS and k != "key"}
-    ticket: Ticket | None = None
+    problems.extend(_key_field(doc, fields, extra["key"], claimed))
+    known = {k: v for k, v in fields.items() if k in _FIELD_SET and k != "key"}
     try:
-        ticket = Ticket.model_validate(
-            {
-                **known, "key": stem, "body": body, "path": path, "content": data,
-                "blob_id": blob_id or str(pygit2.hash(data)),
-            }
-        )
+        Ticket.model_validate({**known, **extra})
     except ValidationError as e:
         problems.extend(problems_from(e, FrontMatter, doc, skip=_OWN_FIELDS))
     if config is not None:
-        problems.extend(_board_checks(doc, known, config))
-    if problems:
-        return ParsedTicket(None, tuple(sorted(problems)), frozenset(claimed))
-    return ParsedTicket(ticket, (), frozenset(claimed))
+        problems.extend(doc.problem(doc.node_at((name,)), msg) for name, msg in _board_checks(known, config))
+    return problems
 
 
 def parse_ticket(
@@ -163,29 +188,28 @@ def _key_field(doc: yamldoc.YamlDoc, fields: dict[Any, Any], stem: str, claimed:
     return []
 
 
-def _board_checks(doc: yamldoc.YamlDoc, fields: dict[str, Any], config: BoardConfig) -> list[Problem]:
-    """Checks against config.yaml: the status and repo alias exist, branch names are valid."""
-    out: list[Problem] = []
+def _board_checks(fields: dict[str, Any], config: BoardConfig) -> list[tuple[str, str]]:
+    """Checks against config.yaml, as ``(field, message)``: the status and repo alias exist, a
+    started ticket has a repository, branch names are valid."""
+    out: list[tuple[str, str]] = []
     names = [s.name for s in config.effective_statuses]
     status = fields.get("status")
     if isinstance(status, str) and status not in names:
-        out.append(doc.problem(doc.node_at(("status",)),
-                               f"unknown status '{status}'{suggest(status, names)}; valid statuses: {', '.join(names)}"))
+        out.append(("status", f"unknown status '{status}'{suggest(status, names)}; valid statuses: {', '.join(names)}"))
     repo = fields.get("repo")
     aliases = sorted(config.repos)
     if isinstance(repo, str) and repo not in config.repos:
         valid = f"valid repos: {', '.join(aliases)}" if aliases else "config.yaml has no repos; add it under 'repos:'"
-        out.append(doc.problem(doc.node_at(("repo",)), f"unknown repo '{repo}'{suggest(repo, aliases)}; {valid}"))
+        out.append(("repo", f"unknown repo '{repo}'{suggest(repo, aliases)}; {valid}"))
     elif (repo is None and config.default_repo is None and aliases and isinstance(status, str)
           and status in names and config.work_started(status)):
-        out.append(doc.problem(doc.node_at(("status",)),
-                               f"status '{status}' needs a repository for the feature branch: add 'repo:' with one "
-                               f"of {', '.join(aliases)}, or set default_repo in config.yaml"))
+        out.append(("status", f"status '{status}' needs a repository for the feature branch: add 'repo:' with one "
+                              f"of {', '.join(aliases)}, or set default_repo in config.yaml"))
     for name in ("branch", "base"):
         value = fields.get(name)
         if isinstance(value, str) and value and not pygit2.reference_is_valid_name(
             "refs/heads/" + value.removeprefix("refs/heads/")
         ):
-            out.append(doc.problem(doc.node_at((name,)),
-                                   f"{name}: '{value}' is not a valid git branch name (no spaces, '..', '~', '^', ':', '?', '*', '[')"))
+            out.append((name, f"{name}: '{value}' is not a valid git branch name "
+                              "(no spaces, '..', '~', '^', ':', '?', '*', '[')"))
     return out

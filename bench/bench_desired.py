@@ -1,0 +1,94 @@
+"""Loading the desired state: ``ticketops.desired.load()`` from a commit with N tickets.
+
+Generates N realistic tickets in a fresh git repository under a temp dir (trees are built with
+pygit2 directly, no files on disk), then times ``load()`` from the commit, best of 3.
+No HTTP is involved: the request count is 0 by construction (load() never talks to ADO).
+
+    .venv/bin/python bench/bench_desired.py [N ...]     # default: 1000 10000
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pygit2
+
+from ticketops.desired import load
+
+CONFIG = b"""\
+organization_url: https://dev.azure.com/contoso
+project: Payments
+process: agile
+repos:
+  api: {name: payments-api, default_branch: main}
+  web: {name: payments-web, default_branch: main}
+default_repo: api
+"""
+STATUSES = ("backlog", "in-progress", "in-review", "done")
+PEOPLE = ("alice", "bob", "carol", "dave", "erin")
+
+
+def ticket(i: int) -> bytes:
+    who = PEOPLE[i % 5]
+    return f"""---
+title: Ticket number {i} about payment capture retries
+status: {STATUSES[i % 4]}
+assignee: {who}@contoso.com
+reviewers: [{PEOPLE[(i + 1) % 5]}@contoso.com, {PEOPLE[(i + 2) % 5]}@contoso.com]
+repo: {"api" if i % 3 else "web"}
+priority: {i % 4 + 1}
+tags: [payments, batch-{i % 7}]
+acceptance_criteria:
+  - Retried captures with the same key return the original result
+  - Keys expire after 24 hours
+---
+
+## Context
+
+Merchants retry captures when our API times out (ticket {i}).
+
+## Proposal
+
+Accept an `Idempotency-Key` header and store the response for 24 hours.
+""".encode()
+
+
+def make_board(path: Path, n: int) -> pygit2.Repository:
+    repo = pygit2.init_repository(str(path), bare=True, initial_head="main")
+    tickets = repo.TreeBuilder()
+    tickets.insert("config.yaml", repo.create_blob(CONFIG), pygit2.GIT_FILEMODE_BLOB)
+    for i in range(1, n + 1):
+        tickets.insert(f"PAY-{i}.md", repo.create_blob(ticket(i)), pygit2.GIT_FILEMODE_BLOB)
+    root = repo.TreeBuilder()
+    root.insert(".tickets", tickets.write(), pygit2.GIT_FILEMODE_TREE)
+    sig = pygit2.Signature("bench", "bench@example.com", 1_700_000_000, 0)
+    repo.create_commit("refs/heads/main", sig, sig, f"{n} tickets", root.write(), [])
+    return repo
+
+
+def best_of(runs: int, path: Path, n: int) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        state = load(path)
+        best = min(best, time.perf_counter() - start)
+        if len(state.tickets) != n or state.problems:
+            raise SystemExit(f"expected {n} valid tickets, got {len(state.tickets)} and {len(state.problems)} problems")
+    return best
+
+
+def main(sizes: list[int]) -> None:
+    print(f"{'N':>8}  {'seconds':>8}  {'tickets/s':>10}  {'HTTP requests':>13}   (load() from a commit, best of 3)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = Path(tmp) / f"board-{n}.git"
+            make_board(path, n)
+            secs = best_of(3, path, n)
+            print(f"{n:>8}  {secs:>8.3f}  {n / secs:>10,.0f}  {0:>13}", flush=True)
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:] if a.isdigit()] or [1_000, 10_000])  # run_all passes names
