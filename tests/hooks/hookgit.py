@@ -87,16 +87,18 @@ class Clone:
             capture_output=True, text=True, check=False,
         )
 
-    def write(self, rel: str, text: str) -> None:
-        path = self.path / rel
+    def write(self, rel: str, text: str, *, cwd: Path | None = None) -> None:
+        path = (cwd or self.path) / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
 
-    def commit(self, message: str, files: Mapping[str, str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def commit(self, message: str, files: Mapping[str, str], *, check: bool = True,
+               cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        """Write ``files`` (paths relative to the work tree ``cwd``) and commit them."""
         for rel, text in files.items():
-            self.write(rel, text)
-        self.git("add", "--", *files)
-        return self.git("commit", "-m", message, check=check)
+            self.write(rel, text, cwd=cwd)
+        self.git("add", "--", *files, cwd=cwd)
+        return self.git("commit", "-m", message, check=check, cwd=cwd)
 
     def head(self, rev: str = "HEAD") -> str:
         return self.git("rev-parse", rev).stdout.strip()

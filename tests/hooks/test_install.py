@@ -131,7 +131,7 @@ def test_uninstall_restores_the_chained_hook_and_leaves_others_alone(clone: Clon
 def test_uninstall_removes_only_our_hooks_and_the_path_setting(clone: Clone) -> None:
     sub = clone.path / "services" / "payments"
     (sub / ".tickets").mkdir(parents=True)
-    assert run_install(clone, "--repo", str(sub))[0] == 0  # the last --repo wins
+    assert clone.ticketops("hooks", "install", "--repo", str(sub)).returncode == 0
     assert clone.git("config", "ticketops.path").stdout.strip() == "services/payments"
     sample = hooks_dir(clone) / "pre-commit.sample"
     sample_exists = sample.exists()
@@ -204,3 +204,16 @@ def test_bare_repository_is_refused(clone: Clone) -> None:
 
     assert done.returncode == 1
     assert "bare repository" in done.stderr
+
+
+def test_linked_worktree_installs_into_the_shared_hooks_folder(clone: Clone, tmp_path: Path) -> None:
+    linked = tmp_path / "linked"
+    clone.git("worktree", "add", "-q", "-b", "side", str(linked))
+
+    done = clone.ticketops("hooks", "install", "--pre-push", "--repo", str(linked), cwd=linked)
+
+    assert done.returncode == 0, done.stderr
+    assert (hooks_dir(clone) / "pre-push").is_file()  # git runs hooks from the common dir
+    clone.commit("bad", {".tickets/PAY-2.md": INVALID_TICKET}, cwd=linked)
+    pushed = clone.git("push", "origin", "side", check=False, cwd=linked)
+    assert pushed.returncode != 0 and ".tickets/PAY-2.md:3:" in pushed.stderr

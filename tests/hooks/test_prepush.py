@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import subprocess
+import sys
+
 import pytest
 from hookgit import INVALID_TICKET, VALID_TICKET, Clone, make_clone
 
@@ -202,3 +207,18 @@ def test_annotated_tag_push_validates_the_tagged_commits(hooked: Clone) -> None:
 
     assert done.returncode != 0
     assert ".tickets/PAY-2.md:3:" in done.stderr
+
+
+def test_running_pre_push_by_hand_explains_what_it_expects(clone: Clone) -> None:
+    primary, secondary = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "ticketops", "hooks", "run", "pre-push"], cwd=clone.path,
+            env=clone.env, stdin=secondary, capture_output=True, text=True, check=False, timeout=60,
+        )
+    finally:
+        os.close(primary)
+        os.close(secondary)
+
+    assert done.returncode == 1
+    assert "reads the refs being pushed from standard input" in done.stderr

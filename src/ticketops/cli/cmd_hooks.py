@@ -7,6 +7,8 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from ticketops.model.errors import TicketopsError
+
 if TYPE_CHECKING:
     from ticketops.hooks.install import HooksReport
 
@@ -135,7 +137,14 @@ def _run_pre_push(args: argparse.Namespace) -> int:
     from ticketops.hooks.prepush import run_pre_push
 
     stdin = sys.stdin
-    text = "" if stdin is None or stdin.isatty() else stdin.read()
+    interactive = stdin is None or stdin.isatty()
+    if interactive and not os.environ.get("PRE_COMMIT"):
+        raise TicketopsError(
+            "`hooks run pre-push` reads the refs being pushed from standard input, one "
+            "'<local ref> <local sha> <remote ref> <remote sha>' line each, as git's pre-push hook "
+            "passes them; install the hook with `ticketops hooks install` instead of running it by hand"
+        )
+    text = "" if interactive else stdin.read()
     return run_pre_push(args.repo, args.remote, args.url, text, os.environ)
 
 

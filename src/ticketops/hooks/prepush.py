@@ -121,7 +121,9 @@ def _plan_update(
     tip = hrepo.git.get(update.local_sha).peel(pygit2.Commit)
     check = validator.check(tip)
     if check.state is None:
-        return PlanOutcome("failed", f"{update.remote_ref}: no tickets at {check.short}; nothing to plan")
+        outcome = PlanOutcome("failed", f"{update.remote_ref}: no valid tickets at {check.short}; nothing to plan")
+        print(f"{PREFIX} {outcome.summary}", file=out)
+        return outcome
     config = check.state.config
     tracked = config.tracked_branch or default_branch(hrepo, remotes[0] if remotes else None)
     apply = config.on_push == "apply" and update.branch == tracked
