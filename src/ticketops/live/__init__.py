@@ -3,7 +3,7 @@
 ticket.
 """
 
-from ticketops.live.convert import READ_FIELDS, field_authors, live_item, type_info
+from ticketops.live.convert import field_authors, live_item, type_info
 from ticketops.live.reader import LiveReader, identities_needed
 
-__all__ = ["READ_FIELDS", "LiveReader", "field_authors", "identities_needed", "live_item", "type_info"]
+__all__ = ["LiveReader", "field_authors", "identities_needed", "live_item", "type_info"]

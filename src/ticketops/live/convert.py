@@ -17,12 +17,6 @@ from ticketops.model.live import (
     marker_keys,
 )
 
-# What a batch read asks for: the managed fields plus what the plan and status show.
-READ_FIELDS: tuple[str, ...] = (
-    "System.Id", "System.Rev", "System.WorkItemType", "System.ChangedDate", "System.ChangedBy",
-    *f.MANAGED_FIELDS,
-)
-
 def live_item(wi: WorkItem) -> LiveWorkItem:
     tags = tuple(wi.tags)
     keys = marker_keys(tags)

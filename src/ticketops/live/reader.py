@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ticketops.ado import AdoClient, NotFound, wiql_literal
-from ticketops.model.config import BoardConfig
+from ticketops.model.config import DEFAULT_WORK_ITEM_TYPE, BoardConfig
 from ticketops.model.desired import DesiredState
 from ticketops.model.errors import ConfigError
 from ticketops.model.live import (
@@ -56,17 +56,27 @@ class LiveReader:
         return self._type_info
 
     def _unknown_type(self, name: str) -> ConfigError:
+        """The type does not exist: name the project's types and, when it has one of the
+        process templates' requirement types, the process it looks like and that type's states."""
         try:
-            types = ", ".join(sorted(t.name for t in self.client.list_work_item_types(self.project)))
+            types = sorted(t.name for t in self.client.list_work_item_types(self.project))
         except NotFound:
             return ConfigError(
                 f"project {self.project!r} was not found in {self.client.org_url}; "
                 "check `project:` and `organization_url:` in .tickets/config.yaml"
             )
+        hint = ""
+        for process, wit in DEFAULT_WORK_ITEM_TYPE.items():
+            if wit in types:
+                states = ", ".join(s.name for s in self.client.get_work_item_type_states(self.project, wit))
+                hint = (f" The project looks like process {process.value!r}: its {wit!r} type has the states "
+                        f"{states}.")
+                break
         return ConfigError(
-            f"work item type {name!r} does not exist in project {self.project!r} (its types: {types}). "
-            f"Fix: set `process:` to the project's process template or `work_item_type:` in "
-            f".tickets/config.yaml (config says process {self.config.process.value!r}). Nothing was written."
+            f"work item type {name!r} does not exist in project {self.project!r} (its types: {', '.join(types)})."
+            f"{hint} Fix: set `process:` to the project's process template, or `work_item_type:` and "
+            f"`statuses:`, in .tickets/config.yaml (config says process {self.config.process.value!r}). "
+            "Nothing was written."
         )
 
     def identities(self, emails: Iterable[str]) -> dict[str, Identity | None]:
@@ -109,7 +119,10 @@ class LiveReader:
         return sorted(found)
 
     def read_items(self, ids: Iterable[int]) -> tuple[LiveWorkItem, ...]:
-        wis = self.client.get_work_items(self.project, list(ids), fields=convert.READ_FIELDS)
+        """Batch reads of <= 200 ids. No ``fields`` filter: ADO reports an item's
+        ``multilineFieldsFormat`` (Markdown or HTML description) only for unfiltered reads, and
+        the request count is the same."""
+        wis = self.client.get_work_items(self.project, list(ids))
         return tuple(convert.live_item(wi) for wi in wis)
 
     def authors(self, ids: Iterable[int]) -> dict[int, FieldAuthors]:
