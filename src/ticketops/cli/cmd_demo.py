@@ -6,7 +6,6 @@ Until the reconciler lands this shows what ticketops would mirror into Azure Dev
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 
 import pygit2

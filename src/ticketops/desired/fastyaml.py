@@ -18,7 +18,7 @@ import functools
 import re
 from typing import Any
 
-from ticketops.desired.yamldoc import STR_TAG, _Loader
+from ticketops.desired.yamldoc import Loader
 
 # One line: `name: value`, `name:`, `  - item`, a comment, or blank (trailing spaces dropped).
 _LINE = re.compile(r"(?:([A-Za-z_][A-Za-z0-9_]*):(?:[ ]+(.*?))?|([ ]*)-[ ]+(.*?)|#.*|)[ ]*(?:\n|\Z)")
@@ -28,7 +28,7 @@ _INT_TAG = "tag:yaml.org,2002:int"
 # or ' #' inside, no trailing space or ':'. Inside [ ] also none of ,[]{}: at all.
 _BLOCK_PLAIN = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s](?:(?!: | #)[^\t])*(?<![\s:])\Z")
 _FLOW_PLAIN = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s](?:(?! #)[^\t,\[\]{}:])*(?<![\s:])\Z")
-_RESOLVERS = _Loader.yaml_implicit_resolvers
+_RESOLVERS = Loader.yaml_implicit_resolvers
 # Characters PyYAML treats specially (non-printable, extra line breaks, a BOM): full parser.
 _UNUSUAL = re.compile("[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
@@ -102,4 +102,4 @@ def parse_simple(text: str) -> dict[str, Any] | None:
     return out
 
 
-__all__ = ["STR_TAG", "parse_simple"]
+__all__ = ["parse_simple"]

@@ -82,7 +82,7 @@ def _candidates(start: str) -> list[str]:
 
 
 def _not_found(where: str, start: str, committed: bool) -> ConfigError:
-    place = f"/{start}" if start else " the repository root"
+    place = f" {start}/" if start else " the repository root"
     hint = (
         " If you created it but did not commit it yet, commit it or use --worktree."
         if committed else ""

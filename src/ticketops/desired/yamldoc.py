@@ -24,7 +24,7 @@ _MAX_DEPTH = 64
 Loc = tuple[str | int, ...]
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe loader without path resolvers (none are registered; skipping them is faster)."""
 
     def descend_resolver(self, current_node: object, current_index: object) -> None:
@@ -109,7 +109,7 @@ def parse(text: str, path: str, first_line: int = 1) -> YamlDoc:
     """Compose ``text`` and build its value. Syntax errors and duplicate keys become problems
     (with file positions); ``value`` is None after a syntax error."""
     doc = YamlDoc(path=path, root=None, value=None, first_line=first_line)
-    loader = _Loader(text)
+    loader = Loader(text)
     try:
         doc.root = loader.get_single_node()
         if doc.root is not None:
