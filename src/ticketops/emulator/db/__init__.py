@@ -85,13 +85,16 @@ class Database:
 
     def _add_repo(self, project: Project, sr: SeedRepo) -> Repo:
         rid = (sr.id or str(uuid.uuid5(_NS, f"repo:{project.name.lower()}/{sr.name.lower()}"))).lower()
-        path = os.path.join(self.root, f"{rid}.git")
-        git = pygit2.init_repository(path, bare=True, initial_head=f"refs/heads/{sr.default_branch}")
-        repo = Repo(rid, sr.name, project, path, sr.default_branch, git)
+        files: dict[str, bytes | None] = {p: c.encode("utf-8") for p, c in sr.files.items()}
+
+        def open_repo(repo: Repo) -> pygit2.Repository:
+            repo._git = pygit2.init_repository(repo.path, bare=True, initial_head=repo.default_ref)
+            if files:
+                commit_files(repo, repo.default_branch, files, "Initial commit", self.api_user, self.stamper.now())
+            return repo._git
+
+        repo = Repo(rid, sr.name, project, os.path.join(self.root, f"{rid}.git"), sr.default_branch, open_repo)
         project.repos[rid] = repo
-        if sr.files:
-            files: dict[str, bytes | None] = {p: c.encode("utf-8") for p, c in sr.files.items()}
-            commit_files(repo, sr.default_branch, files, "Initial commit", self.api_user, self.stamper.now())
         return repo
 
     # ---- lookups (routes) ---------------------------------------------------------------

@@ -6,6 +6,7 @@ everything else as the JSON value. The routes render them to ADO's wire shapes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pygit2
@@ -19,12 +20,22 @@ FieldValue = object  # str | int | float | bool | User | None
 
 @dataclass
 class Repo:
+    """A git repository. The bare repository on disk is created on first use, which keeps an
+    emulator cheap to create when a test never touches git."""
+
     id: str
     name: str
     project: Project
     path: str
     default_branch: str  # without refs/heads/
-    git: pygit2.Repository
+    opener: Callable[[Repo], pygit2.Repository] = field(repr=False)
+    _git: pygit2.Repository | None = field(default=None, repr=False)
+
+    @property
+    def git(self) -> pygit2.Repository:
+        if self._git is None:
+            self._git = self.opener(self)
+        return self._git
 
     @property
     def default_ref(self) -> str:
