@@ -112,3 +112,18 @@ def test_help_on_every_command(capsys) -> None:
             main([cmd, "--help"])
         assert e.value.code == 0
         assert "usage: ticketops " + cmd in capsys.readouterr().out
+
+
+def test_demo_applies_shows_drift_and_converges(capsys) -> None:
+    code, out, _ = run(capsys, "demo")
+    assert code == 0, out
+    assert "Plan: 12 to create" in out and "Applied: 12 applied" in out
+    assert "! drift (changed in ADO, put back)" in out
+    assert "converged: 12 work items in sync" in out
+
+
+def test_demo_of_another_board(tmp_path: Path, emu, capsys) -> None:
+    b = Board(tmp_path / "other", emu)
+    b.commit({"PAY-1.md": ticket_md("Only one", "backlog"), "PAY-2.md": ticket_md("And two", "done")})
+    code, out, _ = run(capsys, "demo", "--repo", str(b.root))
+    assert code == 0 and "converged: 2 work items in sync" in out

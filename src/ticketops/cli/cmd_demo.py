@@ -1,28 +1,44 @@
-"""``ticketops demo`` (interim): validate example-repo and show its desired state as a table.
+"""``ticketops demo``: the whole loop in a few seconds, offline, against the built-in emulator.
 
-Until the reconciler lands this shows what ticketops would mirror into Azure DevOps.
+1. start the ADO emulator in process and commit a copy of example-repo to a temporary git repo;
+2. plan and apply it, and show the board as ADO now has it;
+3. a person edits two work items in ADO (a retitle and a state move);
+4. the next reconcile reports that drift and puts it back; ends converged.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 import pygit2
 
 import ticketops
+from ticketops.ado import AdoClient, resolve_auth
+from ticketops.apply import render_outcomes
+from ticketops.desired import load
+from ticketops.engine import Engine
 from ticketops.model.desired import DesiredState
 from ticketops.model.errors import ConfigError, ExitCode
+from ticketops.model.live import LiveWorkItem
+from ticketops.plan import key_order, render_text
 
 NAME = "demo"
 ORDER = 90
-HELP = "show the example board (example-repo) as ticketops reads it"
+HELP = "run the whole loop offline: apply example-repo to a built-in ADO emulator, edit in ADO, reconcile"
 DESCRIPTION = (
-    "Validate the example board that ships with the ticketops sources (example-repo/) and print "
-    "its desired state: each ticket with its ADO state, assignee, repository and branch. Reads "
-    "the committed tree (HEAD); when example-repo has uncommitted changes it reads the files on "
-    "disk instead and says so."
+    "Start the built-in Azure DevOps emulator in this process, commit a copy of the example board "
+    "(example-repo/, or --repo PATH) to a temporary git repository, and apply it: the plan, the "
+    "result and the board as ADO then has it. Then a person edits two work items in ADO (a new "
+    "title, a state move) and the next reconcile reports that drift and puts it back, ending "
+    "converged. Needs no token and no network; takes a few seconds."
 )
+
+DEMO_TOKEN = "demo-token-not-a-secret"
+EDITOR = "carol@contoso.com"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -30,7 +46,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--repo",
         default=None,
         metavar="PATH",
-        help="board folder to show (default: example-repo/ of the ticketops checkout)",
+        help="board folder to demo (holds .tickets/; default: example-repo/ of the ticketops checkout)",
     )
 
 
@@ -45,59 +61,104 @@ def example_repo() -> Path:
     return path
 
 
-def _dirty(folder: Path) -> bool:
-    """Whether files under ``folder`` differ from HEAD (modified, staged or untracked)."""
-    found = pygit2.discover_repository(str(folder))
-    if found is None:
-        return True
-    repo = pygit2.Repository(found)
-    if repo.is_bare or repo.head_is_unborn:
-        return True
-    rel = Path(folder).resolve().relative_to(Path(repo.workdir).resolve()).as_posix()
-    prefix = "" if rel == "." else rel + "/"
-    return any(path.startswith(prefix) for path in repo.status(untracked_files="all"))
+def commit_copy(source: Path, dest: Path) -> str:
+    """Copy ``source/.tickets`` into a new git repository at ``dest`` and commit it."""
+    if not (source / ".tickets").is_dir():
+        raise ConfigError(f"{source} has no .tickets/ folder; pass --repo PATH to a board folder")
+    shutil.copytree(source / ".tickets", dest / ".tickets")
+    repo = pygit2.init_repository(str(dest), initial_head="main")
+    repo.index.add_all()
+    repo.index.write()
+    tree = repo.index.write_tree()
+    who = pygit2.Signature("ticketops demo", "demo@example.com")
+    return str(repo.create_commit("HEAD", who, who, "demo board", tree, []))
+
+
+def heading(text: str) -> None:
+    print(f"\n=== {text}\n", flush=True)
+
+
+def board_table(desired: DesiredState, items: tuple[LiveWorkItem, ...]) -> str:
+    """The board as ADO has it: one line per managed work item."""
+    rows = sorted((i for i in items if i.key), key=lambda i: key_order(i.key or ""))
+    lines = [f"{'ticket':<8} {'item':<6} {'state':<10} {'assignee':<20} title"]
+    for i in rows:
+        lines.append(f"{i.key:<8} #{i.id:<5} {i.state:<10} {i.assignee or '-':<20} {i.title}")
+    lines.append(f"{len(rows)} work items in {desired.config.project}, tagged ticketops")
+    return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ticketops.desired import check
+    from ticketops.emulator import Emulator  # entry points may use the emulator; the core never does
 
-    folder = Path(args.repo) if args.repo else example_repo()
-    worktree = _dirty(folder)
-    state, problems = check(folder, rev=None if worktree else "HEAD", worktree=worktree)
-    source = "the files on disk (uncommitted changes)" if worktree else f"commit {state.commit[:10] if state and state.commit else 'HEAD'}"
-    print(f"Desired state of {folder} read from {source}")
-    for p in problems:
-        print(p)
-    if state is None:
-        return int(ExitCode.USER_ERROR)
-    _table(state)
-    return int(ExitCode.USER_ERROR if problems else ExitCode.OK)
+    source = Path(args.repo) if args.repo else example_repo()
+    with tempfile.TemporaryDirectory(prefix="ticketops-demo-") as tmp, Emulator() as emu:
+        sha = commit_copy(source, Path(tmp))
+        desired = load(tmp)
+        auth, _ = resolve_auth(desired.config.auth, {desired.config.auth.token_env: DEMO_TOKEN})
+        print(f"Emulated Azure DevOps at {emu.url}; board {source} committed as {sha[:12]} in {tmp}")
+        with AdoClient(emu.url, auth, transport=emu.transport) as client:
+            return _story(emu, client, desired)
 
 
-def _natural(key: str) -> tuple[str, int]:
-    prefix, _, number = key.rpartition("-")
-    return prefix, int(number) if number.isdigit() else 0
+def _story(emu: object, client: AdoClient, desired: DesiredState) -> int:
+    engine = Engine(client, desired)
+    heading("1. ticketops plan: what would change in ADO")
+    plan = engine.plan()
+    sys.stdout.write(render_text(plan))
+
+    heading("2. ticketops apply")
+    first = engine.apply(plan)
+    if first.report is not None:
+        sys.stdout.write(render_outcomes(first.report))
+    live = engine.read_live()
+    print()
+    print(board_table(desired, live.items))
+
+    heading(f"3. Meanwhile, {EDITOR} edits two work items in ADO")
+    edits = _edit_in_ado(emu, desired, live.items)
+    for line in edits:
+        print(f"  {line}")
+
+    heading("4. ticketops reconcile: the drift is reported and put back")
+    engine = Engine(client, desired)
+    result = engine.reconcile(on_pass=lambda n, p: _show_pass(n, p))
+    print()
+    if result.converged:
+        print(f"converged: {len(result.final_plan.synced)} work items in sync with commit {(desired.commit or '')[:12]}")
+    else:
+        print("did not converge:")
+        sys.stdout.write(render_text(result.final_plan))
+    print()
+    print(board_table(desired, engine.read_live().items))
+    return int(ExitCode.OK if result.converged else ExitCode.USER_ERROR)
 
 
-def _table(state: DesiredState) -> None:
-    from rich.console import Console
-    from rich.table import Table
+def _show_pass(n: int, result: object) -> None:
+    print(f"--- pass {n}")
+    sys.stdout.write(render_text(result.plan))  # type: ignore[attr-defined]
+    report = result.report  # type: ignore[attr-defined]
+    if report is not None:
+        sys.stdout.write("\n" + render_outcomes(report))
 
-    cfg = state.config
-    table = Table(title=f"{cfg.project} ({cfg.effective_work_item_type}) at {cfg.organization_url}", title_justify="left")
-    table.add_column("key", no_wrap=True)
-    table.add_column("title", ratio=3)
-    table.add_column("status -> ADO state", no_wrap=True)
-    table.add_column("assignee", no_wrap=True)
-    table.add_column("repo", no_wrap=True)
-    table.add_column("branch", ratio=2, overflow="fold")
-    for t in sorted(state.tickets, key=lambda t: _natural(t.key)):
-        alias = state.repo_alias(t)
-        repo = cfg.repos[alias].name if alias in cfg.repos else "-"
-        branch = state.branch_name(t) if cfg.work_started(t.status) else "(no branch yet)"
-        table.add_row(t.key, t.title, f"{t.status} -> {cfg.status(t.status).state}", t.assignee or "-", repo, branch)
-    console = Console()
-    if not console.is_terminal:  # logs and pipes: wide enough that rows stay on one or two lines
-        console = Console(width=160)
-    console.print(table)
-    print(f"{len(state.tickets)} tickets valid; {len(state.problems)} problems")
+
+def _edit_in_ado(emu: object, desired: DesiredState, items: tuple[LiveWorkItem, ...]) -> list[str]:
+    """A person's edits made directly in ADO: retitle the first item, move the second's state."""
+    by_key = sorted((i for i in items if i.key), key=lambda i: key_order(i.key or ""))
+    if len(by_key) < 2:
+        return ["(fewer than two work items: nothing to edit)"]
+    db = emu.db  # type: ignore[attr-defined]
+    retitled, moved = by_key[0], by_key[1]
+    new_title = f"{retitled.title} (edited in ADO)"
+    db.update_work_item(desired.config.project, retitled.id, {"System.Title": new_title}, by=EDITOR)
+    other = _other_state(desired, moved.state)
+    db.update_work_item(desired.config.project, moved.id, {"System.State": other}, by=EDITOR)
+    return [
+        f"#{retitled.id} ({retitled.key}): title -> {new_title!r}",
+        f"#{moved.id} ({moved.key}): state {moved.state} -> {other}",
+    ]
+
+
+def _other_state(desired: DesiredState, current: str) -> str:
+    states = [s.state for s in desired.config.effective_statuses]
+    return next((s for s in states if s.lower() != current.lower()), current)
