@@ -1,4 +1,4 @@
-"""The command line as a user meets it: --help, --version, unknown commands, `validate`, `demo`."""
+"""The command line as a user meets it: --help, --version, unknown commands, `validate`."""
 
 from __future__ import annotations
 
@@ -36,7 +36,11 @@ def test_help_and_version_in_a_real_process() -> None:
 
 
 def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in ("validate", "demo"):
+    from ticketops.cli.main import _commands
+
+    names = [m.NAME for m in _commands()]
+    assert "validate" in names
+    for command in names:
         with pytest.raises(SystemExit) as done:
             main([command, "--help"])
         assert done.value.code == 0
@@ -106,21 +110,3 @@ def test_rev_and_worktree_are_exclusive(repo_path: Path, capsys: pytest.CaptureF
         main(["validate", "--repo", str(repo_path), "--rev", "main", "--worktree"])
     assert done.value.code != 0
     assert "not allowed with argument" in capsys.readouterr().err
-
-
-def test_demo_shows_the_example_board(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
-    assert "Payments (User Story)" in out
-    assert "PAY-12" in out
-    assert "hotfix/PAY-12-acquirer-timeout" in out
-    assert "in-review -> Resolved" in out
-    assert "12 tickets valid; 0 problems" in out
-
-
-def test_demo_on_another_board_reports_problems(repo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (repo_path / ".tickets" / "PAY-2.md").write_text(BAD)
-    assert main(["demo", "--repo", str(repo_path)]) == 1
-    out = capsys.readouterr().out
-    assert "read from the files on disk (uncommitted changes)" in out
-    assert ".tickets/PAY-2.md:3:1: unknown status 'doing'" in out
