@@ -74,6 +74,19 @@ def commit_copy(source: Path, dest: Path) -> str:
     return str(repo.create_commit("HEAD", who, who, "demo board", tree, []))
 
 
+def _dirty(folder: Path) -> bool:
+    """Whether files under ``folder`` differ from HEAD of the repository holding it."""
+    found = pygit2.discover_repository(str(folder))
+    if found is None:
+        return True
+    repo = pygit2.Repository(found)
+    if repo.is_bare or repo.head_is_unborn or repo.workdir is None:
+        return True
+    rel = folder.resolve().relative_to(Path(repo.workdir).resolve()).as_posix()
+    prefix = "" if rel == "." else rel + "/"
+    return any(path.startswith(prefix) for path in repo.status(untracked_files="all"))
+
+
 def heading(text: str) -> None:
     print(f"\n=== {text}\n", flush=True)
 
@@ -96,7 +109,12 @@ def run(args: argparse.Namespace) -> int:
         sha = commit_copy(source, Path(tmp))
         desired = load(tmp)
         auth, _ = resolve_auth(desired.config.auth, {desired.config.auth.token_env: DEMO_TOKEN})
-        print(f"Emulated Azure DevOps at {emu.url}; board {source} committed as {sha[:12]} in {tmp}")
+        print(f"Emulated Azure DevOps at {emu.url}")
+        where = "the files on disk (uncommitted changes)" if _dirty(source) else "its last commit"
+        print(f"Board {source} read from {where}, committed as {sha[:12]} in a temporary repository")
+        print(f"{len(desired.tickets)} tickets valid; {len(desired.problems)} problems")
+        for problem in desired.problems:
+            print(f"  {problem}")
         with AdoClient(emu.url, auth, transport=emu.transport) as client:
             return _story(emu, client, desired)
 
