@@ -75,7 +75,8 @@ class EmulatorServer:
         return f"http://{self.host}:{self.port}/{self.emu.db.organization}"
 
     def start(self) -> EmulatorServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="ado-emulator", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="ado-emulator", daemon=True)
         self._thread.start()
         return self
 
@@ -108,7 +109,7 @@ def serve_forever(emu: Emulator, host: str = "127.0.0.1", port: int = 8765,
         with EmulatorServer(emu, host, port) as srv:
             if on_ready is not None:
                 on_ready(srv.url)
-            while not stop.wait(0.5):
+            while not stop.wait(0.2):
                 pass
     finally:
         for sig, handler in previous.items():

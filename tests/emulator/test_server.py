@@ -1,0 +1,105 @@
+"""The emulator over real HTTP: EmulatorServer on loopback, and ``ticketops emulator`` as a process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ticketops.emulator import Emulator
+from ticketops.emulator.server import EmulatorServer
+
+pytestmark = pytest.mark.slow
+
+
+def test_server_speaks_the_same_wire_over_loopback(emu: Emulator) -> None:
+    with EmulatorServer(emu) as srv, httpx.Client(base_url=srv.url) as c:
+        assert srv.url.startswith("http://127.0.0.1:") and srv.url.endswith("/contoso")
+        ops = [{"op": "add", "path": "/fields/System.Title", "value": "over HTTP"}]
+        r = c.post("/Payments/_apis/wit/workitems/$User%20Story", params={"api-version": "7.1"}, content=json.dumps(ops),
+                   headers={"Content-Type": "application/json-patch+json"})
+        assert r.status_code == 200, r.text
+        assert r.json()["url"].startswith(srv.url + "/_apis/wit/workItems/")  # links use the host asked for
+        missing = c.get("/Payments/_apis/wit/workitems/77", params={"api-version": "7.1"})
+        assert missing.status_code == 404 and missing.json()["typeKey"] == "WorkItemUnauthorizedAccessException"
+        state = c.get("/_emulator/state").json()
+        assert state["projects"][-1]["workItems"][0]["title"] == "over HTTP"
+
+
+def test_a_dropped_response_closes_the_connection_after_the_write(emu: Emulator) -> None:
+    emu.faults.drop_response("Work Items_Create")
+    ops = [{"op": "add", "path": "/fields/System.Title", "value": "lost answer"}]
+    with EmulatorServer(emu) as srv, httpx.Client(base_url=srv.url) as c:
+        with pytest.raises(httpx.TransportError):
+            c.post("/Payments/_apis/wit/workitems/$Task", params={"api-version": "7.1"}, content=json.dumps(ops),
+                   headers={"Content-Type": "application/json-patch+json"})
+        assert [it.fields["System.Title"] for it in emu.db.work_items("Payments")] == ["lost answer"]
+        assert c.get("/_apis/projects", params={"api-version": "7.1"}).status_code == 200
+
+
+def _start(args: list[str], tmp_path: Path) -> tuple[subprocess.Popen[str], str]:
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "ticketops", "emulator", "--port", "0", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()  # blocks until the server announces itself (or the process dies)
+    if "listening on" not in line:
+        proc.kill()
+        raise AssertionError(f"no URL line: {line!r} {proc.stderr.read() if proc.stderr else ''}")
+    return proc, line.split("listening on ", 1)[1].split()[0]
+
+
+def test_cli_serves_until_sigterm_and_exits_0(tmp_path: Path) -> None:
+    proc, url = _start([], tmp_path)
+    try:
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/contoso")
+        r = httpx.get(f"{url}/_apis/projects", params={"api-version": "7.1"})
+        assert [p["name"] for p in r.json()["value"]] == ["Compliance", "Helpdesk", "Ledger", "Payments"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "stopped" in err
+
+
+def test_cli_seed_file_and_pat(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(
+        "organization: fabrikam\n"
+        "projects:\n"
+        "  - name: Web\n    process: Scrum\n    repos:\n      - name: site\n        files: {index.html: '<h1>hi</h1>'}\n"
+        "users:\n  - {email: zoe@fabrikam.com, display_name: Zoe Zed}\n",
+        encoding="utf-8",
+    )
+    pat = "cli-secret-pat"
+    proc, url = _start(["--seed", str(seed), "--pat", pat], tmp_path)
+    try:
+        assert url.endswith("/fabrikam")
+        assert httpx.get(f"{url}/_apis/projects", params={"api-version": "7.1"}).status_code == 401
+        ok = httpx.get(f"{url}/_apis/projects", params={"api-version": "7.1"}, headers={"Authorization": f"Bearer {pat}"})
+        assert [p["name"] for p in ok.json()["value"]] == ["Web"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    assert pat not in out and pat not in err
+
+
+def test_cli_bad_seed_names_the_file(tmp_path: Path) -> None:
+    seed = tmp_path / "bad.yaml"
+    seed.write_text("organization: x\nprojects:\n  - name: P\n    process: waterfall\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "ticketops", "emulator", "--seed", str(seed), "--port", "0"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1
+    assert str(seed) in r.stderr and "process" in r.stderr
+
+
+def test_cli_help() -> None:
+    r = subprocess.run([sys.executable, "-m", "ticketops", "emulator", "--help"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and "--seed" in r.stdout and "--pat" in r.stdout
