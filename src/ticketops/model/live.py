@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -100,7 +101,7 @@ class LiveWorkItem(_Frozen):
     def _lower(cls, v: str | None) -> str | None:
         return v.strip().lower() if v and v.strip() else None
 
-    @property
+    @cached_property
     def marker_keys(self) -> tuple[str, ...]:
         """All keys the item's marker tags name (more than one is a conflict)."""
         return marker_keys(self.tags)
@@ -178,6 +179,10 @@ class LiveState(_Frozen):
     # email -> Identity, or None when the identities API does not know that person.
     identities: dict[str, Identity | None] = Field(default_factory=dict)
     markdown_supported: bool = True
+    # Types other than ``type_info`` that tickets (``type:``) or live items use, by lower-case
+    # name; a name mapped to None does not exist in the project (``project_types`` lists those that do).
+    other_types: dict[str, WorkItemTypeInfo | None] = Field(default_factory=dict)
+    project_types: tuple[str, ...] = ()
 
     @field_validator("identities", mode="after")
     @classmethod
@@ -186,6 +191,12 @@ class LiveState(_Frozen):
 
     def __hash__(self) -> int:
         return hash((self.items, self.type_info))
+
+    def type_named(self, name: str | None) -> WorkItemTypeInfo | None:
+        """The type called ``name`` (None: the board's type); None when it does not exist."""
+        if name is None or name.strip().lower() == self.type_info.name.lower():
+            return self.type_info
+        return self.other_types.get(name.strip().lower())
 
     def item(self, id: int) -> LiveWorkItem:
         for it in self.items:
