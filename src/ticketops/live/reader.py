@@ -37,6 +37,8 @@ class LiveReader:
         self.project = config.project
         self._type_info: WorkItemTypeInfo | None = None
         self._identities: dict[str, Identity | None] = {}
+        self._other_types: dict[str, WorkItemTypeInfo | None] = {}
+        self._project_types: tuple[str, ...] | None = None
         # What the run learned about Markdown support (None: not known yet).
         self.markdown_supported: bool | None = None
 
@@ -78,6 +80,30 @@ class LiveReader:
             f"`statuses:`, in .tickets/config.yaml (config says process {self.config.process.value!r}). "
             "Nothing was written."
         )
+
+    def other_types(self, names: Iterable[str]) -> dict[str, WorkItemTypeInfo | None]:
+        """Types other than the board's that tickets or items use (read once per run each;
+        None for a name the project does not have)."""
+        board = self.config.effective_work_item_type.lower()
+        for name in sorted({n.strip() for n in names if n.strip() and n.strip().lower() != board}):
+            if name.lower() in self._other_types:
+                continue
+            try:
+                wit = self.client.get_work_item_type(self.project, name)
+            except NotFound:
+                self._other_types[name.lower()] = None
+                continue
+            states = None
+            if not wit.states or any(not s.category for s in wit.states):
+                states = self.client.get_work_item_type_states(self.project, name)
+            self._other_types[name.lower()] = convert.type_info(wit, states)
+        return dict(self._other_types)
+
+    def project_types(self) -> tuple[str, ...]:
+        """Names of the project's work item types (read once, only when a type is unknown)."""
+        if self._project_types is None:
+            self._project_types = tuple(sorted(t.name for t in self.client.list_work_item_types(self.project)))
+        return self._project_types
 
     def identities(self, emails: Iterable[str]) -> dict[str, Identity | None]:
         """Resolve people by email (cached for the run; unknown people map to None)."""
@@ -136,17 +162,21 @@ class LiveReader:
     def read(self, desired: DesiredState, extra_ids: Iterable[int] = ()) -> LiveState:
         """The live state for ``desired``: type metadata, marked items, needed identities."""
         type_info = self.type_info()
-        ids = set(self.marked_ids()) | set(extra_ids)
+        ids = set(self.marked_ids()) | set(extra_ids) | {t.id for t in desired.tickets if t.id is not None}
         items = self.read_items(sorted(ids))
         return self.state(desired, items, type_info)
 
     def state(self, desired: DesiredState, items: tuple[LiveWorkItem, ...], type_info: WorkItemTypeInfo) -> LiveState:
         identities = self.identities(identities_needed(desired, items))
+        names = {t.type for t in desired.tickets if t.type} | {i.type for i in items if i.type}
+        others = self.other_types(names)
         return LiveState(
             items=items,
             type_info=type_info,
             identities=identities,
             markdown_supported=self._markdown(items),
+            other_types=others,
+            project_types=self.project_types() if None in others.values() else (),
         )
 
     def _markdown(self, items: tuple[LiveWorkItem, ...]) -> bool:

@@ -36,6 +36,21 @@ class FrontMatter(BaseModel):
     tags: tuple[str, ...] = ()
     acceptance_criteria: tuple[str, ...] = ()
     area_path: str | None = None
+    # The work item type when it is not the board's (config ``work_item_type``), e.g. ``Bug``.
+    type: str | None = Field(default=None, min_length=1, max_length=128)
+    # The existing ADO work item this ticket mirrors (written by ``ticketops import``). A ticket
+    # with an ``id`` is paired with that item even before it carries the marker tags, and is
+    # never created anew.
+    id: int | None = Field(default=None, ge=1)
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        if "\n" in v or "\r" in v or not v.strip():
+            raise ValueError("type must be one line naming a work item type, e.g. Bug")
+        return v.strip()
 
     @field_validator("title")
     @classmethod

@@ -39,6 +39,11 @@ def target_state(ticket: Ticket, ctx: DiffContext) -> str:
     except KeyError:
         names = ", ".join(s.name for s in ctx.config.effective_statuses)
         raise TicketBlocked(f"status {ticket.status!r} is not in the config's statuses ({names})") from None
+    if ctx.type_info.find_state(status.state) is None:
+        raise TicketBlocked(
+            f"status {ticket.status!r} maps to state {status.state!r}, which work item type {ctx.type_info.name!r} "
+            f"does not have (its states: {', '.join(ctx.type_info.state_names)}); pick another status"
+        )
     return canonical_state(ctx.type_info, status.state)
 
 

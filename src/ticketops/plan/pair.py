@@ -33,11 +33,22 @@ class InvalidTicket:
 
 
 @dataclass(frozen=True)
+class IdMismatch:
+    """A ticket whose ``id:`` cannot be honoured: the item is missing, or another ticket's
+    marker (or another item carrying this ticket's marker) says otherwise."""
+
+    ticket: Ticket
+    id: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class Pairing:
     pairs: tuple[Pair, ...]
     conflicts: tuple[Claim, ...]
     orphans: tuple[LiveWorkItem, ...]
     invalid: tuple[InvalidTicket, ...]
+    id_mismatches: tuple[IdMismatch, ...] = ()
 
 
 def problem_key(problem: Problem) -> str:
@@ -65,17 +76,54 @@ def pair(desired: DesiredState, items: tuple[LiveWorkItem, ...]) -> Pairing:
             conflicts.append(Claim(key, tuple(claimants)))
     conflicted = {c.key for c in conflicts}
     wanted = {t.key for t in desired.tickets}
-    pairs = tuple(
-        Pair(t, claims[t.key][0] if t.key in claims else None)
-        for t in desired.tickets
-        if t.key not in conflicted and t.key not in invalid_keys
-    )
+    by_id = {i.id: i for i in items}
+    named: dict[int, list[str]] = {}
+    for t in desired.tickets:
+        if t.id is not None:
+            named.setdefault(t.id, []).append(t.key)
+    pairs: list[Pair] = []
+    mismatches: list[IdMismatch] = []
+    for t in desired.tickets:
+        if t.key in conflicted or t.key in invalid_keys:
+            continue
+        if t.id is not None and len(named[t.id]) > 1:
+            mismatches.append(IdMismatch(t, t.id, f"tickets {', '.join(named[t.id])} all say `id: {t.id}`; "
+                                                  "keep it in one of them"))
+            continue
+        claimed = claims[t.key][0] if t.key in claims else None
+        found = _by_id(t, claimed, by_id)
+        if isinstance(found, IdMismatch):
+            mismatches.append(found)
+        else:
+            pairs.append(Pair(t, found))
     orphans = tuple(
         claimants[0]
         for key, claimants in sorted(claims.items())
         if key not in wanted and key not in conflicted and key not in invalid_keys
     )
-    return Pairing(pairs=pairs, conflicts=tuple(conflicts), orphans=orphans, invalid=invalid)
+    return Pairing(pairs=tuple(pairs), conflicts=tuple(conflicts), orphans=orphans, invalid=invalid,
+                   id_mismatches=tuple(mismatches))
+
+
+def _by_id(t: Ticket, claimed: LiveWorkItem | None, by_id: dict[int, LiveWorkItem]) -> LiveWorkItem | IdMismatch | None:
+    """The item for ``t``: the one carrying its marker; else, for a ticket with ``id:``, that
+    item while it carries no marker (an imported item not adopted yet). Never None for a
+    ticket with ``id:``: such a ticket is never created anew."""
+    if t.id is None:
+        return claimed
+    if claimed is not None:
+        if claimed.id == t.id:
+            return claimed
+        return IdMismatch(t, claimed.id, f"the ticket says `id: {t.id}` but work item #{claimed.id} carries its "
+                                         f"marker tag ticketops:{t.key}; fix `id:` in {t.path} or the tags in ADO")
+    item = by_id.get(t.id)
+    if item is None:
+        return IdMismatch(t, None, f"work item #{t.id} (`id:` in {t.path}) was not found in the project: deleted, "
+                                   "moved or not visible to this token; remove `id:` to create a new item instead")
+    if item.marker_keys:
+        return IdMismatch(t, item.id, f"work item #{t.id} (`id:` in {t.path}) belongs to ticket "
+                                      f"{', '.join(item.marker_keys)} (its marker tag); remove `id:` from one of them")
+    return item
 
 
 def _invalid(desired: DesiredState, claims: dict[str, list[LiveWorkItem]]) -> tuple[InvalidTicket, ...]:

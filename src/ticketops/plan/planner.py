@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ticketops.model.desired import DesiredState
-from ticketops.model.live import FieldAuthors, LiveState, LiveWorkItem
+from ticketops.model.live import FieldAuthors, LiveState, LiveWorkItem, WorkItemTypeInfo
 from ticketops.model.ticket import Ticket
 from ticketops.plan.actions import (
     Action,
@@ -44,7 +44,11 @@ def make_plan(
     synced: list[Synced] = []
     for p in pairing.pairs:
         external = authors[p.item.id].external if (authors and p.item and p.item.id in authors) else frozenset()
-        ctx = _context(desired, live, external)
+        typed = _type_of(desired, live, p.ticket, p.item)
+        if isinstance(typed, Blocked):
+            actions.append(typed)
+            continue
+        ctx = _context(desired, live, external, typed)
         action = _plan_ticket(desired, p.ticket, p.item, ctx)
         if action is None and p.item is not None:
             synced.append(Synced(key=p.ticket.key, id=p.item.id, rev=p.item.rev))
@@ -52,6 +56,7 @@ def make_plan(
             actions.append(action)
     actions.extend(_conflict(c) for c in pairing.conflicts)
     actions.extend(_invalid(i) for i in pairing.invalid)
+    actions.extend(Blocked(key=m.ticket.key, id=m.id, reason=m.reason) for m in pairing.id_mismatches)
     for item in pairing.orphans:
         orphan = _orphan(item, live, prune)
         if orphan is not None:
@@ -65,10 +70,26 @@ def make_plan(
     )
 
 
-def _context(desired: DesiredState, live: LiveState, external: frozenset[str]) -> DiffContext:
+def _type_of(desired: DesiredState, live: LiveState, ticket: Ticket, item: LiveWorkItem | None) -> WorkItemTypeInfo | Blocked:
+    """The ticket's work item type (``type:``, else the board's), or why it cannot be used."""
+    name = ticket.type or desired.config.effective_work_item_type
+    info = live.type_named(ticket.type)
+    ident = item.id if item else None
+    if info is None:
+        known = f" (its types: {', '.join(live.project_types)})" if live.project_types else ""
+        return Blocked(key=ticket.key, id=ident, reason=f"work item type {name!r} (`type:` in {ticket.path}) does not "
+                                                        f"exist in project {desired.config.project!r}{known}")
+    if item is not None and item.type and item.type.lower() != info.name.lower():
+        return Blocked(key=ticket.key, id=ident, reason=f"work item #{item.id} is a {item.type!r} but the ticket is a "
+                                                        f"{info.name!r}; set `type: {item.type}` in {ticket.path} "
+                                                        "(ticketops never changes an item's type)")
+    return info
+
+
+def _context(desired: DesiredState, live: LiveState, external: frozenset[str], type_info: WorkItemTypeInfo) -> DiffContext:
     return DiffContext(
         config=desired.config,
-        type_info=live.type_info,
+        type_info=type_info,
         identities=dict(live.identities),
         markdown_supported=live.markdown_supported,
         external=external,
@@ -124,7 +145,8 @@ def _invalid(inv: InvalidTicket) -> Blocked:
 
 def _orphan(item: LiveWorkItem, live: LiveState, prune: bool) -> Action | None:
     key = item.marker_keys[0]
-    removed = live.type_info.removed_state()
+    type_info = live.type_named(item.type or None) or live.type_info
+    removed = type_info.removed_state()
     if removed is not None and item.state.lower() == removed.name.lower():
         return None  # already pruned
     if not prune:
@@ -133,10 +155,10 @@ def _orphan(item: LiveWorkItem, live: LiveState, prune: bool) -> Action | None:
         return Blocked(
             key=key,
             id=item.id,
-            reason=f"cannot prune #{item.id}: work item type {live.type_info.name!r} has no state in the "
-            f"Removed category (states: {', '.join(live.type_info.state_names)}); it is left as it is",
+            reason=f"cannot prune #{item.id}: work item type {type_info.name!r} has no state in the "
+            f"Removed category (states: {', '.join(type_info.state_names)}); it is left as it is",
         )
-    path = state_path(live.type_info, item.state, removed.name)
+    path = state_path(type_info, item.state, removed.name)
     if path is None:
         return Blocked(
             key=key,
