@@ -20,14 +20,15 @@ from typing import Any
 
 from ticketops.desired.yamldoc import Loader
 
-# One line: `name: value`, `name:`, `  - item`, a comment, or blank (trailing spaces dropped).
-_LINE = re.compile(r"(?:([A-Za-z_][A-Za-z0-9_]*):(?:[ ]+(.*?))?|([ ]*)-[ ]+(.*?)|#.*|)[ ]*(?:\n|\Z)")
+# One line: `name: value`, `name:`, `  - item`, a comment, or blank. Greedy, so no backtracking;
+# trailing spaces are stripped afterwards.
+_LINE = re.compile(r"(?:([A-Za-z_][A-Za-z0-9_]*):(?:[ ]+([^\n]*))?|([ ]*)-[ ]+([^\n]*)|#[^\n]*|[ ]*)(?:\n|\Z)")
 _DECIMAL = re.compile(r"(?:0|[1-9][0-9]*)\Z")
 _INT_TAG = "tag:yaml.org,2002:int"
 # A plain scalar that means the same in any YAML reader: no indicator first, no tab, no ': '
 # or ' #' inside, no trailing space or ':'. Inside [ ] also none of ,[]{}: at all.
-_BLOCK_PLAIN = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s](?:(?!: | #)[^\t])*(?<![\s:])\Z")
-_FLOW_PLAIN = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s](?:(?! #)[^\t,\[\]{}:])*(?<![\s:])\Z")
+_NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@` ")
+_FLOW_BAD = re.compile(r"[,\[\]{}:]")
 _RESOLVERS = Loader.yaml_implicit_resolvers
 # Characters PyYAML treats specially (non-printable, extra line breaks, a BOM): full parser.
 _UNUSUAL = re.compile("[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
@@ -36,7 +37,9 @@ _UNUSUAL = re.compile("[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff0
 @functools.lru_cache(maxsize=1 << 16)  # statuses, people, tags and field names repeat a lot
 def _scalar(text: str, in_flow: bool) -> Any:
     """The value of a plain scalar, or ``...`` (Ellipsis) when it is outside the subset."""
-    if not (_FLOW_PLAIN if in_flow else _BLOCK_PLAIN).match(text):
+    if not text or text[0] in _NOT_FIRST or text[-1] in " :" or "\t" in text or ": " in text or " #" in text:
+        return ...
+    if in_flow and _FLOW_BAD.search(text):
         return ...
     for tag, regexp in _RESOLVERS.get(text[0], ()):
         if regexp.match(text):
@@ -78,6 +81,7 @@ def parse_simple(text: str) -> dict[str, Any] | None:
         pos = m.end()
         name, raw, item_indent, item = m.groups()
         if item is not None:
+            item = item.rstrip(" ")
             if current is None or (indent is not None and item_indent != indent):
                 return None
             indent = item_indent
@@ -88,6 +92,7 @@ def parse_simple(text: str) -> dict[str, Any] | None:
         elif name is not None:
             if name in out or _scalar(name, False) != name or (current is not None and not current):
                 return None  # a duplicate, a key YAML reads as bool/null, or `name:` with nothing (null)
+            raw = raw.rstrip(" ") if raw else raw
             if not raw:
                 current, indent = [], None
                 out[name] = current
