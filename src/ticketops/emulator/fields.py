@@ -75,6 +75,7 @@ FIELDS: tuple[FieldDef, ...] = (
     _F("Microsoft.VSTS.TCM.SystemInfo", "System Info", "html"),
     _F("Microsoft.VSTS.CMMI.RequirementType", "Requirement Type", "string"),
     _F("Microsoft.VSTS.CMMI.Blocked", "Blocked", "string"),
+    _F("System.Links.LinkType", "Link Type", "string", system_only=True),  # link queries; never on an item
 )
 
 _BY_REF = {f.ref.lower(): f for f in FIELDS}

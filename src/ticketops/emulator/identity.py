@@ -30,6 +30,19 @@ class User:
         return self.email
 
 
+CLAIMS_PREFIX = "Microsoft.IdentityModel.Claims.ClaimsIdentity;"
+
+
+def _guid(value: str | None) -> str | None:
+    """A GUID in its canonical form (ADO accepts GUIDs with or without dashes)."""
+    if not value:
+        return None
+    try:
+        return str(uuid.UUID(value.strip()))
+    except ValueError:
+        return None
+
+
 def user_id_for(email: str) -> str:
     return str(uuid.uuid5(_NS, email.lower()))
 
@@ -45,12 +58,12 @@ class Directory:
         self._by_id: dict[str, User] = {}
         self._by_email: dict[str, User] = {}
 
-    def add(self, email: str, display_name: str) -> User:
+    def add(self, email: str, display_name: str, user_id: str | None = None) -> User:
         email = email.strip().lower()
         existing = self._by_email.get(email)
         if existing:
             return existing
-        u = User(user_id_for(email), email, display_name)
+        u = User(_guid(user_id) or user_id_for(email), email, display_name)
         self._by_id[u.id] = u
         self._by_email[email] = u
         return u
@@ -59,14 +72,19 @@ class Directory:
         return sorted(self._by_id.values(), key=lambda u: u.email)
 
     def by_id(self, user_id: str) -> User | None:
-        return self._by_id.get(user_id.strip().lower())
+        key = _guid(user_id)
+        return self._by_id.get(key) if key else None
 
     def by_email(self, email: str) -> User | None:
         return self._by_email.get(email.strip().lower())
 
     def by_descriptor(self, descriptor: str) -> User | None:
+        """A subject descriptor (``aad.…``) or an identity descriptor (``…ClaimsIdentity;domain\\email``)."""
+        d = descriptor.strip()
+        if d.startswith(CLAIMS_PREFIX) and "\\" in d:
+            return self.by_email(d.rsplit("\\", 1)[1])
         for u in self._by_id.values():
-            if u.descriptor == descriptor.strip():
+            if u.descriptor == d:
                 return u
         return None
 
@@ -104,7 +122,7 @@ def identity_ref(u: User, base: str) -> dict[str, object]:
 
 def reviewer_ref(u: User, base: str, pr_url: str, vote: int, is_required: bool) -> dict[str, object]:
     out: dict[str, object] = {"reviewerUrl": f"{pr_url}/reviewers/{u.id}", "vote": vote, "hasDeclined": False,
-                              "isRequired": is_required, "isFlagged": False}
+                              "isRequired": is_required, "isFlagged": False, "isContainer": False}
     ref = identity_ref(u, base)
     ref.pop("descriptor")
     ref.pop("_links")
@@ -121,7 +139,7 @@ def ims_identity(u: User) -> dict[str, object]:
     alias = u.email.split("@", 1)[0]
     return {
         "id": u.id,
-        "descriptor": f"Microsoft.IdentityModel.Claims.ClaimsIdentity;emulator\\{u.email}",
+        "descriptor": f"{CLAIMS_PREFIX}emulator\\{u.email}",
         "subjectDescriptor": u.descriptor,
         "providerDisplayName": u.display_name,
         "isActive": True,

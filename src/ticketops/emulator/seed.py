@@ -24,6 +24,7 @@ class _Strict(BaseModel):
 class SeedUser(_Strict):
     email: str
     display_name: str
+    id: str | None = None  # identity GUID; derived from the email when omitted
 
     @field_validator("email")
     @classmethod

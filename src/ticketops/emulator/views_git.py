@@ -37,7 +37,7 @@ def repo_url(repo: Repo, base: str) -> str:
     return f"{base}/{repo.project.id}/_apis/git/repositories/{repo.id}"
 
 
-def repo_json(repo: Repo, base: str) -> dict[str, object]:
+def repo_json(repo: Repo, base: str, *, links: bool = False) -> dict[str, object]:
     out: dict[str, object] = {
         "id": repo.id,
         "name": repo.name,
@@ -56,6 +56,11 @@ def repo_json(repo: Repo, base: str) -> dict[str, object]:
             "isInMaintenance": False,
         }
     )
+    if links:
+        url = repo_url(repo, base)
+        out["_links"] = {key: {"href": f"{url}/{key}"} for key in ("refs", "pullRequests", "items", "pushes", "commits")}
+        out["_links"] |= {"self": {"href": url}, "project": {"href": f"{base}/_apis/projects/{repo.project.id}"},
+                          "web": {"href": str(out["webUrl"])}}
     return out
 
 
@@ -140,6 +145,8 @@ def pr_json(pr: PullRequest, base: str, *, in_list: bool = False) -> dict[str, o
             "workItems": {"href": f"{url}/workitems"},
             "sourceBranch": {"href": f"{repo_url(repo, base)}/refs/{pr.source}"},
             "targetBranch": {"href": f"{repo_url(repo, base)}/refs/{pr.target}"},
+            "sourceCommit": {"href": f"{repo_url(repo, base)}/commits/{source}"},
+            "targetCommit": {"href": f"{repo_url(repo, base)}/commits/{target}"},
             "createdBy": {"href": f"{base}/_apis/Identities/{pr.created_by.id}"},
             "iterations": {"href": f"{url}/iterations"},
         }

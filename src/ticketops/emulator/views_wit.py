@@ -66,13 +66,16 @@ def work_item_json(item: WorkItem, base: str, *, expand: str = "none", fields: l
     stored = snapshot.fields if snapshot else item.fields
     rels = snapshot.relations if snapshot else item.relations
     formats = snapshot.formats if snapshot else item.formats
-    out: dict[str, object] = {"id": item.id, "rev": rev, "fields": fields_json(item.id, rev, stored, base, fields)}
+    shown = fields_json(item.id, rev, stored, base, fields)
+    if fields is None and expand in ("fields", "all"):
+        shown = {"System.Id": item.id, "System.Rev": rev, **shown}  # expanded fields include the computed ones
+    out: dict[str, object] = {"id": item.id, "rev": rev, "fields": shown}
     if formats and fields is None:
         out["multilineFieldsFormat"] = dict(formats)
     if expand in ("relations", "all") and rels:
         out["relations"] = [relation_json(r) for r in rels]
     if links or expand in ("links", "all"):
-        out["_links"] = links_json(item, base)
+        out["_links"] = revision_links(item, snapshot.rev, base) if snapshot else links_json(item, base)
     out["url"] = item_url(base, item.id)
     return out
 
@@ -86,7 +89,7 @@ def update_json(item: WorkItem, upd: Update, base: str) -> dict[str, object]:
         "revisedBy": identity_ref(upd.by, base),
         "revisedDate": iso(upd.date),
     }
-    changes: dict[str, object] = {}
+    changes: dict[str, object] = {"System.Id": {"newValue": item.id}} if upd.rev == 1 else {}
     for ref, (old, new) in upd.fields.items():
         entry: dict[str, object] = {}
         if old is not None:
@@ -108,9 +111,15 @@ def update_json(item: WorkItem, upd: Update, base: str) -> dict[str, object]:
 
 
 def revision_json(item: WorkItem, snap: Revision, base: str, expand: str) -> dict[str, object]:
-    out = work_item_json(item, base, expand=expand, snapshot=snap)
+    out = work_item_json(item, base, expand=expand, snapshot=snap, links=True)
     out["url"] = f"{item_url(base, item.id)}/revisions/{snap.rev}"
     return out
+
+
+def revision_links(item: WorkItem, rev: int, base: str) -> dict[str, object]:
+    url = item_url(base, item.id)
+    return {"self": {"href": f"{url}/revisions/{rev}"}, "workItemRevisions": {"href": f"{url}/revisions"},
+            "parent": {"href": url}}
 
 
 def comment_json(c: Comment, project_base: str, base: str) -> dict[str, object]:

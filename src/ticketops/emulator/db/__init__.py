@@ -54,7 +54,7 @@ class Database:
         self.users = Directory()
         self.api_user = self.users.add(seed.api_user.email, seed.api_user.display_name)
         for u in seed.users:
-            self.users.add(u.email, u.display_name)
+            self.users.add(u.email, u.display_name, u.id)
         self.projects: dict[str, Project] = {}
         self.wit = WorkItemStore(self.users, stamper, markdown_supported=seed.markdown_supported)
         self.pulls = PullRequestStore(stamper)
@@ -126,8 +126,14 @@ class Database:
 
     @locked
     def create_work_item(self, project: str, type: str, fields: dict[str, object], *, tags: list[str] | None = None,
-                         relations: list[dict[str, object]] | None = None, by: str | None = None) -> int:
+                         relations: list[dict[str, object]] | None = None, by: str | None = None, id: int | None = None) -> int:
+        """Create an item as a person would. ``id`` picks the next id (it must be higher than any
+        used so far): only for replaying recorded examples whose ids must resolve."""
         p = self.project(project)
+        if id is not None:
+            if id < self.wit.next_id:
+                raise ValueError(f"work item id {id} is not free (next free id is {self.wit.next_id})")
+            self.wit.next_id = id
         wit = p.template.type(type)
         if wit is None:
             raise bad_request(f"Work item type '{type}' does not exist in project {p.name}.", "WorkItemTypeNotFoundException")

@@ -246,7 +246,10 @@ class WorkItemStore:
             m = WORK_ITEM_URL_RE.search(rel.url)
             if other is None or m is None:
                 continue
-            inverse = Relation(INVERSE[rel.rel], rel.url[: m.start(1)] + str(item.id), {"isLocked": False})
+            attrs: dict[str, object] = {"isLocked": False}
+            if "comment" in rel.attributes:  # a link's comment belongs to the link: both ends show it
+                attrs["comment"] = rel.attributes["comment"]
+            inverse = Relation(INVERSE[rel.rel], rel.url[: m.start(1)] + str(item.id), attrs)
             mirror = RelationDraft(other.id, [r.copy() for r in other.relations])
             present = [r for r in mirror.relations if r.key() == inverse.key()]
             if adding and not present:

@@ -26,7 +26,7 @@ def repos_list(ctx: Ctx) -> EmuResponse:
 
 
 def repo_get(ctx: Ctx) -> EmuResponse:
-    return EmuResponse.json(repo_json(_repo(ctx), ctx.org_base))
+    return EmuResponse.json(repo_json(_repo(ctx), ctx.org_base, links=True))
 
 
 def refs_list(ctx: Ctx) -> EmuResponse:
@@ -43,7 +43,11 @@ def refs_list(ctx: Ctx) -> EmuResponse:
     if top is not None and len(refs) > top:
         refs = refs[:top]
         headers["x-ms-continuationtoken"] = base64.urlsafe_b64encode(refs[-1][0].encode()).decode()
-    return listing([ref_json(repo, n, oid, ctx.db.api_user, ctx.org_base) for n, oid in refs], headers)
+    values = [ref_json(repo, n, oid, ctx.db.api_user, ctx.org_base) for n, oid in refs]
+    if ctx.req.q_bool("includeStatuses"):
+        for v in values:
+            v["statuses"] = []  # commit statuses are not emulated: every ref has none
+    return listing(values, headers)
 
 
 def _decode(token: str) -> str:
@@ -137,6 +141,10 @@ def items(ctx: Ctx) -> EmuResponse:
     entries = [_item_json(repo, commit, rel, obj, req.q_bool("includeContent"), ctx.org_base)]
     if isinstance(obj, pygit2.Tree) and (req.q("recursionLevel") or "none").lower() in ("onelevel", "full"):
         entries += _children(repo, commit, rel, obj, (req.q("recursionLevel") or "").lower() == "full", ctx.org_base)
+    if req.q_bool("includeContentMetadata"):
+        for e in entries:
+            name = str(e["path"]).rsplit("/", 1)[-1]
+            e["contentMetadata"] = {"fileName": name} | ({"extension": name.rsplit(".", 1)[1]} if "." in name else {})
     if req.q("path") is not None and isinstance(obj, pygit2.Blob):
         if (req.q("$format") or "").lower() == "json" or "json" in req.headers.get("accept", "application/json"):
             return EmuResponse.json(entries[0])
