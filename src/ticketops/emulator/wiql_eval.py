@@ -7,6 +7,7 @@ matches a whole tag; date fields compare at day precision unless the request has
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -133,7 +134,7 @@ def _condition(c: Cond, env: Env) -> Pred:
     texts = [str(v).lower() if not isinstance(v, float) else _num_text(v) for v in values]
     if f.ref == "System.Tags" and c.op == "contains":
         wanted = texts[0].strip()
-        return lambda it: wanted in (t.lower() for t in it.tags)
+        return lambda it: wanted in it.tag_keys
     if c.op == "under":
         if f.type != "treePath":
             raise wiql_error(f"TF51005: UNDER works on area and iteration paths, not on {f.ref}. The error is caused by «{c.text}».")
@@ -182,15 +183,22 @@ def _compare_num(actual: FieldValue, op: str, nums: list[float]) -> bool:
     return _ordered(a, op, nums)
 
 
+_OPS: dict[str, Callable[[object, object], bool]] = {
+    "=": operator.eq, "<>": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge,
+    "contains": lambda a, b: False,
+}
+
+
 def _ordered(a: float | str, op: str, values: list) -> bool:  # type: ignore[type-arg]
     if op == "in":
         return a in values
-    b = values[0]
-    return {"=": a == b, "<>": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b, "contains": False}[op]
+    return _OPS[op](a, values[0])
 
 
 def _text_forms(actual: FieldValue) -> list[str]:
     """Every text a value answers to (an identity: email, display name, 'Name <email>')."""
+    if isinstance(actual, str):
+        return [actual.lower()]
     if actual is None:
         return [""]
     if isinstance(actual, User):

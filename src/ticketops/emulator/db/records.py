@@ -123,6 +123,7 @@ class WorkItem:
     updates: list[Update] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     deleted: bool = False
+    tag_keys: frozenset[str] = frozenset()  # lower-cased tags, kept current by the store's index
 
     @property
     def state(self) -> str:

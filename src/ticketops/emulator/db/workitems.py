@@ -275,8 +275,9 @@ class WorkItemStore:
             return
         self.by_project[item.project.id].add(item.id)
         tag_index = self.by_tag[item.project.id]
-        for t in item.tags:
-            tag_index[t.lower()].add(item.id)
+        item.tag_keys = frozenset(t.lower() for t in item.tags)
+        for t in item.tag_keys:
+            tag_index[t].add(item.id)
 
     def _unindex(self, item: WorkItem) -> None:
         self.by_project[item.project.id].discard(item.id)
