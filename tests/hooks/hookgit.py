@@ -42,7 +42,7 @@ status: doing
 Nobody can reconcile this one.
 """
 
-UNREACHABLE_ADO = "http://127.0.0.1:9"
+UNREACHABLE_ADO = "http://127.0.0.1:9/contoso"  # nothing listens on port 9
 
 
 def git_env(home: Path) -> dict[str, str]:
@@ -57,6 +57,7 @@ def git_env(home: Path) -> dict[str, str]:
         GIT_COMMITTER_NAME="Test User",
         GIT_COMMITTER_EMAIL="test@example.com",
         TICKETOPS_ORG_URL=UNREACHABLE_ADO,
+        AZURE_DEVOPS_EXT_PAT="dummy-pat-for-tests",
     )
     return env
 

@@ -128,7 +128,7 @@ def test_ticket_changes_are_followed_by_the_plan_step(hooked: Clone) -> None:
     assert done.returncode == 0, done.stderr
     assert "plan for refs/heads/main at" in done.stderr
     if engine_available():
-        assert "warning:" in done.stderr
+        assert "warning: ADO is unreachable (127.0.0.1:9: Connection refused); plan skipped" in done.stderr
     else:
         assert "planning is not available yet" in done.stderr
 
@@ -146,6 +146,7 @@ def test_on_push_apply_reconciles_only_the_tracked_branch(hooked: Clone) -> None
     assert "reconciling ADO with refs/heads/release" in on_release.stderr
     if engine_available("apply"):  # ADO is unreachable here: a failed apply blocks the push
         assert on_release.returncode != 0
+        assert "ADO is unreachable (127.0.0.1:9: Connection refused); nothing applied" in on_release.stderr
         assert "push blocked (on_push: apply for release)" in on_release.stderr
     else:
         assert on_release.returncode == 0, on_release.stderr

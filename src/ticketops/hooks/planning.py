@@ -10,15 +10,21 @@ contract: ``plan`` 0 = in sync, 2 = changes pending, anything else = could not p
 from __future__ import annotations
 
 import importlib.util
+import os
+import socket
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, TextIO
+from urllib.parse import urlsplit
 
 from ticketops.hooks.locate import HookRepo
 
 ENGINE_MODULE = "ticketops.engine"
 DEFAULT_TIMEOUT = 20.0  # seconds; `git config ticketops.hookTimeout` overrides it
+PROBE_TIMEOUT = 3.0  # seconds for the TCP connect that tells an unreachable ADO quickly
+PROXY_VARS = ("https_proxy", "http_proxy", "all_proxy")
 TIMEOUT_KEY = "ticketops.hookTimeout"
 
 Status = Literal["unavailable", "in-sync", "changes", "applied", "failed", "timeout"]
@@ -53,17 +59,43 @@ def hook_timeout(hrepo: HookRepo) -> float:
     return value if value > 0 else DEFAULT_TIMEOUT
 
 
+def org_url_for(configured: str, env: Mapping[str, str] = os.environ) -> str:
+    """The URL the plan command will use: ``TICKETOPS_ORG_URL`` wins, as in the CLI."""
+    return env.get("TICKETOPS_ORG_URL") or configured
+
+
+def unreachable_reason(url: str, env: Mapping[str, str] = os.environ, timeout: float = PROBE_TIMEOUT) -> str | None:
+    """Why ``url``'s host cannot be reached (one TCP connect), or None when it can or we can't tell.
+
+    Behind a proxy a direct connect proves nothing, so then no probe is made.
+    """
+    if any(env.get(v) or env.get(v.upper()) for v in PROXY_VARS):
+        return None
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return None
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=timeout):
+            return None
+    except OSError as e:
+        return f"{parts.hostname}:{port}: {e.strerror or type(e).__name__}"
+
+
 def plan_tip(
     hrepo: HookRepo,
     sha: str,
     *,
     apply: bool = False,
+    org_url: str | None = None,
     timeout: float | None = None,
     stream: TextIO | None = None,
 ) -> PlanOutcome:
     """Plan (or, with ``apply``, reconcile) the desired state at commit ``sha``.
 
-    Output is captured and returned, or copied to ``stream`` as it comes when one is given.
+    With ``org_url``, one quick TCP connect first tells an unreachable ADO in seconds instead of
+    waiting for the client's retries. Output is captured and returned, or copied to ``stream``
+    as it comes when one is given.
     Plan failures and timeouts are reported, never raised: in plan mode they do not block a push.
     An ``apply`` that fails blocks the push (``blocks_push``), since the branch is meant to
     reconcile when pushed.
@@ -71,6 +103,9 @@ def plan_tip(
     command = "apply" if apply else "plan"
     if not engine_available(command):
         return PlanOutcome("unavailable", "planning is not available yet (this ticketops has no reconcile engine)")
+    if org_url and (reason := unreachable_reason(org_url)) is not None:
+        summary = f"ADO is unreachable ({reason}); {'nothing applied' if apply else 'plan skipped'}"
+        return PlanOutcome("failed", summary, blocks_push=apply)
     argv = [sys.executable, "-m", "ticketops", command, "--repo", str(hrepo.tickets_root), "--rev", sha]
     limit = None if apply else (timeout if timeout is not None else hook_timeout(hrepo))
     try:
@@ -97,5 +132,10 @@ def _outcome(command: str, code: int, output: str, sha: str) -> PlanOutcome:
     if code == 0:
         return PlanOutcome("in-sync", f"ADO is in sync with {short}", output)
     if code == 2:
-        return PlanOutcome("changes", f"ADO differs from {short}: run `ticketops plan` to see the changes", output)
-    return PlanOutcome("failed", f"could not plan {short} (exit {code}; is ADO reachable?)", output)
+        return PlanOutcome("changes", f"ADO differs from {short}: changes pending until it is reconciled", output)
+    return PlanOutcome(
+        "failed",
+        f"could not plan {short} (exit {code}: ADO unreachable, or a ticket it cannot apply; "
+        "`ticketops plan` shows why)",
+        output,
+    )

@@ -13,7 +13,7 @@ from typing import TextIO
 import pygit2
 
 from ticketops.hooks.locate import open_repo
-from ticketops.hooks.planning import engine_available, plan_tip
+from ticketops.hooks.planning import engine_available, org_url_for, plan_tip
 from ticketops.hooks.validation import CommitCheck, Validator
 
 PREFIX = "ticketops:"
@@ -41,8 +41,9 @@ def summary_line(repo_path: str | os.PathLike[str]) -> str | None:
         return None
     check = validator.check(head)
     text = _validation_text(check, hrepo.tickets_tree_path)
-    if check.ok and engine_available():
-        text += f"; {plan_tip(hrepo, check.commit).summary}"
+    if check.ok and check.state is not None and engine_available():
+        org_url = org_url_for(check.state.config.organization_url)
+        text += f"; {plan_tip(hrepo, check.commit, org_url=org_url).summary}"
     return f"{PREFIX} {text}"
 
 

@@ -20,7 +20,7 @@ from typing import TextIO
 import pygit2
 
 from ticketops.hooks.locate import HookRepo, default_branch, open_repo
-from ticketops.hooks.planning import PlanOutcome, plan_tip
+from ticketops.hooks.planning import PlanOutcome, org_url_for, plan_tip
 from ticketops.hooks.pushrefs import RefUpdate, from_pre_commit_env, parse_lines, pushed_commits, remote_names_for
 from ticketops.hooks.validation import CommitCheck, Validator
 
@@ -130,7 +130,8 @@ def _plan_update(
     verb = "reconciling ADO with" if apply else "plan for"
     print(f"{PREFIX} {verb} {update.remote_ref} at {check.short}", file=out)
     stream = _real_stream(out) if apply else None
-    outcome = plan_tip(hrepo, check.commit, apply=apply, stream=stream)
+    org_url = org_url_for(config.organization_url)
+    outcome = plan_tip(hrepo, check.commit, apply=apply, org_url=org_url, stream=stream)
     if outcome.output:
         out.write(outcome.output if outcome.output.endswith("\n") else outcome.output + "\n")
     level = "" if outcome.status in ("in-sync", "changes", "applied", "unavailable") else " warning:"

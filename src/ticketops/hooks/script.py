@@ -60,6 +60,7 @@ run_ticketops() {
 _PRE_PUSH = """\
 stdin_file=$(mktemp "${TMPDIR:-/tmp}/ticketops-pre-push.XXXXXX") || exit 1
 trap 'rm -f "$stdin_file"' EXIT
+trap 'exit 130' HUP INT TERM
 cat > "$stdin_file"
 if [ -n "$CHAINED" ] && [ -x "$CHAINED" ]; then
     "$CHAINED" "$@" < "$stdin_file" || exit $?
