@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
-from ticketops.emulator import Emulator, ManualClock
+from ticketops.emulator import Emulator, ManualClock, RequestRecord
 from ticketops.emulator.db.records import WorkItem
 
 PATCH_JSON = "application/json-patch+json"
@@ -104,6 +105,39 @@ def _item_invariants(item: WorkItem) -> None:
     assert len(parents) <= 1, f"item {item.id}: more than one parent"
 
 
+SPEC_INDEX = Path(__file__).resolve().parents[2].parent / "shared" / "ado-rest-spec" / "7.1" / "index.json"
+# Query parameters the service takes on operations whose spec entry omits them (wire notes / examples).
+EXTRA_QUERY = {"Comments_Get Comments Batch": {"order", "$top", "continuationtoken", "format"},
+               "Comments_Add Comment": {"format"}, "Items_List": {"path", "includecontent", "$format"},
+               "Projects_Get": set(), "Wiql_Query By Wiql": set()}
+
+
+def _spec_operations() -> dict[str, dict[str, object]]:
+    if not SPEC_INDEX.exists():
+        return {}
+    index = json.loads(SPEC_INDEX.read_text(encoding="utf-8-sig"))
+    return {op["operationId"]: op for area in index["areas"].values() for op in area["operations"]}
+
+
+SPEC_OPS = _spec_operations()
+
+
+def spec_problems(record: RequestRecord) -> list[str]:
+    """What in this request disagrees with the spec entry of the operation it was routed to."""
+    op = SPEC_OPS.get(record.operation_id or "")
+    if op is None:  # unknown routes are caught separately; wire-notes-only operations have no entry
+        return []
+    problems = []
+    if op["method"] != record.method:
+        problems.append(f"{record.operation_id}: method {record.method}, spec says {op['method']}")
+    declared = {str(q["name"]).lower() for q in op.get("queryParams", [])}  # type: ignore[union-attr]
+    declared |= EXTRA_QUERY.get(str(record.operation_id), set()) | {"api-version"}
+    for key in record.query:
+        if key.lower() not in declared:
+            problems.append(f"{record.operation_id}: query parameter {key!r} is not in the spec")
+    return problems
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock()
@@ -115,6 +149,7 @@ def emu(clock: ManualClock) -> Iterator[Emulator]:
     yield e
     try:
         assert e.log.unknown_routes == [], [f"{r.method} {r.url}" for r in e.log.unknown_routes]
+        assert [p for r in e.log.records for p in spec_problems(r)] == []
         assert e.internal_errors == [], e.internal_errors
         check_invariants(e)
     finally:
