@@ -178,7 +178,7 @@ class Emulator:
         with self.db.lock:
             project = self.db.project(match.project) if match.project else None
             user = self.db.user(user_email) if user_email else self.db.api_user
-            ctx = Ctx(req, self.db, {k: v for k, v in match.params.items()}, project, match.team, user,
+            ctx = Ctx(req, self.db, dict(match.params), project, match.team, user,
                       f"{req.origin}/{self.db.organization}")
             try:
                 return match.route.handler(ctx)

@@ -29,7 +29,7 @@ class RuleError:
         return {"fieldReferenceName": self.field, "fieldStatusFlags": self.flags, "errorMessage": self.message}
 
 
-@dataclass
+@dataclass(eq=False)
 class AdoError(Exception):
     status: int
     type_key: str

@@ -106,10 +106,14 @@ class Database:
         raise project_not_found(name_or_id)
 
     def find_repo(self, name_or_id: str, project: Project | None) -> Repo:
+        """By name or id within a project; without a project (org-level URLs) only by id."""
+        repo: Repo | None = None
         if project is not None:
             repo = project.repo(name_or_id)
         else:
-            repo = next((r for p in self.projects.values() if (r := p.repo(name_or_id)) and r.id == name_or_id.lower()), None)
+            for p in self.projects.values():
+                candidate = p.repos.get(name_or_id.strip().lower())
+                repo = candidate or repo
         if repo is None:
             raise repo_not_found(name_or_id)
         return repo

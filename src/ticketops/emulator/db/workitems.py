@@ -61,9 +61,6 @@ class WorkItemStore:
     def in_project(self, project: Project) -> list[WorkItem]:
         return [self.items[i] for i in sorted(self.by_project.get(project.id, ())) if not self.items[i].deleted]
 
-    def tagged(self, project: Project, tag: str) -> set[int]:
-        return set(self.by_tag.get(project.id, {}).get(tag.lower(), ()))
-
     # ---- writes -----------------------------------------------------------------------
     def create(self, project: Project, wit: WorkItemTypeDef, ops: list[PatchOp], by: User, *,
                validate_only: bool = False, bypass_rules: bool = False) -> WorkItem:

@@ -26,7 +26,7 @@ def wiql(ctx: Ctx) -> EmuResponse:
         raise bad_request('The body must be {"query": "SELECT ... FROM WorkItems ..."}.')
     query = parse(body["query"])
     now = ctx.db.stamper.clock.time()
-    env = Env(ctx.project, ctx.db.api_user if ctx.user is None else ctx.user, now, ctx.req.q_bool("timePrecision"))
+    env = Env(ctx.project, ctx.user, now, ctx.req.q_bool("timePrecision"))
     top = ctx.req.q_int("$top")
     items = run(query, ctx.db.wit, env, top)
     base = ctx.org_base
