@@ -77,14 +77,16 @@ def test_config_states_missing_from_the_type_stop_before_any_write(tmp_path: Pat
 def test_a_ticket_rejected_by_a_rule_error_is_reported_and_the_others_apply(tmp_path: Path, emu) -> None:
     board = Board(tmp_path, emu)
     board.commit({
-        "PAY-1.md": ticket_md("Bad area", "backlog", area_path="Payments\\Nowhere"),
-        "PAY-2.md": ticket_md("Good", "in-progress"),
+        "PAY-1.md": ticket_md("Bad area", "backlog", "Body *one*\n", area_path="Payments\\Nowhere"),
+        "PAY-2.md": ticket_md("Good", "in-progress", "Has a *body*\n"),
     })
     result = board.engine().apply()
     by_key = {o.key: o for o in result.report.outcomes}
     assert by_key["PAY-1"].status == "failed" and "System.AreaPath" in by_key["PAY-1"].message
     assert by_key["PAY-2"].status == "applied"
-    assert board.items()["PAY-2"].state == "Active"
+    good = board.items()["PAY-2"]
+    assert good.state == "Active"
+    assert good.description_format == "markdown"  # a rule error is not mistaken for "no Markdown here"
 
 
 def test_orphans_are_reported_and_only_pruned_on_request(tmp_path: Path, emu) -> None:
@@ -121,3 +123,11 @@ def test_invalid_ticket_file_leaves_its_item_alone_and_others_apply(tmp_path: Pa
     assert _writes_for(emu, before.id) == []
     after = board.items()
     assert after["PAY-2"].rev == before.rev and after["PAY-1"].title == "One v2"
+
+
+def test_reconcile_stops_when_a_pass_makes_no_progress(tmp_path: Path, emu) -> None:
+    board = Board(tmp_path, emu)
+    board.commit({"PAY-1.md": ticket_md("Bad area", "backlog", area_path="Payments\\Nowhere")})
+    result = board.reconcile()
+    assert not result.converged and len(result.passes) == 1
+    assert emu.log.count("Work Items_Create") == 1  # the refused create was not sent five times

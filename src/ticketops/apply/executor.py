@@ -25,6 +25,7 @@ from ticketops.ado import (
     OutcomeUnknown,
     PatchOp,
     ReadOnlyViolation,
+    RuleValidationError,
     StaleRevision,
     Throttled,
     WorkItem,
@@ -148,13 +149,16 @@ class Applier:
         self.writes += 1
         try:
             wi = send(True, changes)
+        except RuleValidationError:
+            raise  # a field value was refused, not the format
         except BadRequest as e:
             if self.markdown_supported is True:
                 raise
+            self.writes += 1
+            wi = send(False, html_fallback(changes))  # refused too: the format was not the problem
             log.info("the server refused the Markdown description format (%s); using HTML for this run", e)
             self.markdown_supported = False
-            self.writes += 1
-            return send(False, html_fallback(changes))
+            return wi
         kept = wi.format_of(DESCRIPTION) == "markdown"
         if self.markdown_supported is None:
             self.markdown_supported = kept

@@ -120,7 +120,10 @@ class Engine:
     def reconcile(
         self, max_passes: int = DEFAULT_MAX_PASSES, on_pass: Callable[[int, PassResult], None] | None = None
     ) -> ReconcileResult:
-        """Plan and apply until the plan has no changes, at most ``max_passes`` applies."""
+        """Plan and apply until the plan has no changes, at most ``max_passes`` applies.
+
+        Stops early when a pass made no progress at all (every change was refused), rather than
+        sending the same refused writes again."""
         passes: list[PassResult] = []
         plan = self.plan()
         for n in range(1, max_passes + 1):
@@ -131,4 +134,11 @@ class Engine:
             if on_pass is not None:
                 on_pass(n, result)
             plan = self.plan()
+            if result.report is not None and not _progressed(result.report):
+                break
         return ReconcileResult(tuple(passes), plan)
+
+
+def _progressed(report: ApplyReport) -> bool:
+    """Something was written, or may have been (an unknown outcome is re-found next pass)."""
+    return any(o.status in ("applied", "unchanged", "unknown") for o in report.outcomes)
