@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from plan_builders import AGILE_STORY
 
 from ticketops.plan import fields as f
 from ticketops.plan.states import state_path
-from plan_builders import AGILE_STORY
 
 
 @pytest.mark.parametrize(

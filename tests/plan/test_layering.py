@@ -32,7 +32,8 @@ def _imports(path: Path) -> set[str]:
 def test_layer_imports_only_below_itself(layer: str) -> None:
     for path in sorted((SRC / layer).rglob("*.py")):
         bad = _imports(path) - ALLOWED[layer]
-        assert not bad, f"{path.relative_to(SRC)} imports ticketops.{sorted(bad)} (layer {layer} may use {sorted(ALLOWED[layer])})"
+        allowed = sorted(ALLOWED[layer])
+        assert not bad, f"{path.relative_to(SRC)} imports ticketops.{sorted(bad)} (layer {layer} may use {allowed})"
 
 
 def test_model_live_imports_only_the_model() -> None:

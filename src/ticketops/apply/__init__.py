@@ -3,7 +3,12 @@ per ticket, creates never duplicated). New action kinds plug in with ``register_
 """
 
 from ticketops.apply.executor import MAX_ATTEMPTS, Applier, Replanner, html_fallback, register_executor
-from ticketops.apply.report import ApplyReport, Outcome, OutcomeStatus, render_outcomes
+from ticketops.apply.report import (
+    ApplyReport,
+    Outcome,
+    OutcomeStatus,
+    render_outcomes,
+)
 
 __all__ = [
     "MAX_ATTEMPTS", "Applier", "ApplyReport", "Outcome", "OutcomeStatus", "Replanner", "html_fallback", "render_outcomes",

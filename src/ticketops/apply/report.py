@@ -67,10 +67,10 @@ def render_outcomes(report: ApplyReport) -> str:
             for o in report.outcomes]
     head = ("ticket", "action", "item", "result", "writes", "details")
     widths = [max(len(r[i]) for r in (*rows, head)) for i in range(5)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(head[:5], widths)) + "  " + head[5]]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(head[:5], widths, strict=False)) + "  " + head[5]]
     for r in rows:
         detail = r[5].replace("\n", "\n" + " " * (sum(widths) + 12))
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r[:5], widths)) + "  " + detail)
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r[:5], widths, strict=False)) + "  " + detail)
     n = report.counts()
     total = ", ".join(f"{v} {k}" for k, v in sorted(n.items()))
     lines.append(f"Applied: {total}; {report.writes} write request(s).")

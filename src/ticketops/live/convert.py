@@ -17,6 +17,7 @@ from ticketops.model.live import (
     marker_keys,
 )
 
+
 def live_item(wi: WorkItem) -> LiveWorkItem:
     tags = tuple(wi.tags)
     keys = marker_keys(tags)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ticketops.ado import AdoClient, NotFound, wiql_literal
+from ticketops.live import convert
 from ticketops.model.config import DEFAULT_WORK_ITEM_TYPE, BoardConfig
 from ticketops.model.desired import DesiredState
 from ticketops.model.errors import ConfigError
@@ -22,7 +23,6 @@ from ticketops.model.live import (
     WorkItemTypeInfo,
     key_tag,
 )
-from ticketops.live import convert
 
 WIQL_MAX_IDS = 20_000  # ADO refuses a WIQL result above this (VS402337)
 WIQL_BUDGET = 30_000  # stay under the 32,000-character query limit

@@ -34,6 +34,7 @@ from ticketops.model.live import (  # noqa: F401 - re-exported: the field names 
     TITLE,
     key_tag,
 )
+
 LABELS: dict[str, str] = {
     TITLE: "title",
     STATE: "state",
