@@ -50,7 +50,7 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
 def test_unknown_command_prints_usage_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
         main(["frobnicate"])
-    assert done.value.code != 0
+    assert done.value.code == 1  # never 2: that exit code means "plan has changes"
     err = capsys.readouterr().err
     assert "usage: ticketops" in err
     assert "invalid choice: 'frobnicate'" in err
@@ -107,6 +107,20 @@ def test_validate_bad_revision_is_a_user_error(repo_path: Path, capsys: pytest.C
 
 def test_rev_and_worktree_are_exclusive(repo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
-        main(["validate", "--repo", str(repo_path), "--rev", "main", "--worktree"])
+        main(["validate", "--repo", str(repo_path), "--rev", "HEAD", "--worktree"])
     assert done.value.code != 0
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_closed_pipe_is_not_a_crash(repo_path: Path) -> None:
+    """`ticketops validate --json | head -c1` must not end in a traceback or exit 3."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ticketops", "validate", "--repo", str(repo_path), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # closed before the interpreter has even started: its write must fail
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert b"Traceback" not in err and b"internal error" not in err

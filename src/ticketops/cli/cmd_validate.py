@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ticketops.cli.common import add_json_arg, add_source_args, check_desired
+from ticketops.cli.common import add_json_arg, add_source_args, check_desired, source_rev
 from ticketops.model.desired import DesiredState
 from ticketops.model.errors import ExitCode, Problem, TicketopsError
 
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
 def _where(args: argparse.Namespace, state: DesiredState | None) -> str:
     if state is not None and state.commit:
         return state.commit[:10]
-    return "the working tree" if args.worktree else str(args.rev)
+    return "the working tree" if args.worktree else source_rev(args)
 
 
 def _print_text(args: argparse.Namespace, state: DesiredState | None, problems: tuple[Problem, ...]) -> None:

@@ -20,7 +20,7 @@ def add_source_args(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group()
     src.add_argument(
         "--rev",
-        default="HEAD",
+        default=None,
         metavar="REV",
         help="read .tickets/ from the committed tree of this revision (default: HEAD)",
     )
@@ -31,6 +31,12 @@ def add_source_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def source_rev(args: argparse.Namespace) -> str:
+    """The revision named by ``--rev`` (default ``HEAD``). ``--rev`` and ``--worktree`` are
+    mutually exclusive; the default is applied here so argparse can refuse both given at once."""
+    return getattr(args, "rev", None) or "HEAD"
+
+
 def add_org_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--org-url",
@@ -39,6 +45,22 @@ def add_org_args(p: argparse.ArgumentParser) -> None:
         help="override organization_url from config.yaml (env: TICKETOPS_ORG_URL); "
         "point it at `ticketops emulator` to try flows offline",
     )
+    p.add_argument(
+        "--read-only",
+        action="store_true",
+        help="never write to Azure DevOps (as `read_only: true` in config.yaml): any write is refused "
+        "before it is sent; plan, status and import work, apply and reconcile refuse to run",
+    )
+    p.add_argument(
+        "--device-code",
+        action="store_true",
+        help="sign in with Microsoft Entra ID by device code (a person at a terminal); without it "
+        "auth.mode in config.yaml decides (pat, bearer, or entra via DefaultAzureCredential)",
+    )
+
+
+def read_only_requested(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "read_only", False))
 
 
 def add_json_arg(p: argparse.ArgumentParser) -> None:
@@ -52,11 +74,11 @@ def org_url_override(args: argparse.Namespace) -> str | None:
 def load_desired(args: argparse.Namespace) -> DesiredState:
     from ticketops.desired import load
 
-    return load(args.repo, rev=None if args.worktree else args.rev, worktree=args.worktree)
+    return load(args.repo, rev=None if args.worktree else source_rev(args), worktree=args.worktree)
 
 
 def check_desired(args: argparse.Namespace) -> tuple[DesiredState | None, tuple[Problem, ...]]:
     """Every problem of the desired state named by ``--repo``/``--rev``/``--worktree``."""
     from ticketops.desired import check
 
-    return check(args.repo, rev=None if args.worktree else args.rev, worktree=args.worktree)
+    return check(args.repo, rev=None if args.worktree else source_rev(args), worktree=args.worktree)

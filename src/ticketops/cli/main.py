@@ -13,6 +13,7 @@ import time
 import traceback
 from pathlib import Path
 from types import ModuleType
+from typing import NoReturn
 
 from ticketops import __version__
 from ticketops.model.errors import ExitCode, TicketopsError
@@ -30,15 +31,24 @@ def _commands() -> list[ModuleType]:
     return sorted(mods, key=lambda m: (getattr(m, "ORDER", 50), m.NAME))
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on a usage error; 2 means "plan has changes" here, so usage errors
+    exit 1 like every other error the user can fix."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(int(ExitCode.USER_ERROR), f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ticketops",
         description="Git-native GitOps for Azure DevOps: tickets are files in git, ADO is the mirror.",
         epilog="Exit codes: 0 ok, 1 error you can fix, 2 plan has changes, 3 internal error, 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"ticketops {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for mod in _commands():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
         mod.add_arguments(p)
@@ -86,6 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`ticketops plan --json | head`): not an error of ours. Point
+        # stdout at devnull so the interpreter's final flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return ExitCode.OK
     except Exception as e:  # noqa: BLE001 - the one place that turns a bug into exit 3
         path = _write_crash_log(e)
         print(f"internal error: {type(e).__name__}. This is a bug in ticketops; details in {path}", file=sys.stderr)

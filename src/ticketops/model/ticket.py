@@ -122,4 +122,8 @@ def slugify(text: str, max_len: int = 40) -> str:
     """ASCII, lower-case, dash-separated; safe in a branch name."""
     s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     s = re.sub(r"[^a-zA-Z0-9]+", "-", s).strip("-").lower()
-    return s[:max_len].rstrip("-") or "ticket"
+    if len(s) > max_len:
+        # Cut at a word boundary when there is one, never mid-word.
+        cut = s[: max_len + 1].rfind("-")
+        s = s[:cut] if cut > 0 else s[:max_len]
+    return s.rstrip("-") or "ticket"
