@@ -108,8 +108,10 @@ def parse_ticket_file(
         if ticket is not None:
             return ParsedTicket(ticket, (), frozenset(claimed | ({ticket.key} if ticket.key else set())))
     problems.extend(_full(path, fm_text, extra, config, claimed))
-    if not problems:  # pragma: no cover - _fast and _full disagree: never drop a ticket silently
-        problems.append(Problem(path, 1, 1, "internal: the ticket is valid but was not accepted; please report this"))
+    if not problems:  # valid, but not simple enough for the fast path (quoted strings, ...)
+        fields = yamldoc.parse(fm_text, path, first_line=2).value or {}
+        ticket = Ticket.model_validate({**{k: v for k, v in fields.items() if k != "key"}, **extra})
+        return ParsedTicket(ticket, (), frozenset(claimed | {ticket.key}))
     return ParsedTicket(None, tuple(sorted(problems)), frozenset(claimed))
 
 
