@@ -14,10 +14,10 @@ from collections.abc import Callable
 
 import httpx
 
-from ticketops.ado import AdoClient, resolve_auth
+from ticketops.ado import AdoClient, Auth, AuthInfo, resolve_auth
 from ticketops.apply import Outcome
 from ticketops.engine import Engine
-from ticketops.cli.common import org_url_override
+from ticketops.cli.common import org_url_override, read_only_requested
 from ticketops.model.config import BoardConfig
 from ticketops.model.errors import ConfigError
 
@@ -35,13 +35,24 @@ def build_client(
 ) -> AdoClient:
     """A client for the board. ``write=False`` makes it read-only (``plan``, ``status``);
     ``write=True`` refuses a board whose config says ``read_only: true``."""
-    if write and config.read_only:
+    if write and (config.read_only or read_only_requested(args)):
+        where = "--read-only was given" if read_only_requested(args) else "`read_only: true` in .tickets/config.yaml"
         raise ConfigError(
-            "this board is read-only (`read_only: true` in .tickets/config.yaml): ticketops may plan "
-            "but not write; remove that line to apply"
+            f"read-only mode ({where}): this command writes to Azure DevOps, so it does not run. "
+            "`ticketops plan` shows what it would change; drop the flag (or that config line) to write"
         )
-    auth, _info = resolve_auth(config.auth, os.environ, interactive=sys.stdin.isatty())
+    auth, _info = resolve_board_auth(config, args)
     return AdoClient(org_url(config, args), auth, transport=transport, read_only=not write)
+
+
+def resolve_board_auth(config: BoardConfig, args: argparse.Namespace) -> tuple[Auth, AuthInfo]:
+    """The auth flow for the board: ``auth:`` in config.yaml, or Entra ID device code sign-in
+    with ``--device-code``. Tokens come from the environment, never from a file."""
+    settings = config.auth
+    device_code = bool(getattr(args, "device_code", False))
+    if device_code:
+        settings = settings.model_copy(update={"mode": "entra"})
+    return resolve_auth(settings, os.environ, interactive=device_code)
 
 
 def add_stats_arg(p: argparse.ArgumentParser) -> None:
