@@ -214,6 +214,10 @@ class Plan(_Frozen):
     def has_changes(self) -> bool:
         return any(a.CHANGES for a in self.actions)
 
+    def with_actions(self, extra: tuple[Action, ...] | list[Action]) -> Plan:
+        """This plan plus ``extra`` actions (later steps: branches, pushes, pull requests), sorted."""
+        return self.model_copy(update={"actions": sort_actions((*self.actions, *extra))})
+
     def for_key(self, key: str) -> tuple[Action, ...]:
         return tuple(a for a in self.actions if a.key == key)
 
