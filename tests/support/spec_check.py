@@ -44,7 +44,7 @@ UNDOCUMENTED_ALLOWED: dict[str, dict[str, Any]] = {
     "ConnectionData_Get": {
         "method": "GET",
         "path": "/{organization}/_apis/connectionData",
-        "apiVersion": "7.1-preview",
+        "apiVersion": "7.1-preview.1",
         "query": {"connectOptions": {"type": "string"}, "lastChangeId": {"type": "integer"}},
     },
 }

@@ -8,7 +8,8 @@ Pure decisions: no I/O here. The requester owns the loop, the sleeping and the c
 * ``Retry-After`` (seconds or an HTTP date) and ``X-RateLimit-Delay`` are honoured: the wait is
   never shorter than what the service asked for.
 * On a success, ``Retry-After``, ``X-RateLimit-Delay`` or a low ``X-RateLimit-Remaining``
-  (relative to ``X-RateLimit-Limit``) make the next request wait: slow down before a 429.
+  (relative to ``X-RateLimit-Limit``) make the next request wait (at most ``max_delay``):
+  slow down before a 429.
 """
 
 from __future__ import annotations
@@ -119,4 +120,5 @@ def pace_after_success(policy: RetryPolicy, rate: RateHeaders) -> float:
     ratio = rate.remaining_ratio()
     if ratio is not None and ratio < policy.low_remaining_ratio:
         waits.append(policy.slow_down_delay)
-    return max(waits) if waits else 0.0
+    # slow down, never stall: a 429 that follows is still honoured in full
+    return min(max(waits), policy.max_delay) if waits else 0.0

@@ -14,7 +14,7 @@ from ticketops.ado.urls import seg
 
 API = "7.1"
 COMMENTS_API = "7.1-preview.4"
-CONNECTION_DATA_API = "7.1-preview"
+CONNECTION_DATA_API = "7.1-preview.1"
 
 _PARAM_RE = re.compile(r"\{([A-Za-z]+)\}")
 
