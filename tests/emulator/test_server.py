@@ -103,3 +103,11 @@ def test_cli_bad_seed_names_the_file(tmp_path: Path) -> None:
 def test_cli_help() -> None:
     r = subprocess.run([sys.executable, "-m", "ticketops", "emulator", "--help"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and "--seed" in r.stdout and "--pat" in r.stdout
+
+
+def test_cli_port_in_use_is_a_clear_error(emu: Emulator) -> None:
+    with EmulatorServer(emu) as srv:
+        r = subprocess.run([sys.executable, "-m", "ticketops", "emulator", "--port", str(srv.port)],
+                           capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{srv.port}" in r.stderr
