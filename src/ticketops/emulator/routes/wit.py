@@ -5,7 +5,7 @@ from __future__ import annotations
 from ticketops.emulator.clock import parse_iso
 from ticketops.emulator.db.patch import parse_patch
 from ticketops.emulator.db.records import Revision, WorkItem
-from ticketops.emulator.errors import bad_request, work_item_missing
+from ticketops.emulator.errors import bad_request, field_not_found, work_item_missing
 from ticketops.emulator.fields import field as field_def
 from ticketops.emulator.router import Ctx, EmuResponse, Route, listing
 from ticketops.emulator.views_wit import work_item_json
@@ -31,7 +31,7 @@ def fields_of(raw: object, expand: str) -> list[str] | None:
         raise bad_request("The expand parameter can not be used with the fields parameter.")
     for n in names:
         if field_def(n) is None:
-            raise bad_request(f"TF51535: Cannot find field {n}.", "WorkItemTrackingFieldDefinitionNotFoundException")
+            raise field_not_found(n)
     return names
 
 
