@@ -80,22 +80,27 @@ def collect_ids(
 ) -> list[int]:
     """Every id matching ``where`` in ``project``, ascending, however many there are."""
     ids: list[int] = []
-    lo, width = 1, cap
+    lo, width, capped = 1, cap, False
     while True:
-        try:
-            page = client.wiql(project, _query(where, lo, None), top=cap)
-        except BadRequest as e:
-            if not _too_many(e):
-                raise
-            window, width = _window(client, project, where, lo, width, cap)
-            ids.extend(window)
-            lo += width
-            width = width * 2 if len(window) < cap // 2 else width
-            continue
-        ids.extend(page)
-        if len(page) < cap:
-            return sorted(set(ids))
-        lo = max(page) + 1
+        if not capped:
+            try:
+                page = client.wiql(project, _query(where, lo, None), top=cap)
+            except BadRequest as e:
+                if not _too_many(e):
+                    raise
+                capped = True
+            else:
+                ids.extend(page)
+                if len(page) < cap:
+                    return sorted(set(ids))
+                lo = max(page) + 1
+                continue
+        window, width = _window(client, project, where, lo, width, cap)
+        ids.extend(window)
+        lo += width
+        if len(window) < cap // 2:  # sparse here: widen, and see whether the rest now fits
+            width *= 2
+            capped = False
 
 
 def _window(client: WiqlRunner, project: str, where: str, lo: int, width: int, cap: int) -> tuple[list[int], int]:
