@@ -328,3 +328,38 @@ def test_throttling_is_waited_out(emu: Emulator, clock: ManualClock) -> None:
     assert snap.throttled_waits >= 1
     assert emu.log.count("Projects_List") >= 8
     assert all(r.status in (200, 429) for r in emu.log.records)
+
+
+# ---- paging against the emulator --------------------------------------------------------------
+
+
+def test_comment_pages_are_followed(client: AdoClient, emu: Emulator) -> None:
+    wid = _story(client, "chatty")
+    for n in range(205):
+        client.add_comment(P, wid, f"comment {n}")
+    emu.log.reset()
+    comments = client.get_comments(P, wid)
+    assert sorted(c.text for c in comments) == sorted(f"comment {n}" for n in range(205))
+    assert emu.log.count(method="GET") == 2
+
+
+def test_wiql_top_limits_the_ids(client: AdoClient) -> None:
+    for n in range(3):
+        _story(client, f"top {n}")
+    assert len(client.wiql(P, "SELECT [System.Id] FROM WorkItems ORDER BY [System.Id]", top=2)) == 2
+
+
+def test_pull_requests_are_listed_across_pages(client: AdoClient, emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ticketops.ado.git_api as git_api
+
+    monkeypatch.setattr(git_api, "PR_PAGE", 2)
+    main = _main(client)
+    branches = [f"feature/PAY-{n}" for n in range(5)]
+    raise_for_failures(client.update_refs(P, REPO, [RefUpdate.create(f"refs/heads/{b}", main) for b in branches]))
+    for b in branches:
+        client.push(P, REPO, ref=b, old_object_id=main, comment=b, changes=[Change.add(f"/{b.split('/')[1]}.md", b)])
+        client.create_pull_request(P, REPO, source_ref=b, target_ref="main", title=b)
+    emu.log.reset()
+    prs = client.list_pull_requests(P, REPO, target_ref="main")
+    assert sorted(p.source_ref_name for p in prs) == sorted(f"refs/heads/{b}" for b in branches)
+    assert emu.log.count("Pull Requests_Get Pull Requests") == 3
