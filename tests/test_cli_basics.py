@@ -124,3 +124,28 @@ def test_closed_pipe_is_not_a_crash(repo_path: Path) -> None:
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert b"Traceback" not in err and b"internal error" not in err
+
+
+def test_command_modules_are_named_after_their_command() -> None:
+    """main() imports only the invoked command's module, found by name: cmd_<NAME>.py."""
+    import importlib
+    import pkgutil
+
+    import ticketops.cli as pkg
+
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if info.name.startswith("cmd_"):
+            mod = importlib.import_module(f"ticketops.cli.{info.name}")
+            assert mod.NAME == info.name.removeprefix("cmd_"), info.name
+
+
+def test_running_one_command_does_not_import_the_others(repo_path: Path) -> None:
+    code = (
+        "import sys; from ticketops.cli.main import main; "
+        f"rc = main(['validate', '--repo', {str(repo_path)!r}]); "
+        "loaded = sorted(m for m in sys.modules if m.startswith('ticketops.cli.cmd_')); "
+        "print(loaded); sys.exit(rc)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "['ticketops.cli.cmd_validate']"

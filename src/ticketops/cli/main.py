@@ -21,14 +21,27 @@ from ticketops.model.errors import ExitCode, TicketopsError
 log = logging.getLogger("ticketops")
 
 
-def _commands() -> list[ModuleType]:
+def _command_names() -> list[str]:
+    """Names of the ``cmd_*`` modules, found without importing them."""
     import ticketops.cli as pkg
 
-    mods = []
-    for info in pkgutil.iter_modules(pkg.__path__):
-        if info.name.startswith("cmd_"):
-            mods.append(importlib.import_module(f"ticketops.cli.{info.name}"))
+    return [i.name.removeprefix("cmd_") for i in pkgutil.iter_modules(pkg.__path__) if i.name.startswith("cmd_")]
+
+
+def _commands(only: str | None = None) -> list[ModuleType]:
+    names = [only] if only else _command_names()
+    mods = [importlib.import_module(f"ticketops.cli.cmd_{n}") for n in names]
     return sorted(mods, key=lambda m: (getattr(m, "ORDER", 50), m.NAME))
+
+
+def _invoked_command(argv: list[str]) -> str | None:
+    """The sub-command named in ``argv`` when it is a known one, so only its module (and what it
+    imports) loads: hooks run ticketops on every push and commit, and start-up time is paid there."""
+    for arg in argv:
+        if arg.startswith("-"):
+            continue
+        return arg if arg in _command_names() else None
+    return None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,7 +53,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(int(ExitCode.USER_ERROR), f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ticketops",
         description="Git-native GitOps for Azure DevOps: tickets are files in git, ADO is the mirror.",
@@ -49,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ticketops {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for mod in _commands():
+    for mod in _commands(only):
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run)
@@ -81,7 +94,8 @@ def _write_crash_log(exc: BaseException) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_invoked_command(argv))
     args = parser.parse_args(argv)
     level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
