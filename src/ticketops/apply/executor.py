@@ -13,6 +13,7 @@ New action kinds plug in with :func:`register_executor`.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -70,11 +71,19 @@ class Applier:
     progress: Callable[[Outcome], None] | None = None
     # What this run learned about Markdown descriptions (None: not known yet).
     markdown_supported: bool | None = None
+    # Set by a signal handler or a lost lease: stop before the next action (never inside one).
+    cancel: threading.Event | None = None
     writes: int = field(default=0, init=False)
+    stopped: bool = field(default=False, init=False)  # the last apply() stopped early on ``cancel``
 
     def apply(self, plan: Plan) -> ApplyReport:
         outcomes: list[Outcome] = []
+        self.stopped = False
         for action in plan.actions:
+            if self.cancel is not None and self.cancel.is_set():
+                self.stopped = True
+                log.info("stop requested: %s and the actions after it were not started", action.key)
+                break
             outcome = self.execute(action)
             if outcome is None:
                 continue
