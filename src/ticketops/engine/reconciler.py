@@ -141,6 +141,8 @@ class Engine:
             passes.append(result)
             if on_pass is not None:
                 on_pass(n, result)
+            if self.applier.stopped:
+                break  # cancelled between actions: report the plan that was being applied
             plan = self.plan()
             if result.report is not None and not _progressed(result.report):
                 break
