@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ticketops.ado import AdoClient
+from ticketops.ado import AdoClient, RetryPolicy
 from ticketops.cli.common import add_json_arg, add_org_args, add_source_args, read_only_requested, source_rev
 from ticketops.cli.connect import org_url, resolve_board_auth
 from ticketops.doctor import Check, RemoteChecks, as_json, fail, local_checks, ok, passed, render_text
@@ -40,7 +40,9 @@ def _remote(config: BoardConfig, args: argparse.Namespace) -> list[Check]:
     except TicketopsError as e:
         return [fail("auth", str(e))]
     checks = [ok("auth", f"mode {info.mode}: {info.source} (the token itself is never shown)")]
-    with AdoClient(org_url(config, args), auth, read_only=read_only) as client:
+    # A diagnosis should answer quickly: two attempts, not the reconciler's patient five.
+    retry = RetryPolicy(max_attempts=2, max_total_wait=5.0)
+    with AdoClient(org_url(config, args), auth, read_only=read_only, retry=retry) as client:
         checks += RemoteChecks(client, config, info, read_only=read_only).run()
     return checks
 
