@@ -1,0 +1,90 @@
+"""ADO's own clock, read through WIQL, for the lease expiry and the incremental watermark.
+
+Local clocks of CI agents, laptops and pods disagree; times that several machines compare are
+therefore taken from ADO: the ``asOf`` of a WIQL result is the server's time when it ran the
+query. Date comparisons use ``timePrecision=true``: without it ADO compares WIQL dates at day
+precision and refuses a literal with a time of day.
+
+``AdoClient.wiql`` returns ids only and cannot ask for ``timePrecision``, so this module sends
+the same WIQL route through the client's requester (same auth, retries, pacing and stats).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from pydantic import Field
+
+from ticketops.ado import AdoClient, AdoModel, WorkItemRef, wiql_literal
+from ticketops.ado import routes
+from ticketops.model.live import COMMON_TAG
+
+# A query that matches nothing: the cheapest way to read the server's clock.
+_NOTHING = "SELECT [System.Id] FROM WorkItems WHERE [System.Id] = 0"
+
+
+class WiqlAsOf(AdoModel):
+    """A WIQL result with the server time it was computed at."""
+
+    as_of: datetime
+    work_items: list[WorkItemRef] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Marked work items changed at or after a watermark, and the server time of the check."""
+
+    ids: tuple[int, ...]
+    as_of: datetime
+
+
+def query_as_of(client: AdoClient, project: str, query: str) -> WiqlAsOf:
+    """Run ``query`` with ``timePrecision=true`` and return its ids and ``asOf``."""
+    response = client._req.call(  # noqa: SLF001 - see the module docstring
+        routes.WIQL, path={"project": project}, params={"timePrecision": True}, body={"query": query}
+    )
+    result = response.parse(WiqlAsOf)
+    return result.model_copy(update={"as_of": utc(result.as_of)})
+
+
+def server_now(client: AdoClient, project: str) -> datetime:
+    """ADO's current time (one WIQL request that matches nothing)."""
+    return query_as_of(client, project, _NOTHING).as_of
+
+
+def changed_since(client: AdoClient, project: str, watermark: datetime, extra_ids: Iterable[int] = ()) -> Changes:
+    """Items with the ``ticketops`` tag (or one of ``extra_ids``) changed at or after ``watermark``.
+
+    One request, whatever the number of tickets. ``>=`` rather than ``>``: an item changed in
+    the same millisecond as the watermark is checked again rather than missed.
+    """
+    marked = f"[System.Tags] CONTAINS {wiql_literal(COMMON_TAG)}"
+    ids = sorted(set(extra_ids))
+    if ids:
+        marked = f"({marked} OR [System.Id] IN ({', '.join(str(i) for i in ids)}))"
+    query = (
+        f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(project)} "
+        f"AND {marked} AND [System.ChangedDate] >= {wiql_literal(wiql_time(watermark))}"
+    )
+    result = query_as_of(client, project, query)
+    return Changes(tuple(r.id for r in result.work_items), result.as_of)
+
+
+def utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def wiql_time(moment: datetime) -> str:
+    """``2026-01-01T10:00:00.123Z``: ISO 8601 UTC, milliseconds (ADO keeps milliseconds)."""
+    m = utc(moment)
+    return m.strftime("%Y-%m-%dT%H:%M:%S.") + f"{m.microsecond // 1000:03d}Z"
+
+
+def parse_time(text: str) -> datetime | None:
+    """The inverse of :func:`wiql_time` (any ISO 8601 form); None when it is not a time."""
+    try:
+        return utc(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
+    except ValueError:
+        return None
