@@ -128,3 +128,32 @@ def test_many_items_past_the_wiql_cap_are_imported_completely(board: ImportBoard
     assert sorted(o.id for o in result.outcomes) == ids and {o.status for o in result.outcomes} == {"created"}
     assert emu.log.count("Wiql_Query By Wiql") == 3
     assert sorted(p for p in board.files() if p.endswith(".md")) == sorted(f".tickets/ADO-{i}.md" for i in ids)
+
+
+def test_a_board_whose_project_does_not_exist_is_refused(tmp_path, server, emu: Emulator, capsys) -> None:
+    b = ImportBoard(tmp_path / "gone", server.url, capsys,
+                    config="organization_url: https://dev.azure.com/contoso\nproject: Payroll\n")
+    r = b.run("import")
+    assert r.code == 1 and "the board's project 'Payroll'" in r.err and "Payments" in r.err
+    assert b.files().keys() == {".tickets/config.yaml"}
+
+
+def test_progress_reports_items_done_of_items_found(board: ImportBoard, emu: Emulator) -> None:
+    ids = [emu.db.create_work_item("Payments", "Task", {"System.Title": f"Task {n}"}) for n in range(3)]
+    seen: list[tuple[int, int]] = []
+    with AdoClient(emu.url, PatAuth("pat-0123456789"), transport=emu.transport) as client:
+        Importer(client, ImportOptions(projects=("Payments",), dry_run=True),
+                 progress=lambda done, total: seen.append((done, total))).run(str(board.root))
+    assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)] and len(ids) == 3
+
+
+def test_json_output(board: ImportBoard, emu: Emulator) -> None:
+    import json
+
+    i = emu.db.create_work_item("Payments", "Bug", {"System.Title": "JSON"})
+    r = board.run("import", "--project", "Payments", "--json")
+    data = json.loads(r.out)
+    assert r.code == 0 and data["ok"] is True and data["summary"] == {"created": 1}
+    (item,) = data["items"]
+    assert item["id"] == i and item["key"] == f"ADO-{i}" and item["adoption"] == "adopted"
+    assert f".tickets/ADO-{i}.md" in data["written"]

@@ -62,7 +62,12 @@ def select_projects(client: AdoClient, config: BoardConfig, wanted: tuple[str, .
     by_lower = {name.lower(): name for name in real}
     if not wanted:
         own = by_lower.get(config.project.lower())
-        return ([own] if own else []) + [n for n in real if n != own]
+        if own is None:
+            raise TicketopsError(
+                f"the board's project {config.project!r} (config.yaml) does not exist in {client.org_url}; "
+                f"its projects are: {', '.join(real) or '(none visible to this token)'}"
+            )
+        return [own] + [n for n in real if n != own]
     missing = [w for w in wanted if w.strip().lower() not in by_lower]
     if missing:
         raise TicketopsError(
