@@ -80,7 +80,8 @@ class BoardFiles:
         if self.dry_run:
             return True
         _atomic_write(path, data)
-        self.written.append(rel)
+        if rel not in self.written:  # a retried item may write its file twice
+            self.written.append(rel)
         return True
 
 
