@@ -7,10 +7,15 @@ import json
 import sys
 
 from ticketops.apply import render_outcomes
-from ticketops.cli.connect import add_board_args, open_engine, print_stats
+from ticketops.cli.common import load_desired
+from ticketops.cli.connect import add_board_args, build_client, open_engine, print_stats
 from ticketops.engine import DEFAULT_MAX_PASSES, PassResult, ReconcileResult
+from ticketops.engine.guarded import guarded_reconcile
 from ticketops.model.errors import ExitCode
 from ticketops.plan import UpdateWorkItem, plan_json, render_text, summary_line
+from ticketops.schedule.options import add_lease_args, add_schedule_args, lease_options
+from ticketops.schedule.runner import run_every
+from ticketops.schedule.stopping import stop_on_signals
 
 NAME = "reconcile"
 ORDER = 22
@@ -18,7 +23,11 @@ HELP = "apply until Azure DevOps matches the tickets (bounded number of passes)"
 DESCRIPTION = (
     "Repeat plan + apply until the plan is empty (at most --max-passes applies), then print "
     "`converged` with the counts. Exit 0 when converged; 1 with what did not converge "
-    "(blocked or conflicting tickets, items ADO refused, or changes still pending)."
+    "(blocked or conflicting tickets, items ADO refused, or changes still pending). "
+    "Writes happen under a lease (branch ticketops/lease of the default linked repository), so two "
+    "runs never write at once. SIGTERM/Ctrl-C stop between two writes (exit 130). With --every it "
+    "runs a pass on an interval until stopped (exit 0), each pass a one-line summary; most passes "
+    "first check git and ADO for changes in one request (incremental), a full pass every --full-every."
 )
 
 
@@ -26,6 +35,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_board_args(p)
     p.add_argument("--max-passes", type=int, default=DEFAULT_MAX_PASSES, metavar="N",
                    help=f"stop after N applies (default: {DEFAULT_MAX_PASSES})")
+    add_lease_args(p)
+    add_schedule_args(p)
 
 
 def _print_pass(n: int, result: PassResult) -> None:
@@ -56,10 +67,20 @@ def verdict(result: ReconcileResult) -> str:
     return "\n".join(lines)
 
 
+def _warn(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.every is not None:
+        return run_every(args, load=lambda: load_desired(args),
+                         client_for=lambda config: build_client(config, args, write=True))
     engine = open_engine(args, write=True)
-    with engine.client:
-        result = engine.reconcile(max_passes=max(1, args.max_passes), on_pass=None if args.json else _print_pass)
+    with engine.client, stop_on_signals() as stop:
+        guarded = guarded_reconcile(engine, lease_options(args, "reconcile"), cancel=stop.child(),
+                                    max_passes=max(1, args.max_passes), on_pass=None if args.json else _print_pass,
+                                    notify=_warn)
+        result = guarded.result
         if args.json:
             data = {
                 "converged": result.converged,
@@ -74,4 +95,7 @@ def run(args: argparse.Namespace) -> int:
                 sys.stdout.write(render_text(result.final_plan))
             print(verdict(result))
         print_stats(engine.client, args)
+    if guarded.stopped:
+        _warn(f"stopped ({stop.signal_name or 'stop requested'}) between two writes; run reconcile again to finish")
+        return int(ExitCode.INTERRUPTED)
     return int(ExitCode.OK if result.converged else ExitCode.USER_ERROR)

@@ -1,0 +1,53 @@
+"""Reconcile under the lease: plan first (read-only, no lease), take the lease only when the
+plan has changes, then reconcile (which plans again, now that no other run can write).
+
+A converged board therefore costs no lease writes at all, and two runs that both see changes
+take turns: the second one re-plans after the first one's writes and finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ticketops.engine.lease import DEFAULT_TTL, DEFAULT_WAIT, exclusive
+from ticketops.engine.reconciler import DEFAULT_MAX_PASSES, Engine, PassResult, ReconcileResult
+
+
+@dataclass(frozen=True)
+class LeaseOptions:
+    enabled: bool = True
+    wait: float = DEFAULT_WAIT  # seconds to wait for a busy lease
+    ttl: float = DEFAULT_TTL  # seconds a lease lives without renewal
+    purpose: str = "reconcile"  # shown to a run that finds the lease busy
+
+
+@dataclass(frozen=True)
+class GuardedResult:
+    result: ReconcileResult
+    stopped: bool  # a stop was requested (signal, lost lease) before the run finished
+    leased: bool  # the lease was taken for this run
+
+
+def guarded_reconcile(
+    engine: Engine,
+    lease: LeaseOptions,
+    *,
+    cancel: threading.Event,
+    max_passes: int = DEFAULT_MAX_PASSES,
+    on_pass: Callable[[int, PassResult], None] | None = None,
+    notify: Callable[[str], None] = lambda _msg: None,
+) -> GuardedResult:
+    """Plan; if there are changes, hold the lease and reconcile. ``cancel`` stops the run
+    between actions (the applier checks it) and while waiting for the lease."""
+    engine.applier.cancel = cancel
+    plan = engine.plan()
+    if not plan.has_changes or cancel.is_set():
+        return GuardedResult(ReconcileResult((), plan), cancel.is_set(), leased=False)
+    with exclusive(engine.client, engine.desired.config, purpose=lease.purpose, wait=lease.wait, ttl=lease.ttl,
+                   cancel=cancel, enabled=lease.enabled, notify=notify) as held:
+        if cancel.is_set():
+            return GuardedResult(ReconcileResult((), plan), True, leased=held is not None)
+        result = engine.reconcile(max_passes=max_passes, on_pass=on_pass)
+    return GuardedResult(result, cancel.is_set() or engine.applier.stopped, leased=held is not None)

@@ -1,0 +1,171 @@
+"""One scheduled pass: re-read the desired state, check for changes, reconcile if needed."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import pygit2
+
+from ticketops.ado import AdoClient
+from ticketops.desired.source import open_repository
+from ticketops.engine.guarded import GuardedResult, LeaseOptions, guarded_reconcile
+from ticketops.engine.incremental import (
+    DEFAULT_FULL_EVERY,
+    BoardSync,
+    Decision,
+    Delta,
+    StateStore,
+    after_pass,
+    decide,
+    detect,
+    full_delta,
+    state_key,
+)
+from ticketops.engine.reconciler import DEFAULT_MAX_PASSES, Engine
+from ticketops.model.config import BoardConfig
+from ticketops.model.desired import DesiredState
+
+
+@dataclass(frozen=True)
+class PassSummary:
+    number: int
+    mode: str  # "full" or "incremental"
+    commit: str | None
+    started: datetime
+    outcome: str
+    requests: int
+    writes: int
+    seconds: float
+    settled: bool  # ADO matches the tickets (nothing pending) after the pass
+    stopped: bool = False
+
+    def line(self) -> str:
+        commit = self.commit[:12] if self.commit else "worktree"
+        when = self.started.strftime("%Y-%m-%dT%H:%M:%SZ")
+        writes = f" ({self.writes} write{'s' if self.writes != 1 else ''})" if self.writes else ""
+        return (f"{when} pass {self.number} {self.mode} {commit}: {self.outcome}; "
+                f"{self.requests} request{'s' if self.requests != 1 else ''}{writes}, {self.seconds:.2f}s")
+
+
+@dataclass
+class PassSettings:
+    repo: str  # --repo
+    lease: LeaseOptions
+    full: bool = False  # every pass is a full pass
+    full_every: int = DEFAULT_FULL_EVERY
+    prune: bool = False
+    max_passes: int = DEFAULT_MAX_PASSES
+
+
+class BoardPass:
+    """Runs pass after pass for one board. The client is kept between passes (and rebuilt
+    when the organisation or auth settings in config.yaml change)."""
+
+    def __init__(
+        self,
+        settings: PassSettings,
+        *,
+        load: Callable[[], DesiredState],
+        client_for: Callable[[BoardConfig], AdoClient],
+        notify: Callable[[str], None] = lambda _msg: None,
+    ) -> None:
+        self.settings = settings
+        self._load = load
+        self._client_for = client_for
+        self._notify = notify
+        self._client: AdoClient | None = None
+        self._client_key: tuple[str, str] | None = None
+        self._repo: pygit2.Repository | None = None
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def client(self, config: BoardConfig) -> AdoClient:
+        key = (config.organization_url, config.auth.model_dump_json())
+        if self._client is None or key != self._client_key:
+            self.close()
+            self._client = self._client_for(config)
+            self._client_key = key
+        return self._client
+
+    def repo(self) -> pygit2.Repository:
+        if self._repo is None:
+            self._repo = open_repository(self.settings.repo)
+        return self._repo
+
+    def run(self, number: int, cancel: threading.Event) -> PassSummary:
+        t0 = time.perf_counter()
+        started = datetime.now(timezone.utc)
+        desired = self._load()
+        client = self.client(desired.config)
+        before = client.stats.total
+        store = StateStore.for_repo(self.repo())
+        key = state_key(client.org_url, desired.config.project)
+        sync = store.load(key)
+        decision = self._decide(sync, desired)
+
+        def summary(outcome: str, settled: bool, writes: int = 0, stopped: bool = False) -> PassSummary:
+            return PassSummary(number, decision.mode, desired.commit, started, outcome, client.stats.total - before,
+                               writes, time.perf_counter() - t0, settled, stopped)
+
+        if decision.mode == "incremental":
+            assert sync is not None
+            delta = detect(client, self.repo(), desired, sync)
+            if not delta.changed:
+                store.save(key, after_pass(sync, self.repo(), desired, delta, full=False, settled=True))
+                return summary(f"no changes ({delta.describe()})", True)
+        else:
+            delta = full_delta(client, desired)
+        guarded = self._reconcile(client, desired, cancel)
+        settled = not guarded.stopped and not guarded.result.final_plan.has_changes
+        if desired.commit is not None:
+            full = decision.mode == "full"
+            store.save(key, after_pass(sync, self.repo(), desired, delta, full=full, settled=settled))
+        why = self._why(decision, delta)
+        return summary(why + describe(guarded), settled, guarded.result.writes, guarded.stopped)
+
+    def _decide(self, sync: BoardSync | None, desired: DesiredState) -> Decision:
+        if desired.commit is None:
+            return Decision("full", "working tree")
+        return decide(sync, force_full=self.settings.full, full_every=self.settings.full_every)
+
+    @staticmethod
+    def _why(decision: Decision, delta: Delta) -> str:
+        if decision.mode == "incremental":
+            return f"{delta.describe()}; "
+        return f"({decision.reason}) " if decision.reason else ""
+
+    def _reconcile(self, client: AdoClient, desired: DesiredState, cancel: threading.Event) -> GuardedResult:
+        engine = Engine(client, desired, prune=self.settings.prune)
+        return guarded_reconcile(engine, self.settings.lease, cancel=cancel, max_passes=self.settings.max_passes,
+                                 notify=self._notify)
+
+
+def describe(guarded: GuardedResult) -> str:
+    """``converged: 2 created, 1 updated, 10 in sync`` and the like."""
+    result = guarded.result
+    outcomes = result.outcomes()
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        label = {"create": "created", "update": "updated", "prune": "pruned"}.get(o.kind, o.kind) \
+            if o.status == "applied" else o.status
+        counts[label] = counts.get(label, 0) + 1
+    final = result.final_plan.counts()
+    parts = [f"{n} {label}" for label, n in sorted(counts.items())] + [f"{final.get('synced', 0)} in sync"]
+    pending = sum(1 for a in result.final_plan.actions if a.CHANGES)
+    errors = len(result.final_plan.errors)
+    if guarded.stopped:
+        head = "stopped before finishing"
+    elif result.converged:
+        head = "converged" if result.passes else "in sync"
+    elif pending:
+        head = f"did not converge ({pending} change(s) pending)"
+    else:
+        head = f"converged except {errors} blocked or conflicting ticket(s)"
+    return f"{head}: {', '.join(parts)}"
