@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
-from pydantic import JsonValue
+from pydantic import BaseModel, ConfigDict, JsonValue
 
 from ticketops.ado import routes
 from ticketops.ado.base import ApiBase
@@ -188,3 +189,32 @@ class GitApi(ApiBase):
     def get_pull_request_work_items(self, project: str, repo: str, pr_id: int) -> list[ResourceRef]:
         path = {"project": project, "repositoryId": repo, "pullRequestId": pr_id}
         return self._list(routes.PR_WORK_ITEMS, ResourceRef, path=path)
+
+    def get_items_batch(self, project: str, repo: str, items: Sequence[ItemDescriptor]) -> list[list[GitItem]]:
+        """Metadata (never content) of many files in one call: one list of items per descriptor, in order.
+
+        When any of them does not exist the service answers 404 for the whole batch
+        (:class:`~ticketops.ado.errors.NotFound`); callers split the batch to find which.
+        """
+        body: dict[str, JsonValue] = {"itemDescriptors": [d.wire() for d in items], "includeContentMetadata": False}
+        response = self._req.call(ITEMS_BATCH, path={"project": project, "repositoryId": repo}, body=body)
+        return response.parse(ListEnvelope[list[GitItem]]).value
+
+
+# ---- items batch (added for the git reconciler: one request for many files' metadata) ------------
+ITEMS_BATCH = routes.Route("git.itemsbatch", "POST", "/{organization}/{project}/_apis/git/repositories/{repositoryId}/itemsbatch")
+
+
+class ItemDescriptor(BaseModel):
+    """One file to read at a version: ``versionType`` is branch, tag or commit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    version: str
+    version_type: Literal["branch", "tag", "commit"] = "commit"
+
+    def wire(self) -> dict[str, JsonValue]:
+        return {"path": self.path if self.path.startswith("/") else "/" + self.path, "version": self.version,
+                "versionType": self.version_type, "recursionLevel": "none"}
+

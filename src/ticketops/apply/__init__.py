@@ -3,6 +3,7 @@ per ticket, creates never duplicated). New action kinds plug in with ``register_
 """
 
 from ticketops.apply.executor import MAX_ATTEMPTS, Applier, Replanner, html_fallback, register_executor
+from ticketops.apply import git_exec  # noqa: F401,I001 - registers the git step executors
 from ticketops.apply.report import (
     ApplyReport,
     Outcome,

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from ticketops.ado import AdoClient
 from ticketops.apply import Applier, ApplyReport, Outcome
-from ticketops.live import LiveReader
+from ticketops.live import GitReader, LiveReader
 from ticketops.model.desired import DesiredState
+from ticketops.model.gitlive import GitLive
 from ticketops.model.live import FieldAuthors, LiveState
-from ticketops.plan import Action, CreateWorkItem, Plan, Step, UpdateWorkItem, make_plan
+from ticketops.plan import Action, CreateWorkItem, Plan, Step, UpdateWorkItem, make_plan, plan_git
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class Engine:
         prune: bool = False,
         progress: Callable[[Outcome], None] | None = None,
         step_planners: Sequence[StepPlanner] = (),
+        git: bool = True,
     ) -> None:
         self.client = client
         self.step_planners = tuple(step_planners)
@@ -67,6 +69,9 @@ class Engine:
         self.applier = Applier(client, desired.config.project, desired.commit, replan=self._replan, progress=progress)
         self._live: LiveState | None = None
         self._authors: dict[int, FieldAuthors] = {}
+        # Branches, spec pushes, pull requests and links (read fresh on every plan).
+        self.git: GitReader | None = GitReader(client, desired.config) if git else None
+        self.git_live: GitLive | None = None
 
     # ---- plan --------------------------------------------------------------------------
     def read_live(self) -> LiveState:
@@ -95,6 +100,9 @@ class Engine:
         if changed:
             self._authors = self.reader.authors(changed)
             plan = self._make(live)
+        if self.git is not None:
+            self.git_live = self.git.read(self.desired)
+            plan = plan.with_actions(tuple(plan_git(self.desired, plan, self.git_live)))
         for planner in self.step_planners:
             plan = plan.with_actions(tuple(planner(self.desired, plan)))
         return plan

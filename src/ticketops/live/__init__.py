@@ -4,6 +4,7 @@ ticket.
 """
 
 from ticketops.live.convert import field_authors, live_item, type_info
+from ticketops.live.git_reader import GitReader
 from ticketops.live.reader import LiveReader, identities_needed
 
-__all__ = ["LiveReader", "field_authors", "identities_needed", "live_item", "type_info"]
+__all__ = ["GitReader", "LiveReader", "field_authors", "identities_needed", "live_item", "type_info"]

@@ -21,6 +21,15 @@ from ticketops.plan.actions import (
     key_order,
     sort_actions,
 )
+from ticketops.plan.git_actions import (
+    CreateBranch,
+    CreatePullRequest,
+    LinkPullRequest,
+    PullRequestClosed,
+    PushSpec,
+    UpdatePullRequest,
+)
+from ticketops.plan.git_plan import git_summary, plan_git
 from ticketops.plan.planner import make_plan
 from ticketops.plan.render import plan_json, register_renderer, render_json, render_text, summary_line
 from ticketops.plan.states import check_statuses, state_path
@@ -30,4 +39,7 @@ __all__ = [
     "Step", "Synced", "UpdateWorkItem", "WorkItemAction", "action_from_dict", "check_statuses",
     "key_order", "make_plan", "plan_json", "register_renderer", "render_json",
     "render_text", "sort_actions", "state_path", "summary_line",
+    # git steps (branch, spec push, pull request, link)
+    "CreateBranch", "CreatePullRequest", "LinkPullRequest", "PullRequestClosed", "PushSpec", "UpdatePullRequest",
+    "git_summary", "plan_git",
 ]

@@ -1,0 +1,181 @@
+"""Plan actions for a ticket's git work: branch, spec push, pull request, work item link.
+
+Each is an :class:`~ticketops.plan.actions.Action` (so a plan read back from JSON finds it by
+``kind``) with the step that orders it after the work item. The spec's bytes travel with
+:class:`PushSpec` but are left out of the JSON form of a plan.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ticketops.model.gitlive import LiveRepo
+from ticketops.plan.actions import Action, Step
+from ticketops.plan.render import register_renderer, short
+
+
+class PlannedReviewer(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    email: str
+    id: str  # identity GUID
+
+
+class CreateBranch(Action):
+    """Create ``refs/heads/<branch>`` at the base branch's head (``updateRefs``, old id zeros)."""
+
+    kind: Literal["create-branch"] = "create-branch"
+    step: int = Step.BRANCH
+    repo: LiveRepo
+    branch: str
+    base: str
+    base_commit: str
+    CHANGES: ClassVar[bool] = True
+
+
+class PushSpec(Action):
+    """Commit the ticket file to the branch (``add`` or ``edit``) with the tip as ``oldObjectId``.
+
+    ``old_tip``/``exists`` are None when the branch is created in the same pass: the executor
+    reads them just before pushing.
+    """
+
+    kind: Literal["push-spec"] = "push-spec"
+    step: int = Step.SPEC_PUSH
+    repo: LiveRepo
+    branch: str
+    path: str  # in the target repository
+    blob_id: str  # the ticket file's blob id, as it must be on the branch
+    old_blob: str | None = None  # what the branch has now (None: absent or not known yet)
+    old_tip: str | None = None
+    exists: bool | None = None
+    ticket_path: str
+    source_commit: str | None = None
+    content: bytes = Field(default=b"", repr=False, exclude=True)
+    CHANGES: ClassVar[bool] = True
+
+
+class CreatePullRequest(Action):
+    """Open the ticket's pull request, with reviewers and the work item (``workItemRefs``)."""
+
+    kind: Literal["create-pr"] = "create-pr"
+    step: int = Step.PULL_REQUEST
+    repo: LiveRepo
+    branch: str
+    base: str
+    title: str
+    body: str  # the description below the hidden marker
+    spec_blob: str
+    spec_path: str
+    ticket_path: str
+    reviewers: tuple[PlannedReviewer, ...] = ()
+    work_item_id: int | None = None  # None: created in this pass; found by its marker tag
+    CHANGES: ClassVar[bool] = True
+    RANK: ClassVar[int] = 10
+
+
+class UpdatePullRequest(Action):
+    """Bring an existing (possibly adopted) PR in line: title and description, missing reviewers.
+    Reviewers people added are never removed."""
+
+    kind: Literal["update-pr"] = "update-pr"
+    step: int = Step.PULL_REQUEST
+    repo: LiveRepo
+    pr_id: int
+    branch: str
+    title: str
+    old_title: str
+    body: str
+    spec_blob: str
+    spec_path: str
+    ticket_path: str
+    rewrite: bool  # title/description out of date (or written by someone else)
+    add_reviewers: tuple[PlannedReviewer, ...] = ()
+    work_item_id: int | None = None
+    linked: bool = False  # the work item link is known to exist (recorded in the marker)
+    CHANGES: ClassVar[bool] = True
+    RANK: ClassVar[int] = 20
+
+
+class LinkPullRequest(Action):
+    """Link the work item to the PR (an ``ArtifactLink`` named "Pull Request") and record it in
+    the PR's marker, so later passes know without reading the work item's relations."""
+
+    kind: Literal["link-pr"] = "link-pr"
+    step: int = Step.LINKS
+    repo: LiveRepo
+    pr_id: int
+    branch: str
+    work_item_id: int | None = None
+    title: str
+    body: str
+    spec_blob: str
+    spec_path: str
+    ticket_path: str
+    CHANGES: ClassVar[bool] = True
+
+
+class PullRequestClosed(Action):
+    """The ticket's PR was completed (or abandoned) in ADO: reported; no new one is opened."""
+
+    kind: Literal["pr-closed"] = "pr-closed"
+    step: int = Step.PULL_REQUEST
+    pr_id: int
+    status: str
+    branch: str
+
+
+# ---- text rendering -------------------------------------------------------------------------------
+def _k(key: str) -> str:
+    return f"{key:<10}"
+
+
+@register_renderer("create-branch")
+def _create_branch(a: CreateBranch) -> list[str]:
+    return [f"+ {_k(a.key)} branch {a.branch} from {a.base} @ {a.base_commit[:12]} in {a.repo.name}"]
+
+
+@register_renderer("push-spec")
+def _push_spec(a: PushSpec) -> list[str]:
+    if a.exists is None:
+        what = "commit"
+    else:
+        what = "update" if a.exists else "add"
+    was = f" (branch has {a.old_blob[:12]})" if a.old_blob else ""
+    return [f"~ {_k(a.key)} spec: {what} {a.path} on {a.branch} in {a.repo.name} -> blob {a.blob_id[:12]}{was}"]
+
+
+@register_renderer("create-pr")
+def _create_pr(a: CreatePullRequest) -> list[str]:
+    people = ", ".join(r.email for r in a.reviewers) or "none"
+    item = f"#{a.work_item_id}" if a.work_item_id is not None else "the new work item"
+    return [
+        f"+ {_k(a.key)} pull request {a.branch} -> {a.base} in {a.repo.name}: {short(a.title)}",
+        f"      reviewers: {people}; linked to {item}",
+    ]
+
+
+@register_renderer("update-pr")
+def _update_pr(a: UpdatePullRequest) -> list[str]:
+    lines = [f"~ {_k(a.key)} pull request #{a.pr_id} ({a.branch}) in {a.repo.name}"]
+    if a.rewrite and a.title != a.old_title:
+        lines.append(f"      title: {short(a.old_title)} -> {short(a.title)}")
+    if a.rewrite:
+        lines.append("      description: rewritten from the ticket")
+    if a.add_reviewers:
+        lines.append("      add reviewers: " + ", ".join(r.email for r in a.add_reviewers))
+    return lines
+
+
+@register_renderer("link-pr")
+def _link_pr(a: LinkPullRequest) -> list[str]:
+    item = f"#{a.work_item_id}" if a.work_item_id is not None else "the new work item"
+    return [f"~ {_k(a.key)} link work item {item} to pull request #{a.pr_id} (ArtifactLink \"Pull Request\")"]
+
+
+@register_renderer("pr-closed")
+def _pr_closed(a: PullRequestClosed) -> list[str]:
+    advice = "it is not recreated" if a.status == "completed" else "no other is opened; reactivate it in ADO to go on"
+    return [f"= {_k(a.key)} pull request #{a.pr_id} from {a.branch} was {a.status} in ADO; {advice}"]
