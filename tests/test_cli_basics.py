@@ -149,3 +149,18 @@ def test_running_one_command_does_not_import_the_others(repo_path: Path) -> None
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "['ticketops.cli.cmd_validate']"
+
+
+def test_validate_refuses_a_token_committed_under_tickets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pat = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst"  # PAT-shaped: 52 chars of base32
+    files = {
+        ".tickets/config.yaml": CONFIG,
+        ".tickets/PAY-1.md": "---\ntitle: Capture\nstatus: backlog\n---\nTry it with\n" f"  curl -u :{pat} ...\n",
+        ".tickets/.ticketops/PAY-1.comments.md": f"## note\n\ntoken={pat}\n",
+    }
+    make_repo(tmp_path, files)
+    assert main(["validate", "--repo", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert ".tickets/PAY-1.md:6:" in out and ".tickets/.ticketops/PAY-1.comments.md:3:" in out
+    assert "personal access token" in out
+    assert pat not in out

@@ -29,6 +29,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         state, problems = check_desired(args)
+        if state is not None:
+            problems = tuple(sorted(set(problems) | set(_committed_secrets(args, state))))
     except TicketopsError as e:
         if not args.json:
             raise
@@ -39,6 +41,16 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_text(args, state, problems)
     return int(ExitCode.USER_ERROR if problems else ExitCode.OK)
+
+
+def _committed_secrets(args: argparse.Namespace, state: DesiredState) -> list[Problem]:
+    """A token in any file under the tickets folder (tickets, sidecars, notes) is an error."""
+    import pygit2
+
+    from ticketops.desired.secrets import scan_source
+
+    repo = pygit2.Repository(pygit2.discover_repository(str(args.repo)))
+    return scan_source(repo, state.tickets_dir, commit=state.commit)
 
 
 def _where(args: argparse.Namespace, state: DesiredState | None) -> str:

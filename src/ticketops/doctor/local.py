@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ticketops.desired import check, snapshot
 from ticketops.desired.source import open_repository
 from ticketops.doctor.report import Check, fail, ok
-from ticketops.doctor.secrets import scan_tickets
+from ticketops.desired.secrets import scan_tickets
 from ticketops.model.config import BoardConfig
 from ticketops.model.errors import Problem, TicketopsError
 from ticketops.model.ticket import Ticket

@@ -78,6 +78,16 @@ def _committed_files(repo: pygit2.Repository, rev: str, tickets_dir: str) -> Ite
         yield from _tree_files(repo, sub, tickets_dir)
 
 
+def scan_source(repo: pygit2.Repository, tickets_dir: str, *, commit: str | None) -> list[Problem]:
+    """Token-like strings in the tickets folder of one source: the tree of ``commit``, or the
+    files on disk when ``commit`` is None (``--worktree``). What ``validate`` checks."""
+    if commit is None:
+        files = _worktree_files(Path(repo.workdir), tickets_dir) if repo.workdir else iter(())
+    else:
+        files = _committed_files(repo, commit, tickets_dir)
+    return sorted({p for path, data in files for p in find_in(path, data)})
+
+
 def scan_tickets(repo: pygit2.Repository, tickets_dir: str, rev: str = "HEAD") -> list[Problem]:
     """Token-like strings in the tickets folder, on disk and in ``rev``'s tree."""
     found: set[Problem] = set()
