@@ -7,11 +7,10 @@ import re
 
 from markdownify import markdownify
 
-from ticketops.plan.fields import normalize_text, parse_acceptance_criteria
+from ticketops.plan.fields import normalize_text, parse_acceptance_criteria, strip_checkbox
 
 _TAG_RE = re.compile(r"<[A-Za-z!/][^>]*>")
 _BULLET_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_BOXES = ("[ ]", "[x]", "[X]", "\u2610", "\u2611", "\u2612")
 
 
 def looks_like_html(text: str) -> bool:
@@ -49,11 +48,7 @@ def acceptance_items(text: str) -> tuple[str, ...]:
     plain = html_to_markdown(text) if looks_like_html(text) else normalize_text(text)
     out: list[str] = []
     for line in plain.splitlines():
-        item = _BULLET_RE.sub("", line).strip().rstrip("\\").strip()
-        for box in _BOXES:
-            if item.startswith(box):
-                item = item[len(box):].strip()
-                break
+        item = strip_checkbox(_BULLET_RE.sub("", line).strip().rstrip("\\"))
         if item:
             out.append(item)
     return tuple(out)

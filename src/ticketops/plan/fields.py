@@ -101,16 +101,17 @@ def parse_acceptance_criteria(text: str | None) -> tuple[str, ...]:
     found = _LI_RE.findall(text)
     if not found:
         found = [ln.lstrip("-* ").strip() for ln in text.splitlines() if ln.strip()]
-    out: list[str] = []
-    for raw in found:
-        item = html.unescape(_TAG_RE.sub("", raw)).strip()
-        for box in _CHECKED_BOXES:
-            if item.startswith(box):
-                item = item[len(box):].strip()
-                break
-        if item:
-            out.append(item)
-    return tuple(out)
+    items = (strip_checkbox(html.unescape(_TAG_RE.sub("", raw))) for raw in found)
+    return tuple(i for i in items if i)
+
+
+def strip_checkbox(item: str) -> str:
+    """``☐ item``, ``[ ] item`` or ``[x] item`` -> ``item``."""
+    item = item.strip()
+    for box in _CHECKED_BOXES:
+        if item.startswith(box):
+            return item[len(box):].strip()
+    return item
 
 
 # ---- tags -------------------------------------------------------------------------------
