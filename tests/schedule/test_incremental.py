@@ -1,0 +1,153 @@
+"""Incremental passes: after a settled pass, a pass with no change on either side costs one
+request (whatever the number of tickets); a change in git or in ADO is picked up by it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gitrepo import commit_files, make_repo
+from schedkit import CONFIG, ticket
+
+from ticketops.ado import AdoClient
+from ticketops.desired import load
+from ticketops.emulator import Emulator
+from ticketops.engine.guarded import LeaseOptions
+from ticketops.engine.incremental import STATE_DIR, STATE_FILE, StateStore, state_key
+from ticketops.schedule.boardpass import BoardPass, PassSettings, PassSummary
+
+WIQL = "Wiql_Query By Wiql"
+
+
+class Runner:
+    """A board repository and a BoardPass on it, as ``reconcile --every`` builds them."""
+
+    def __init__(self, root: Path, client: AdoClient, n: int, **settings: object) -> None:
+        files = {".tickets/config.yaml": CONFIG}
+        files |= {f".tickets/PAY-{i}.md": ticket(f"Ticket {i}") for i in range(1, n + 1)}
+        self.root = root
+        self.repo = make_repo(root, files)
+        self.client = client
+        opts = PassSettings(repo=str(root), lease=LeaseOptions(), **settings)  # type: ignore[arg-type]
+        self.board = BoardPass(opts, load=lambda: load(root), client_for=lambda _config: client)
+        self.number = 0
+
+    def run(self) -> PassSummary:
+        self.number += 1
+        return self.board.run(self.number, threading.Event())
+
+    def commit(self, files: dict[str, str | None]) -> str:
+        return commit_files(self.repo, {f".tickets/{k}": v for k, v in files.items()})
+
+
+@pytest.fixture
+def runner(tmp_path: Path, new_client: Callable[[], AdoClient]) -> Callable[..., Runner]:
+    def make(n: int = 3, **settings: object) -> Runner:
+        return Runner(tmp_path / "board", new_client(), n, **settings)
+
+    return make
+
+
+def items_by_title(emu: Emulator) -> dict[str, Any]:
+    state = emu.db.project("Payments")
+    return {it.fields["System.Title"]: it for it in emu.db.wit.in_project(state)}
+
+
+@pytest.mark.parametrize("n", [3, 210])
+def test_a_no_change_pass_costs_one_request_whatever_the_number_of_tickets(runner, emu: Emulator, n: int) -> None:
+    r = runner(n)
+    first = r.run()
+    assert first.mode == "full" and first.settled and f"{n} created" in first.outcome
+    verify = r.run()  # sees its own writes once (ChangedDate after the watermark) and confirms them
+    assert verify.mode == "incremental" and verify.settled and verify.writes == 0
+
+    emu.log.reset()
+    quiet = r.run()
+
+    assert quiet.mode == "incremental" and quiet.settled
+    assert quiet.requests == 1 and emu.log.by_operation() == {WIQL: 1}
+    assert "no changes" in quiet.outcome
+    query = emu.log.records[0]
+    assert query.query.get("timePrecision") == "true"  # dates compared to the millisecond, not the day
+
+
+def test_a_git_change_is_picked_up_by_the_incremental_pass(runner, emu: Emulator) -> None:
+    r = runner(3)
+    r.run(), r.run()
+    r.commit({"PAY-2.md": ticket("Ticket 2 renamed in git"), "PAY-4.md": ticket("Ticket 4")})
+
+    picked = r.run()
+
+    assert picked.mode == "incremental" and picked.settled
+    assert "git: 2 files changed" in picked.outcome and "1 created" in picked.outcome and "1 updated" in picked.outcome
+    titles = items_by_title(emu)
+    assert "Ticket 2 renamed in git" in titles and "Ticket 4" in titles and "Ticket 2" not in titles
+
+
+def test_drift_made_in_ado_is_picked_up_and_put_back(runner, emu: Emulator) -> None:
+    r = runner(3)
+    r.run(), r.run()
+    item = items_by_title(emu)["Ticket 3"]
+    emu.db.update_work_item("Payments", item.id, {"System.Title": "Renamed in ADO"})
+
+    picked = r.run()
+
+    assert picked.mode == "incremental" and "ADO: 1 item changed" in picked.outcome and "1 updated" in picked.outcome
+    assert items_by_title(emu)["Ticket 3"].id == item.id
+    r.run()  # confirms the write
+    emu.log.reset()
+    assert r.run().requests == 1
+
+
+def test_a_full_pass_runs_every_k_passes(runner, emu: Emulator) -> None:
+    r = runner(2, full_every=3)
+    modes = [r.run().mode for _ in range(7)]
+    assert modes == ["full", "incremental", "incremental", "full", "incremental", "incremental", "full"]
+
+
+def test_full_makes_every_pass_full(runner) -> None:
+    r = runner(2, full=True)
+    assert [r.run().mode for _ in range(3)] == ["full", "full", "full"]
+
+
+def test_the_state_is_kept_in_the_git_directory_keyed_by_org_and_project(runner, emu: Emulator) -> None:
+    r = runner(1)
+    r.run()
+    path = Path(r.repo.path) / STATE_DIR / STATE_FILE
+    assert path.is_file() and path.parent.parent.name == ".git"
+    sync = StateStore.for_repo(r.repo).load(state_key(emu.url, "Payments"))
+    assert sync is not None and sync.commit == str(r.repo.head.target) and sync.watermark is not None
+
+
+def test_a_bare_repository_keeps_the_state_beside_its_objects(tmp_path: Path) -> None:
+    bare = make_repo(tmp_path / "mirror.git", {".tickets/config.yaml": CONFIG}, bare=True)
+    assert bare.is_bare
+    assert StateStore.for_repo(bare).folder == Path(bare.path) / STATE_DIR
+    assert StateStore.for_repo(bare).folder.parent == (tmp_path / "mirror.git")
+
+
+def test_a_pass_that_did_not_settle_leaves_the_state_alone(runner, emu: Emulator) -> None:
+    r = runner(2)
+    r.run(), r.run()
+    before = StateStore.for_repo(r.repo).load(state_key(emu.url, "Payments"))
+    r.commit({"PAY-1.md": ticket("Ticket 1 again")})
+    stopped = threading.Event()
+    stopped.set()  # a stop request before the first write
+
+    summary = r.board.run(99, stopped)
+
+    assert summary.stopped and not summary.settled and summary.writes == 0
+    after = StateStore.for_repo(r.repo).load(state_key(emu.url, "Payments"))
+    assert after.commit == before.commit and after.watermark == before.watermark
+    assert "git: 1 file changed" in r.run().outcome  # the next pass still sees the change
+
+
+def test_the_pass_rereads_the_revision_so_new_commits_are_picked_up(runner) -> None:
+    r = runner(1)
+    r.run()
+    sha = r.commit({"PAY-9.md": ticket("Late ticket")})
+    summary = r.run()
+    assert summary.commit == sha and "1 created" in summary.outcome
