@@ -1,0 +1,30 @@
+"""tests/watch: the watch loop against the in-process ADO emulator, with a real git working tree
+under tmp_path. Puts tests/ and this folder on sys.path for ``gitrepo`` and ``watchkit``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+for _p in (Path(__file__).resolve().parent, Path(__file__).resolve().parents[1]):
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
+
+from ticketops.emulator import Emulator  # noqa: E402
+from watchkit import Tree  # noqa: E402
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    emulator = Emulator()
+    yield emulator
+    assert emulator.log.unknown_routes == [], [r.url for r in emulator.log.unknown_routes]
+    assert emulator.internal_errors == []
+
+
+@pytest.fixture
+def tree(tmp_path: Path, emu: Emulator) -> Tree:
+    return Tree(tmp_path / "board", emu)
