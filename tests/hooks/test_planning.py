@@ -1,12 +1,23 @@
-"""How the pre-push hook reads the exit codes of `ticketops plan` / `apply` (the CLI contract)."""
+"""How the hooks read `ticketops plan` / `reconcile` (exit codes, the plan counts), and plan_tip
+run for real against the emulator over HTTP."""
 
 from __future__ import annotations
 
 import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from hookgit import CONFIG_YAML, VALID_TICKET
 
-from ticketops.hooks.planning import _outcome, org_url_for, unreachable_reason
+from ticketops.emulator import Emulator
+from ticketops.emulator.server import EmulatorServer
+from ticketops.hooks.locate import HookRepo, open_repo
+from ticketops.hooks.planning import POST_COMMIT_TIMEOUT, _outcome, counts_of, org_url_for, plan_tip, unreachable_reason
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ for the shared gitrepo helper
+from gitrepo import make_repo  # noqa: E402
 
 
 @pytest.mark.parametrize(
@@ -54,3 +65,61 @@ def test_the_org_url_override_wins_as_in_the_cli() -> None:
     configured = "https://dev.azure.com/contoso"
     assert org_url_for(configured, env={}) == configured
     assert org_url_for(configured, env={"TICKETOPS_ORG_URL": "http://127.0.0.1:1/x"}) == "http://127.0.0.1:1/x"
+
+
+# ---- counts in the summary, and plan_tip against the emulator over HTTP --------------------
+
+def test_the_summary_carries_the_plan_counts() -> None:
+    output = "...\n+ PAY-1 ...\n\nPlan: 2 to create, 1 to update (1 with drift), 0 to prune; 3 in sync.\n"
+    outcome = _outcome("plan", 2, output, "0123456789abcdef")
+    assert outcome.summary == "ADO differs from 0123456: 2 to create, 1 to update (1 with drift) (run `ticketops apply`)"
+    assert counts_of("no plan line") is None
+
+
+def test_applying_runs_reconcile_and_a_failure_blocks_the_push() -> None:
+    assert _outcome("reconcile", 0, "", "0123456789").status == "applied"
+    failed = _outcome("reconcile", 1, "", "0123456789")
+    assert failed.blocks_push and "ticketops reconcile failed (exit 1)" in failed.summary
+
+
+@pytest.fixture
+def online(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[HookRepo, Emulator, str]]:
+    """A work tree with two committed tickets and the emulator served on 127.0.0.1."""
+    make_repo(tmp_path / "w", {".tickets/config.yaml": CONFIG_YAML,
+                               ".tickets/PAY-1.md": VALID_TICKET.format(title="Refunds"),
+                               ".tickets/PAY-2.md": VALID_TICKET.format(title="Chargebacks")})
+    with Emulator() as emu, EmulatorServer(emu) as srv:
+        monkeypatch.setenv("TICKETOPS_ORG_URL", srv.url)
+        monkeypatch.setenv("AZURE_DEVOPS_EXT_PAT", "planning-dummy-pat-0123456789")
+        yield open_repo(tmp_path / "w"), emu, srv.url
+
+
+def test_plan_tip_plans_then_apply_reconciles_under_the_lease(online: tuple[HookRepo, Emulator, str]) -> None:
+    hrepo, emu, url = online
+    sha = str(hrepo.git.head.target)
+
+    planned = plan_tip(hrepo, sha, org_url=url, timeout=POST_COMMIT_TIMEOUT)
+    assert planned.status == "changes"
+    assert planned.summary == f"ADO differs from {sha[:7]}: 2 to create (run `ticketops apply`)"
+    assert emu.log.writes() == []
+
+    applied = plan_tip(hrepo, sha, apply=True, org_url=url)
+    assert applied.status == "applied", applied.output
+    assert emu.log.count("Work Items_Create") == 2
+    assert emu.log.count("Pushes_Create") >= 1  # the lease branch was written, and then deleted:
+    lease_refs = [r for r in emu.db.find_repo("payments-api", emu.db.project("Payments")).git.references
+                  if r.startswith("refs/heads/ticketops/")]
+    assert lease_refs == []
+
+    again = plan_tip(hrepo, sha, org_url=url)
+    assert again.status == "in-sync" and again.summary == f"ADO is in sync with {sha[:7]}"
+
+
+def test_plan_tip_says_so_when_ado_is_unreachable(online: tuple[HookRepo, Emulator, str]) -> None:
+    hrepo, _, _ = online
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/contoso"
+        outcome = plan_tip(hrepo, str(hrepo.git.head.target), org_url=closed)
+    assert outcome.status == "failed" and not outcome.blocks_push
+    assert outcome.summary.startswith("ADO is unreachable (") and outcome.summary.endswith("plan skipped")

@@ -1,16 +1,19 @@
 """The integration point between the hooks and the reconcile engine: :func:`plan_tip`.
 
-When ``ticketops.engine`` is importable, ``plan_tip`` runs the ``ticketops plan`` (or ``apply``)
-command for the pushed tip in a child process, with the same interpreter, so a slow or
-unreachable ADO is bounded by a timeout and can never hang a push. Exit codes follow the CLI
-contract: ``plan`` 0 = in sync, 2 = changes pending, anything else = could not plan;
-``apply`` 0 = applied. Without the engine it says that planning is unavailable.
+When ``ticketops.engine`` is importable, ``plan_tip`` runs ``ticketops plan`` (or, to apply,
+``ticketops reconcile``, which writes under the lease so a hook never races a scheduled job)
+for the pushed tip in a child process, with the same interpreter, so a slow or unreachable ADO
+is bounded by a timeout and can never hang a push. Exit codes follow the CLI contract:
+``plan`` 0 = in sync, 2 = changes pending, anything else = could not plan; ``reconcile``
+0 = converged. The summary line carries the plan's counts (``2 to create, 1 to update``).
+Without the engine it says that planning is unavailable.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -23,6 +26,8 @@ from ticketops.hooks.locate import HookRepo
 
 ENGINE_MODULE = "ticketops.engine"
 DEFAULT_TIMEOUT = 20.0  # seconds; `git config ticketops.hookTimeout` overrides it
+POST_COMMIT_TIMEOUT = 8.0  # seconds: a commit should not wait long for a one-line summary
+APPLY_COMMAND = "reconcile"  # applies until converged, under the lease
 PROBE_TIMEOUT = 3.0  # seconds for the TCP connect that tells an unreachable ADO quickly
 PROXY_VARS = ("https_proxy", "http_proxy", "all_proxy")
 TIMEOUT_KEY = "ticketops.hookTimeout"
@@ -100,7 +105,7 @@ def plan_tip(
     An ``apply`` that fails blocks the push (``blocks_push``), since the branch is meant to
     reconcile when pushed.
     """
-    command = "apply" if apply else "plan"
+    command = APPLY_COMMAND if apply else "plan"
     if not engine_available(command):
         return PlanOutcome("unavailable", "planning is not available yet (this ticketops has no reconcile engine)")
     if org_url and (reason := unreachable_reason(org_url)) is not None:
@@ -108,6 +113,8 @@ def plan_tip(
         return PlanOutcome("failed", summary, blocks_push=apply)
     argv = [sys.executable, "-m", "ticketops", command, "--repo", str(hrepo.tickets_root), "--rev", sha]
     limit = None if apply else (timeout if timeout is not None else hook_timeout(hrepo))
+    if apply:  # wait for another run's lease no longer than a plan may take
+        argv += ["--lease-wait", f"{timeout if timeout is not None else hook_timeout(hrepo):g}"]
     try:
         done = subprocess.run(
             argv,
@@ -123,16 +130,29 @@ def plan_tip(
     return _outcome(command, done.returncode, done.stdout or "", sha)
 
 
+def counts_of(output: str) -> str | None:
+    """``2 to create, 1 to update`` from the ``Plan: ...`` line of ``ticketops plan`` (the
+    non-zero counts, up to the first ``;``), or None when there is no such line."""
+    found = re.findall(r"^Plan: ([^;\n]*)", output, flags=re.MULTILINE)
+    if not found:
+        return None
+    parts = [p.strip() for p in found[-1].rstrip(".").split(",")]
+    kept = [p for p in parts if p and not p.startswith("0 ")]
+    return ", ".join(kept) or None
+
+
 def _outcome(command: str, code: int, output: str, sha: str) -> PlanOutcome:
     short = sha[:7]
-    if command == "apply":
+    if command in ("apply", APPLY_COMMAND):
         if code == 0:
             return PlanOutcome("applied", f"ADO reconciled to {short}", output)
-        return PlanOutcome("failed", f"ticketops apply failed (exit {code})", output, blocks_push=True)
+        return PlanOutcome("failed", f"ticketops {command} failed (exit {code})", output, blocks_push=True)
     if code == 0:
         return PlanOutcome("in-sync", f"ADO is in sync with {short}", output)
     if code == 2:
-        return PlanOutcome("changes", f"ADO differs from {short}: changes pending until it is reconciled", output)
+        counts = counts_of(output)
+        pending = f"{counts} (run `ticketops apply`)" if counts else "changes pending until it is reconciled"
+        return PlanOutcome("changes", f"ADO differs from {short}: {pending}", output)
     return PlanOutcome(
         "failed",
         f"could not plan {short} (exit {code}: ADO unreachable, or a ticket it cannot apply; "
