@@ -122,11 +122,16 @@ def test_the_state_is_kept_in_the_git_directory_keyed_by_org_and_project(runner,
     assert sync is not None and sync.commit == str(r.repo.head.target) and sync.watermark is not None
 
 
-def test_a_bare_repository_keeps_the_state_beside_its_objects(tmp_path: Path) -> None:
-    bare = make_repo(tmp_path / "mirror.git", {".tickets/config.yaml": CONFIG}, bare=True)
-    assert bare.is_bare
-    assert StateStore.for_repo(bare).folder == Path(bare.path) / STATE_DIR
-    assert StateStore.for_repo(bare).folder.parent == (tmp_path / "mirror.git")
+def test_a_bare_mirror_keeps_the_state_beside_its_objects(tmp_path: Path, new_client) -> None:
+    mirror = tmp_path / "tickets.git"
+    make_repo(mirror, {".tickets/config.yaml": CONFIG, ".tickets/PAY-1.md": ticket("From a mirror")}, bare=True)
+    client = new_client()
+    board = BoardPass(PassSettings(repo=str(mirror), lease=LeaseOptions()), load=lambda: load(mirror),
+                      client_for=lambda _config: client)
+
+    assert board.run(1, threading.Event()).mode == "full"
+    assert (mirror / STATE_DIR / STATE_FILE).is_file()
+    assert board.run(2, threading.Event()).mode == "incremental"
 
 
 def test_a_pass_that_did_not_settle_leaves_the_state_alone(runner, emu: Emulator) -> None:
