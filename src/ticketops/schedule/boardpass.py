@@ -24,6 +24,7 @@ from ticketops.engine.incremental import (
     detect,
     full_delta,
     state_key,
+    tickets_tree,
 )
 from ticketops.engine.reconciler import DEFAULT_MAX_PASSES, Engine
 from ticketops.model.config import BoardConfig
@@ -55,6 +56,7 @@ class PassSummary:
 class PassSettings:
     repo: str  # --repo
     lease: LeaseOptions
+    rev: str = "HEAD"  # --rev: read again at every pass, so new commits are picked up
     full: bool = False  # every pass is a full pass
     full_every: int = DEFAULT_FULL_EVERY
     prune: bool = False
@@ -80,6 +82,7 @@ class BoardPass:
         self._client: AdoClient | None = None
         self._client_key: tuple[str, str] | None = None
         self._repo: pygit2.Repository | None = None
+        self._desired: tuple[str, DesiredState] | None = None  # (tickets tree id, state read from it)
 
     def close(self) -> None:
         if self._client is not None:
@@ -102,7 +105,7 @@ class BoardPass:
     def run(self, number: int, cancel: threading.Event) -> PassSummary:
         t0 = time.perf_counter()
         started = datetime.now(timezone.utc)
-        desired = self._load()
+        desired = self._read_desired()
         client = self.client(desired.config)
         before = client.stats.total
         store = StateStore.for_repo(self.repo())
@@ -130,6 +133,20 @@ class BoardPass:
         why = self._why(decision, delta)
         return summary(why + describe(guarded), settled, guarded.result.writes, guarded.stopped)
 
+    def _read_desired(self) -> DesiredState:
+        """The desired state at ``rev``. When the tickets folder's tree is the one read last
+        time, the tickets are not parsed again (only the commit id changes)."""
+        if self._desired is not None:
+            tree_id, last = self._desired
+            commit = peel_commit(self.repo(), self.settings.rev)
+            tree = tickets_tree(self.repo(), commit, last.tickets_dir) if commit else None
+            if tree is not None and str(tree.id) == tree_id:
+                return last if last.commit == commit else last.model_copy(update={"commit": commit})
+        desired = self._load()
+        tree = tickets_tree(self.repo(), desired.commit, desired.tickets_dir) if desired.commit else None
+        self._desired = (str(tree.id), desired) if tree is not None else None
+        return desired
+
     def _decide(self, sync: BoardSync | None, desired: DesiredState) -> Decision:
         if desired.commit is None:
             return Decision("full", "working tree")
@@ -145,6 +162,14 @@ class BoardPass:
         engine = Engine(client, desired, prune=self.settings.prune)
         return guarded_reconcile(engine, self.settings.lease, cancel=cancel, max_passes=self.settings.max_passes,
                                  notify=self._notify)
+
+
+def peel_commit(repo: pygit2.Repository, rev: str) -> str | None:
+    """The commit id ``rev`` names now, or None when it names none."""
+    try:
+        return str(repo.revparse_single(rev).peel(pygit2.Commit).id)
+    except (KeyError, ValueError, pygit2.GitError):
+        return None
 
 
 def describe(guarded: GuardedResult) -> str:

@@ -35,6 +35,7 @@ def run_every(
     interval = float(args.every)
     settings = PassSettings(
         repo=args.repo,
+        rev=args.rev or "HEAD",
         lease=lease_options(args, f"reconcile --every {args.every:g}s"),
         full=args.full,
         full_every=max(1, args.full_every),
