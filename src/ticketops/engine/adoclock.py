@@ -11,7 +11,6 @@ the same WIQL route through the client's requester (same auth, retries, pacing a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -54,19 +53,16 @@ def server_now(client: AdoClient, project: str) -> datetime:
     return query_as_of(client, project, _NOTHING).as_of
 
 
-def changed_since(client: AdoClient, project: str, watermark: datetime, extra_ids: Iterable[int] = ()) -> Changes:
-    """Items with the ``ticketops`` tag (or one of ``extra_ids``) changed at or after ``watermark``.
-
-    One request, whatever the number of tickets. ``>=`` rather than ``>``: an item changed in
-    the same millisecond as the watermark is checked again rather than missed.
+def changed_since(client: AdoClient, project: str, watermark: datetime) -> Changes:
+    """Items with the ``ticketops`` tag changed at or after ``watermark``: one request,
+    whatever the number of tickets. (Every item a settled pass left behind carries the tag,
+    items paired by ``id:`` included.) ``>=`` rather than ``>``: an item changed in the same
+    millisecond as the watermark is checked again rather than missed.
     """
-    marked = f"[System.Tags] CONTAINS {wiql_literal(COMMON_TAG)}"
-    ids = sorted(set(extra_ids))
-    if ids:
-        marked = f"({marked} OR [System.Id] IN ({', '.join(str(i) for i in ids)}))"
     query = (
         f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(project)} "
-        f"AND {marked} AND [System.ChangedDate] >= {wiql_literal(wiql_time(watermark))}"
+        f"AND [System.Tags] CONTAINS {wiql_literal(COMMON_TAG)} "
+        f"AND [System.ChangedDate] >= {wiql_literal(wiql_time(watermark))}"
     )
     result = query_as_of(client, project, query)
     return Changes(tuple(r.id for r in result.work_items), result.as_of)

@@ -15,7 +15,8 @@ The next pass then checks both sides before reading anything else:
 
 Nothing changed on either side: the pass is over after that one request. Something changed: a
 full plan runs. Every ``full_every`` passes (and with ``--full``) a full pass runs anyway; it
-also catches what the check cannot see (an item deleted in ADO, a marker tag removed).
+also catches what the check cannot see: an item deleted in ADO, a ``ticketops`` tag removed,
+and git-side drift in ADO (a feature branch deleted, a pull request closed by hand).
 
 The state is a small JSON file under the git directory (``.git/ticketops/state.json``; for a
 bare repository ``<repo>/ticketops/state.json``), written atomically.
@@ -172,8 +173,7 @@ def detect(client: AdoClient, repo: pygit2.Repository, desired: DesiredState, sy
     """Both sides' changes since ``sync``: a local tree diff and one WIQL request."""
     assert desired.commit is not None and sync.commit is not None and sync.watermark is not None
     files = git_changes(repo, sync.commit, desired.commit, desired.tickets_dir)
-    paired = [t.id for t in desired.tickets if t.id is not None]
-    ado = changed_since(client, desired.config.project, sync.watermark, paired)
+    ado = changed_since(client, desired.config.project, sync.watermark)
     return Delta(files or (), files is None, ado.ids, ado.as_of)
 
 
