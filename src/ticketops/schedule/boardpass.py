@@ -188,7 +188,7 @@ def describe(guarded: GuardedResult) -> str:
     if guarded.stopped:
         head = "stopped before finishing"
     elif result.converged:
-        head = "converged" if result.passes else "in sync"
+        head = "converged" if result.passes else "nothing to do"
     elif pending:
         head = f"did not converge ({pending} change(s) pending)"
     else:
