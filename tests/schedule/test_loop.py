@@ -150,3 +150,13 @@ def test_count_bounds_the_passes_and_jitter_is_seeded() -> None:
         return loop.delays
 
     assert run(5) == run(5) and len(run(5)) == 3
+
+
+def test_schedule_options_without_every_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = board(tmp_path / "b", 1)
+    assert main(["reconcile", "--repo", str(repo), "--full", "--count", "2"]) == 1
+    assert "--full, --count only apply with --every" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:  # argparse refuses it before the command runs
+        main(["reconcile", "--repo", str(repo), "--every", "5x"])
+    assert usage.value.code == 1
+    assert "'5x' is not a duration; write it as 30s, 5m, 1h or 1h30m" in capsys.readouterr().err

@@ -13,7 +13,7 @@ from ticketops.engine import DEFAULT_MAX_PASSES, PassResult, ReconcileResult
 from ticketops.engine.guarded import guarded_reconcile
 from ticketops.model.errors import ExitCode
 from ticketops.plan import UpdateWorkItem, plan_json, render_text, summary_line
-from ticketops.schedule.options import add_lease_args, add_schedule_args, lease_options
+from ticketops.schedule.options import add_lease_args, add_schedule_args, lease_options, reject_without_every
 from ticketops.schedule.runner import run_every
 from ticketops.schedule.stopping import stop_on_signals
 
@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     if args.every is not None:
         return run_every(args, load=lambda: load_desired(args),
                          client_for=lambda config: build_client(config, args, write=True))
+    reject_without_every(args)
     engine = open_engine(args, write=True)
     with engine.client, stop_on_signals() as stop:
         guarded = guarded_reconcile(engine, lease_options(args, "reconcile"), cancel=stop.child(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ticketops.engine.guarded import LeaseOptions
+from ticketops.model.errors import TicketopsError
 from ticketops.engine.incremental import DEFAULT_FULL_EVERY
 from ticketops.engine.lease import DEFAULT_TTL, DEFAULT_WAIT
 from ticketops.schedule.interval import duration_arg, interval_arg, jitter_arg
@@ -48,3 +49,15 @@ def add_schedule_args(p: argparse.ArgumentParser) -> None:
                         f"changes in one request (default: {DEFAULT_FULL_EVERY}; 1 = always full)")
     g.add_argument("--count", type=int, default=None, metavar="N",
                    help="with --every: stop after N passes (default: run until stopped)")
+
+
+def reject_without_every(args: argparse.Namespace) -> None:
+    """``--full``, ``--full-every``, ``--count``, ``--jitter`` and ``--jitter-seed`` only mean
+    something with ``--every``: refuse them without it rather than ignore them."""
+    given = [flag for flag, value, default in (
+        ("--full", args.full, False), ("--full-every", args.full_every, DEFAULT_FULL_EVERY),
+        ("--count", args.count, None), ("--jitter", args.jitter, DEFAULT_JITTER), ("--jitter-seed", args.jitter_seed, None),
+    ) if value != default]
+    if given:
+        raise TicketopsError(f"{', '.join(given)} only apply with --every (a one-off reconcile is always a full pass); "
+                             "add --every INTERVAL or drop them")
