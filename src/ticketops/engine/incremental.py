@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import pygit2
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -64,7 +65,10 @@ class _StateFile(BaseModel):
 
 
 def state_key(org_url: str, project: str) -> str:
-    return f"{org_url.rstrip('/').lower()}|{project.lower()}"
+    """``https://dev.azure.com/contoso|payments`` (any user:password in the URL left out)."""
+    parts = urlsplit(org_url.rstrip("/"))
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return f"{parts.scheme}://{host}{parts.path}".lower() + f"|{project.lower()}"
 
 
 class StateStore:
