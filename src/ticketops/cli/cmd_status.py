@@ -9,18 +9,20 @@ from dataclasses import asdict, dataclass
 
 from ticketops.cli.connect import add_board_args, open_engine, print_stats
 from ticketops.model.errors import ExitCode
-from ticketops.plan import Plan, UpdateWorkItem, key_order
+from ticketops.plan import Plan, UpdateWorkItem, git_summary, key_order
 from ticketops.plan.render import short
 
 NAME = "status"
 ORDER = 23
-HELP = "per ticket: Synced, OutOfSync (with the diff), Missing in ADO, Orphaned, Conflict or Blocked"
+HELP = "per ticket: Synced, OutOfSync (with the diff), Missing in ADO, Orphaned, Conflict or Blocked; branch and PR"
 DESCRIPTION = (
     "Compare the tickets with their work items and print one row per ticket: Synced, OutOfSync "
     "(with the fields that differ, drift marked), Missing (no work item yet), Orphaned (work item "
     "whose ticket file is gone), Conflict (several work items claim the ticket) or Blocked (the "
-    "ticket cannot be applied; the reason is shown). Read-only. Exit 0 when every ticket is "
-    "Synced, 2 when some are out of sync or missing, 1 on conflicts or blocked tickets."
+    "ticket cannot be applied; the reason is shown). The git column shows the ticket's branch and "
+    "pull request (active, completed or abandoned) and the git steps still pending. Read-only. Exit "
+    "0 when every ticket is Synced with nothing pending, 2 when some are out of sync, missing or have "
+    "git steps pending, 1 on conflicts or blocked tickets."
 )
 
 _STATUS = {"create": "Missing", "update": "OutOfSync", "orphan": "Orphaned", "prune": "Orphaned",
@@ -33,13 +35,15 @@ class Row:
     status: str
     id: int | None
     details: str
+    git: str = ""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_board_args(p, prune=False)
 
 
-def rows(plan: Plan) -> list[Row]:
+def rows(plan: Plan, git: dict[str, str] | None = None) -> list[Row]:
+    """One row per work item state (``git``: per key, the branch/PR summary of ``git_summary``)."""
     out = [Row(s.key, "Synced", s.id, "") for s in plan.synced]
     for a in plan.actions:
         status = _STATUS.get(a.kind)
@@ -48,7 +52,18 @@ def rows(plan: Plan) -> list[Row]:
         ids = getattr(a, "ids", None)
         ident = getattr(a, "id", None)
         out.append(Row(a.key, status, ident if isinstance(ident, int) else None, _details(a, ids)))
+    pending: dict[str, list[str]] = {}
+    for a in plan.actions:
+        if a.CHANGES and a.kind not in _STATUS:
+            pending.setdefault(a.key, []).append(a.kind)
+    git = git or {}
+    out = [_with_git(r, git.get(r.key, ""), pending.get(r.key, [])) for r in out]
     return sorted(out, key=lambda r: key_order(r.key))
+
+
+def _with_git(row: Row, summary: str, pending: list[str]) -> Row:
+    text = summary + (f"; pending: {', '.join(pending)}" if pending else "")
+    return Row(row.key, row.status, row.id, row.details, text.strip("; "))
 
 
 def _details(a: object, ids: tuple[int, ...] | None) -> str:
@@ -65,10 +80,13 @@ def render(table: list[Row]) -> str:
     if not table:
         return "No tickets and no managed work items.\n"
     width = max(len(r.key) for r in table)
-    lines = [f"{'ticket':<{width}}  {'status':<9}  {'item':<7}  details"]
+    gw = max([len(r.git) for r in table if r.git] or [0])
+    git_head = f"{'git':<{gw}}  " if gw else ""
+    lines = [f"{'ticket':<{width}}  {'status':<9}  {'item':<7}  {git_head}details"]
     for r in table:
         item = f"#{r.id}" if r.id is not None else "-"
-        lines.append(f"{r.key:<{width}}  {r.status:<9}  {item:<7}  {r.details}".rstrip())
+        git = f"{r.git or '-':<{gw}}  " if gw else ""
+        lines.append(f"{r.key:<{width}}  {r.status:<9}  {item:<7}  {git}{r.details}".rstrip())
     counts: dict[str, int] = {}
     for r in table:
         counts[r.status] = counts.get(r.status, 0) + 1
@@ -80,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     engine = open_engine(args, write=False)
     with engine.client:
         plan = engine.plan()
-        table = rows(plan)
+        table = rows(plan, git_summary(engine.git_live))
         if args.json:
             sys.stdout.write(json.dumps([asdict(r) for r in table], indent=2, ensure_ascii=False) + "\n")
         else:
@@ -88,4 +106,5 @@ def run(args: argparse.Namespace) -> int:
         print_stats(engine.client, args)
     if any(r.status in ("Conflict", "Blocked") for r in table):
         return int(ExitCode.USER_ERROR)
-    return int(ExitCode.CHANGES if any(r.status in ("OutOfSync", "Missing") for r in table) else ExitCode.OK)
+    pending = plan.has_changes or any(r.status in ("OutOfSync", "Missing") for r in table)
+    return int(ExitCode.CHANGES if pending else ExitCode.OK)

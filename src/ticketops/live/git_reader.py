@@ -10,11 +10,12 @@ never recreated), the base head of a branch to create, and the identities of rev
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from ticketops.ado import AdoClient, NotFound, PullRequest, Repository
+from ticketops.ado import AdoClient, NotFound, PullRequest, ReadOnlyViolation, Repository
 from ticketops.ado.git_api import ItemDescriptor
 from ticketops.live.convert import identity
 from ticketops.model.config import BoardConfig
@@ -34,6 +35,7 @@ from ticketops.model.gitlive import (
 from ticketops.model.live import Identity
 from ticketops.model.ticket import Ticket
 
+log = logging.getLogger(__name__)
 ITEMS_BATCH_SIZE = 200
 
 
@@ -62,6 +64,7 @@ class GitReader:
         self.config = config
         self.project = config.project
         self._repos: dict[str, Repository] | None = None
+        self._batch_refused = False  # itemsbatch is a POST: a read-only client refuses to send it
 
     def repositories(self) -> dict[str, Repository]:
         """The project's repositories by lower-case name (read once per run)."""
@@ -137,23 +140,35 @@ class GitReader:
         blobs: dict[str, str | None] = {}
         for i in range(0, len(todo), ITEMS_BATCH_SIZE):
             chunk = todo[i : i + ITEMS_BATCH_SIZE]
-            descs = [ItemDescriptor(path=tg.target.spec_path, version=tg.tip) for tg in chunk if tg.target and tg.tip]
-            for tg, blob in zip(chunk, self._blobs(repo_id, descs), strict=True):
+            for tg, blob in zip(chunk, self._blobs(repo_id, chunk), strict=True):
                 blobs[tg.key] = blob
         return [tg.model_copy(update={"spec_blob": blobs[tg.key]}) if tg.key in blobs else tg for tg in tgs]
 
-    def _blobs(self, repo_id: str, descs: Sequence[ItemDescriptor]) -> list[str | None]:
+    def _blobs(self, repo_id: str, tgs: Sequence[TicketGit]) -> list[str | None]:
         """Blob ids (None: no such file). A 404 fails the whole batch, so split it to find which."""
-        if not descs:
+        if not tgs:
             return []
+        if self._batch_refused:
+            return [self._blob_one(repo_id, tg) for tg in tgs]
+        descs = [ItemDescriptor(path=tg.target.spec_path, version=tg.tip or "") for tg in tgs if tg.target]
         try:
             answer = self.client.get_items_batch(self.project, repo_id, descs)
         except NotFound:
-            if len(descs) == 1:
+            if len(tgs) == 1:
                 return [None]
-            half = len(descs) // 2
-            return self._blobs(repo_id, descs[:half]) + self._blobs(repo_id, descs[half:])
+            half = len(tgs) // 2
+            return self._blobs(repo_id, tgs[:half]) + self._blobs(repo_id, tgs[half:])
+        except ReadOnlyViolation:
+            # read-only mode lets only GET (and the work item queries) through: one metadata GET each
+            log.info("itemsbatch is not sent in read-only mode; reading the %d spec(s) one by one", len(tgs))
+            self._batch_refused = True
+            return [self._blob_one(repo_id, tg) for tg in tgs]
         return [items[0].object_id if items and not items[0].is_folder else None for items in answer]
+
+    def _blob_one(self, repo_id: str, tg: TicketGit) -> str | None:
+        assert tg.target is not None
+        item = self.client.get_item(self.project, repo_id, tg.target.spec_path, branch=tg.target.branch)
+        return item.object_id if item is not None and not item.is_folder else None
 
     def _history(self, repo_id: str, tg: TicketGit) -> TicketGit:
         """Before a branch is created or a PR opened: was there a completed (or abandoned) PR?"""
