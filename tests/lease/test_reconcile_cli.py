@@ -1,5 +1,5 @@
-"""`ticketops reconcile` and the lease as a user meets them: a busy lease is waited for, then
-refused with the holder's name and expiry (exit 1, nothing written)."""
+"""`ticketops reconcile` / `apply` and the lease as a user meets them: a busy lease is waited for,
+then refused with the holder's name and expiry (exit 1, nothing written)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ CONFIG = (
 TICKET = "---\ntitle: Leased\nstatus: backlog\n---\nSpec.\n"
 
 
-def test_a_busy_lease_is_refused_with_its_holder_and_expiry(tmp_path: Path, emu: Emulator,
+@pytest.mark.parametrize("command", ["reconcile", "apply"])
+def test_a_busy_lease_is_refused_with_its_holder_and_expiry(command: str, tmp_path: Path, emu: Emulator,
                                                            new_client: Callable[[], AdoClient],
                                                            monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
@@ -35,7 +36,7 @@ def test_a_busy_lease_is_refused_with_its_holder_and_expiry(tmp_path: Path, emu:
     assert other.try_acquire() is None
 
     with EmulatorServer(emu) as srv:
-        argv = ["reconcile", "--repo", str(tmp_path / "b"), "--org-url", srv.url, "--lease-wait", "0"]
+        argv = [command, "--repo", str(tmp_path / "b"), "--org-url", srv.url, "--lease-wait", "0"]
         code = main(argv)
         _, err = capsys.readouterr()
         assert code == 1

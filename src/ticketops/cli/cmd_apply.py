@@ -6,10 +6,13 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from ticketops.apply import ApplyReport, Outcome, render_outcomes
 from ticketops.cli.connect import add_board_args, open_engine, print_stats
+from ticketops.engine.guarded import guarded_apply
+from ticketops.schedule.options import add_lease_args, lease_options
+from ticketops.schedule.stopping import stop_on_signals
 from ticketops.model.errors import ExitCode
 from ticketops.plan import Plan, plan_json, render_text
 
@@ -21,12 +24,15 @@ DESCRIPTION = (
     "items (every write guarded by the item's revision and recorded in its history with the "
     "source commit), put back drift, and with --prune move orphaned items to Removed. One "
     "ticket that ADO refuses is reported and the others still apply. Exit 0 when everything "
-    "applied, 1 when a ticket failed or is blocked. `ticketops reconcile` repeats until converged."
+    "applied, 1 when a ticket failed or is blocked. Writes happen under the board's lease (see "
+    "`ticketops reconcile --help`), so two runs at once never write over each other. "
+    "`ticketops reconcile` repeats until converged."
 )
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_board_args(p)
+    add_lease_args(p)
 
 
 @contextmanager
@@ -50,17 +56,31 @@ def report_json(plan: Plan, report: ApplyReport | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     engine = open_engine(args, write=True)
-    with engine.client:
-        plan = engine.plan()
-        if not args.json:
-            sys.stdout.write(render_text(plan))
-        with progress_bar(len(plan.changes), sys.stdout.isatty() and not args.json) as tick:
-            engine.applier.progress = tick
-            result = engine.apply(plan)
+    interactive = sys.stdout.isatty() and not args.json
+    with engine.client, stop_on_signals() as stop, ExitStack() as bar:
+
+        def before_apply(plan: Plan) -> None:
+            if not args.json:
+                sys.stdout.write(render_text(plan))
+            engine.applier.progress = bar.enter_context(progress_bar(len(plan.changes), interactive))
+
+        done = guarded_apply(engine, lease_options(args, "apply"), cancel=stop.child(), notify=_warn,
+                             before_apply=before_apply)
+        bar.close()
+        plan, report = done.plan, done.result.report
         if args.json:
-            sys.stdout.write(report_json(plan, result.report))
-        elif result.report is not None:
-            sys.stdout.write("\n" + render_outcomes(result.report))
+            sys.stdout.write(report_json(plan, report))
+        elif report is None:
+            sys.stdout.write(render_text(plan))  # nothing to apply: the plan says why
+        else:
+            sys.stdout.write("\n" + render_outcomes(report))
         print_stats(engine.client, args)
-    ok = (result.report is None or result.report.ok) and not plan.errors
+    if done.stopped:
+        _warn(f"stopped ({stop.signal_name or 'stop requested'}) between two writes; run apply again to finish")
+        return int(ExitCode.INTERRUPTED)
+    ok = (report is None or report.ok) and not plan.errors
     return int(ExitCode.OK if ok else ExitCode.USER_ERROR)
+
+
+def _warn(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ticketops.engine.lease import DEFAULT_TTL, DEFAULT_WAIT, exclusive
 from ticketops.engine.reconciler import DEFAULT_MAX_PASSES, Engine, PassResult, ReconcileResult
+from ticketops.plan import Plan
 
 
 @dataclass(frozen=True)
@@ -51,3 +52,36 @@ def guarded_reconcile(
             return GuardedResult(ReconcileResult((), plan), True, leased=held is not None)
         result = engine.reconcile(max_passes=max_passes, on_pass=on_pass)
     return GuardedResult(result, cancel.is_set() or engine.applier.stopped, leased=held is not None)
+
+
+@dataclass(frozen=True)
+class GuardedApply:
+    plan: Plan  # the plan that was applied (made under the lease when there were changes)
+    result: PassResult
+    stopped: bool
+    leased: bool
+
+
+def guarded_apply(
+    engine: Engine,
+    lease: LeaseOptions,
+    *,
+    cancel: threading.Event,
+    notify: Callable[[str], None] = lambda _msg: None,
+    before_apply: Callable[[Plan], None] = lambda _plan: None,
+) -> GuardedApply:
+    """One pass under the lease: plan without it; with changes, take the lease, plan again
+    (another run may have written meanwhile) and apply that plan. ``before_apply`` sees the plan
+    about to be applied (to print it, or to size a progress bar)."""
+    engine.applier.cancel = cancel
+    plan = engine.plan()
+    if not plan.has_changes or cancel.is_set():
+        return GuardedApply(plan, PassResult(plan), cancel.is_set(), leased=False)
+    with exclusive(engine.client, engine.desired.config, purpose=lease.purpose, wait=lease.wait, ttl=lease.ttl,
+                   cancel=cancel, enabled=lease.enabled, notify=notify) as held:
+        if cancel.is_set():
+            return GuardedApply(plan, PassResult(plan), True, leased=held is not None)
+        plan = engine.plan()
+        before_apply(plan)
+        result = engine.apply(plan)
+    return GuardedApply(plan, result, cancel.is_set() or engine.applier.stopped, leased=held is not None)
