@@ -17,6 +17,7 @@ from ticketops.ado import (
     BearerAuth,
     Change,
     NotFound,
+    BadRequest,
     OutcomeUnknown,
     PatAuth,
     PatchOp,
@@ -94,6 +95,18 @@ def test_create_read_and_query_a_work_item(client: AdoClient) -> None:
 def test_wiql_quotes_are_doubled(client: AdoClient) -> None:
     wid = _story(client, "Bob's card")
     assert client.wiql(P, f"SELECT [System.Id] FROM WorkItems WHERE [System.Title] = {wiql_literal(chr(66) + 'ob' + chr(39) + 's card')}") == [wid]
+
+
+def test_wiql_result_has_the_server_time_and_compares_to_the_millisecond(client: AdoClient, clock: ManualClock) -> None:
+    first = client.wiql_result(P, "SELECT [System.Id] FROM WorkItems WHERE [System.Id] = 0", time_precision=True)
+    assert first.as_of is not None and first.ids == []
+    clock.advance(60)
+    wid = _story(client, "After the watermark")
+    since = first.as_of.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    query = f"SELECT [System.Id] FROM WorkItems WHERE [System.ChangedDate] >= {wiql_literal(since)}"
+    assert client.wiql_result(P, query, time_precision=True).ids == [wid]
+    with pytest.raises(BadRequest):  # without timePrecision ADO refuses a time of day
+        client.wiql_result(P, query)
 
 
 def test_update_with_rev_guard_and_stale_revision(client: AdoClient) -> None:

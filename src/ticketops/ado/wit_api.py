@@ -42,13 +42,24 @@ def _chunks(ids: Sequence[int], size: int) -> list[list[int]]:
 class WorkItemsApi(ApiBase):
     def wiql(self, project: str, query: str, *, top: int | None = None) -> list[int]:
         """Run a WIQL query; the ids of the matching work items, in the query's order."""
+        return self.wiql_result(project, query, top=top).ids
+
+    def wiql_result(
+        self, project: str, query: str, *, top: int | None = None, time_precision: bool = False
+    ) -> WiqlResult:
+        """Run a WIQL query; its work item refs and ``asOf`` (the server's time of the query).
+
+        ``time_precision`` compares dates to the millisecond; without it ADO compares WIQL dates
+        at day precision and refuses a literal with a time of day.
+        """
         if len(query) > WIQL_MAX_CHARS:
             raise BadRequest(
                 f"the WIQL query is {len(query)} characters; Azure DevOps accepts at most {WIQL_MAX_CHARS}",
                 operation=routes.WIQL.operation,
             )
-        response = self._req.call(routes.WIQL, path={"project": project}, params={"$top": top}, body={"query": query})
-        return [ref.id for ref in response.parse(WiqlResult).work_items]
+        params = {"$top": top, "timePrecision": True if time_precision else None}
+        response = self._req.call(routes.WIQL, path={"project": project}, params=params, body={"query": query})
+        return response.parse(WiqlResult)
 
     def get_work_items(
         self,

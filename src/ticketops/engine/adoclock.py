@@ -4,9 +4,6 @@ Local clocks of CI agents, laptops and pods disagree; times that several machine
 therefore taken from ADO: the ``asOf`` of a WIQL result is the server's time when it ran the
 query. Date comparisons use ``timePrecision=true``: without it ADO compares WIQL dates at day
 precision and refuses a literal with a time of day.
-
-``AdoClient.wiql`` returns ids only and cannot ask for ``timePrecision``, so this module sends
-the same WIQL route through the client's requester (same auth, retries, pacing and stats).
 """
 
 from __future__ import annotations
@@ -14,21 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from pydantic import Field
-
-from ticketops.ado import AdoClient, AdoModel, WorkItemRef, wiql_literal
-from ticketops.ado import routes
+from ticketops.ado import AdoClient, UnexpectedResponse, routes, wiql_literal
 from ticketops.model.live import COMMON_TAG
 
 # A query that matches nothing: the cheapest way to read the server's clock.
 _NOTHING = "SELECT [System.Id] FROM WorkItems WHERE [System.Id] = 0"
 
 
-class WiqlAsOf(AdoModel):
+@dataclass(frozen=True)
+class WiqlAsOf:
     """A WIQL result with the server time it was computed at."""
 
     as_of: datetime
-    work_items: list[WorkItemRef] = Field(default_factory=list)
+    ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -41,11 +36,11 @@ class Changes:
 
 def query_as_of(client: AdoClient, project: str, query: str) -> WiqlAsOf:
     """Run ``query`` with ``timePrecision=true`` and return its ids and ``asOf``."""
-    response = client._req.call(  # noqa: SLF001 - see the module docstring
-        routes.WIQL, path={"project": project}, params={"timePrecision": True}, body={"query": query}
-    )
-    result = response.parse(WiqlAsOf)
-    return result.model_copy(update={"as_of": utc(result.as_of)})
+    result = client.wiql_result(project, query, time_precision=True)
+    if result.as_of is None:
+        raise UnexpectedResponse("the WIQL answer has no asOf: ticketops reads the server's clock from it",
+                                 operation=routes.WIQL.operation)
+    return WiqlAsOf(utc(result.as_of), tuple(result.ids))
 
 
 def server_now(client: AdoClient, project: str) -> datetime:
@@ -65,7 +60,7 @@ def changed_since(client: AdoClient, project: str, watermark: datetime) -> Chang
         f"AND [System.ChangedDate] >= {wiql_literal(wiql_time(watermark))}"
     )
     result = query_as_of(client, project, query)
-    return Changes(tuple(r.id for r in result.work_items), result.as_of)
+    return Changes(result.ids, result.as_of)
 
 
 def utc(moment: datetime) -> datetime:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, JsonValue, field_validator, model_serializer
@@ -154,6 +156,11 @@ class WorkItemRef(AdoModel):
 
 class WiqlResult(AdoModel):
     work_items: list[WorkItemRef] = Field(default_factory=list)
+    as_of: datetime | None = None  # the server's time when it ran the query
+
+    @property
+    def ids(self) -> list[int]:
+        return [ref.id for ref in self.work_items]
 
 
 class WorkItemState(AdoModel):
