@@ -1,9 +1,11 @@
 """``ticketops demo``: the whole loop in a few seconds, offline, against the built-in emulator.
 
 1. start the ADO emulator in process and commit a copy of example-repo to a temporary git repo;
-2. plan and apply it, and show the board as ADO now has it;
-3. a person edits two work items in ADO (a retitle and a state move);
-4. the next reconcile reports that drift and puts it back; ends converged.
+2. plan and apply it (work items, feature branches holding the specs, pull requests), and show
+   the board and the branches/PRs as ADO now has them;
+3. a person edits two work items in ADO (a retitle and a state move) and completes a PR;
+4. the next reconcile reports that drift and puts it back, and does not recreate the completed
+   PR; ends converged.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ticketops.desired import load
 from ticketops.engine import Engine
 from ticketops.model.desired import DesiredState
 from ticketops.model.errors import ConfigError, ExitCode
+from ticketops.model.gitlive import GitLive
 from ticketops.model.live import LiveWorkItem
 from ticketops.plan import key_order, render_text
 
@@ -32,13 +35,16 @@ HELP = "run the whole loop offline: apply example-repo to a built-in ADO emulato
 DESCRIPTION = (
     "Start the built-in Azure DevOps emulator in this process, commit a copy of the example board "
     "(example-repo/, or --repo PATH) to a temporary git repository, and apply it: the plan, the "
-    "result and the board as ADO then has it. Then a person edits two work items in ADO (a new "
-    "title, a state move) and the next reconcile reports that drift and puts it back, ending "
-    "converged. Needs no token and no network; takes a few seconds."
+    "result (work items, feature branches with the ticket specs, pull requests with reviewers) and "
+    "the board as ADO then has it. Then a person edits two work items in ADO (a new title, a state "
+    "move) and completes a pull request; the next reconcile reports that drift and puts it back, "
+    "leaves the completed PR alone, and ends converged. Needs no token and no network; takes a few "
+    "seconds."
 )
 
 DEMO_TOKEN = "demo-token-not-a-secret"
 EDITOR = "carol@contoso.com"
+MERGER = "bob@contoso.com"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -101,6 +107,22 @@ def board_table(desired: DesiredState, items: tuple[LiveWorkItem, ...]) -> str:
     return "\n".join(lines)
 
 
+def git_table(live: GitLive) -> str:
+    """Branches and pull requests as ADO has them, one line per ticket with git work."""
+    rows = sorted((tg for tg in live.tickets.values() if tg.target is not None), key=lambda tg: key_order(tg.key))
+    if not rows:
+        return "(no ticket has git work: link repositories in config.yaml)"
+    width = max(len(tg.target.branch) for tg in rows if tg.target)
+    lines = [f"{'ticket':<8} {'repository':<14} {'branch':<{width}}  pull request"]
+    for tg in rows:
+        assert tg.target is not None
+        pr = tg.pr or tg.closed_pr
+        shown = f"#{pr.id} {pr.status}, {len(pr.reviewers)} reviewer(s)" if pr else "-"
+        branch = tg.target.branch if tg.tip else "(done: git left alone)" if tg.phase.value == "done" else "(none)"
+        lines.append(f"{tg.key:<8} {tg.target.repo_name:<14} {branch:<{width}}  {shown}")
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> int:
     from ticketops.emulator import Emulator  # entry points may use the emulator; the core never does
 
@@ -132,13 +154,16 @@ def _story(emu: object, client: AdoClient, desired: DesiredState) -> int:
     live = engine.read_live()
     print()
     print(board_table(desired, live.items))
+    git_live = engine.git.read(desired) if engine.git else GitLive()
+    print()
+    print(git_table(git_live))
 
-    heading(f"3. Meanwhile, {EDITOR} edits two work items in ADO")
-    edits = _edit_in_ado(emu, desired, live.items)
+    heading(f"3. Meanwhile, in ADO, {EDITOR} edits two work items and {MERGER} completes a pull request")
+    edits = _edit_in_ado(emu, desired, live.items) + _complete_a_pr(emu, git_live)
     for line in edits:
         print(f"  {line}")
 
-    heading("4. ticketops reconcile: the drift is reported and put back")
+    heading("4. ticketops reconcile: the drift is put back; the completed PR is not recreated")
     engine = Engine(client, desired)
     result = engine.reconcile(on_pass=lambda n, p: _show_pass(n, p))
     print()
@@ -149,6 +174,8 @@ def _story(emu: object, client: AdoClient, desired: DesiredState) -> int:
         sys.stdout.write(render_text(result.final_plan))
     print()
     print(board_table(desired, engine.read_live().items))
+    print()
+    print(git_table(engine.git_live or GitLive()))
     return int(ExitCode.OK if result.converged else ExitCode.USER_ERROR)
 
 
@@ -175,6 +202,17 @@ def _edit_in_ado(emu: object, desired: DesiredState, items: tuple[LiveWorkItem, 
         f"#{retitled.id} ({retitled.key}): title -> {new_title!r}",
         f"#{moved.id} ({moved.key}): state {moved.state} -> {other}",
     ]
+
+
+def _complete_a_pr(emu: object, live: GitLive) -> list[str]:
+    """A person merges the first open pull request (ADO's Complete button)."""
+    open_prs = sorted((tg for tg in live.tickets.values() if tg.pr is not None), key=lambda tg: key_order(tg.key))
+    if not open_prs:
+        return []
+    tg = open_prs[0]
+    assert tg.pr is not None and tg.target is not None
+    emu.db.set_pull_request_status(tg.pr.id, "completed", by=MERGER)  # type: ignore[attr-defined]
+    return [f"PR #{tg.pr.id} ({tg.key}): completed, {tg.target.branch} merged into {tg.target.base}"]
 
 
 def _other_state(desired: DesiredState, current: str) -> str:

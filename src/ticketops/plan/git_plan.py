@@ -149,6 +149,9 @@ def git_summary(live: GitLive | None) -> dict[str, str]:
     for key, tg in live.tickets.items():
         if tg.phase is Phase.NONE or tg.target is None:
             continue
+        if tg.phase is Phase.DONE:
+            out[key] = "done: git left alone"
+            continue
         parts = [f"branch {tg.target.branch}" if tg.tip else "no branch"]
         pr = tg.pr or tg.closed_pr
         if pr is not None:
