@@ -135,3 +135,16 @@ def test_an_edited_ticket_rewrites_the_pr_once(board: GitBoard) -> None:
     assert "Second summary." in pr.description and summary("Second summary.\n") == "Second summary."
     board.emu.log.reset()
     assert not board.reconcile().passes and board.emu.log.writes() == []
+
+
+def test_a_plan_read_back_from_json_does_not_push_a_spec_it_does_not_carry(board: GitBoard) -> None:
+    from ticketops.plan import Plan
+
+    board.commit({"PAY-1.md": ticket("Vault", "in-progress")})
+    engine = board.engine()
+    plan = Plan.model_validate(engine.plan().model_dump(mode="json"))
+    report = engine.apply(plan).report
+    assert report is not None
+    (push,) = [o for o in report.outcomes if o.kind == "push-spec"]
+    assert push.status == "failed" and "does not carry the ticket file's bytes" in push.message
+    assert board.emu.log.count("Pushes_Create") == 0
