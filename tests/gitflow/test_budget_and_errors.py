@@ -148,3 +148,17 @@ def test_a_plan_read_back_from_json_does_not_push_a_spec_it_does_not_carry(board
     (push,) = [o for o in report.outcomes if o.kind == "push-spec"]
     assert push.status == "failed" and "does not carry the ticket file's bytes" in push.message
     assert board.emu.log.count("Pushes_Create") == 0
+
+
+def test_a_repository_deleted_during_the_run_blocks_only_its_tickets(board: GitBoard) -> None:
+    board.commit({"PAY-1.md": ticket("Api work", "in-progress"), "PAY-2.md": ticket("Web work", "in-progress", repo="web")})
+    engine = board.engine()
+    engine.plan()  # the repository list is read (and kept for the run)
+    db = board.emu.db
+    with db.lock:
+        record = db.repo_record(PROJECT, WEB)
+        del record.project.repos[record.id]
+    plan = engine.plan()
+    (blocked,) = plan.errors
+    assert blocked.key == "PAY-2" and "cannot read repository payments-web" in blocked.reason
+    assert [a.kind for a in plan.actions if a.key == "PAY-1" and a.step > 10] == ["create-branch", "push-spec"]

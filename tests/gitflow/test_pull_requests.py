@@ -131,3 +131,19 @@ def test_an_over_long_description_is_cut_cleanly_and_accepted(board: GitBoard) -
     assert summary[:-1].split()[-1] in body.split()  # cut at a word boundary
     assert "?path=/.tickets/PAY-1.md" in pr.description  # the link to the full spec stays
     assert board.statuses("Pull Requests_Create") == [201]
+
+
+def test_a_retitled_ticket_keeps_its_branch_and_pr(board: GitBoard) -> None:
+    board.commit({"PAY-1.md": review_ticket()})
+    assert board.reconcile().converged
+    board.commit({"PAY-1.md": review_ticket().replace("title: Card vault", "title: Card vault with tokens")})
+    assert board.reconcile().converged
+    assert board.branches() == [BRANCH, "main"]  # the slug changed, the branch did not
+    (pr,) = board.prs()
+    assert pr.title == "PAY-1: Card vault with tokens" and pr.source == f"refs/heads/{BRANCH}"
+    assert board.file_at(BRANCH, ".tickets/PAY-1.md") == board.ticket_bytes("PAY-1")
+    # two branches for one ticket are ambiguous: refused, never guessed
+    board.emu.db.push_files("Payments", API, "feature/PAY-1-other", {"x.txt": "x\n"})
+    board.commit({"PAY-1.md": review_ticket().replace("title: Card vault", "title: Card vault again")})
+    (blocked,) = board.engine().plan().errors
+    assert "several branches of PAY-1" in blocked.reason and "feature/PAY-1-other" in blocked.reason

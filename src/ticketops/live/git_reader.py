@@ -15,7 +15,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from ticketops.ado import AdoClient, NotFound, PullRequest, ReadOnlyViolation, Repository
+from ticketops.ado import AdoClient, NotFound, PermissionDenied, PullRequest, ReadOnlyViolation, Repository
 from ticketops.ado.git_api import ItemDescriptor
 from ticketops.live.convert import identity
 from ticketops.model.config import BoardConfig
@@ -105,10 +105,17 @@ class GitReader:
         repo = self.repositories().get(name)
         if repo is None:
             return [tg.model_copy(update={"problem": self._missing_repo(tg.target)}) for _, tg in members]
+        try:
+            return self._read_existing(repo, members)
+        except (PermissionDenied, NotFound) as e:  # this repository only; auth/network errors stop the run
+            problem = f"cannot read repository {repo.name}: {e}"
+            return [tg.model_copy(update={"problem": problem}) for _, tg in members]
+
+    def _read_existing(self, repo: Repository, members: list[tuple[Ticket, TicketGit]]) -> list[TicketGit]:
         live_repo = LiveRepo(id=repo.id, name=repo.name, project_id=repo.project.id if repo.project and repo.project.id
                              else "", web_url=repo.web_url or "")
         targets = [tg.target for _, tg in members if tg.target is not None]
-        refs = {r.name: r.object_id for r in self.client.list_refs(self.project, repo.id, filter=ref_filter(t.branch for t in targets))}
+        refs = {r.name: r.object_id for r in self.client.list_refs(self.project, repo.id, filter=ref_filter(t.key_prefix or t.branch for t in targets))}
         prs = [live_pull_request(p) for p in self.client.list_pull_requests(self.project, repo.id, status="active")]
         out = [self._match(tg, live_repo, refs, prs) for _, tg in members]
         out = self._specs(repo.id, out)
@@ -125,6 +132,15 @@ class GitReader:
     def _match(tg: TicketGit, repo: LiveRepo, refs: dict[str, str], prs: list[LivePullRequest]) -> TicketGit:
         t = tg.target
         assert t is not None
+        if t.ref not in refs and t.key_prefix:
+            named = sorted(n for n in refs if n.startswith(f"refs/heads/{t.key_prefix}"))
+            if len(named) > 1:
+                shown = ", ".join(n.removeprefix("refs/heads/") for n in named)
+                return tg.model_copy(update={"repo": repo, "problem": f"several branches of {tg.key} exist in "
+                                             f"{repo.name} ({shown}); delete all but one, or set `branch:` in the ticket"})
+            if named:  # made before the ticket's title (and so its slug) changed: keep using it
+                t = t.model_copy(update={"branch": named[0].removeprefix("refs/heads/")})
+                tg = tg.model_copy(update={"target": t})
         mine = [p for p in prs if p.source == t.branch]
         to_base = next((p for p in mine if p.target == t.base), None)
         others = tuple(p for p in mine if p.target != t.base)

@@ -63,6 +63,9 @@ class GitTarget(_Frozen):
     branch: str  # without refs/heads/
     base: str  # without refs/heads/
     spec_path: str  # in the target repository, e.g. ".tickets/PAY-1.md"
+    # What every branch name of this ticket starts with, whatever its title (``feature/PAY-1-``):
+    # a branch made before the title changed is found by it. None when the name is not templated.
+    key_prefix: str | None = None
 
     @property
     def ref(self) -> str:
@@ -111,8 +114,20 @@ def git_target(desired: DesiredState, ticket: Ticket) -> GitTarget | str | None:
     if branch == base:
         return f"the branch {branch!r} of {where} is its base branch; a ticket needs its own branch"
     spec = posixpath.join(SPEC_DIR, posixpath.basename(ticket.path))
+    prefix = None if ticket.branch else key_prefix(config.branch_template, ticket.key)
     return GitTarget(key=ticket.key, alias=alias, repo_name=config.repos[alias].name, branch=branch, base=base,
-                     spec_path=spec)
+                     spec_path=spec, key_prefix=prefix)
+
+
+def key_prefix(template: str, key: str) -> str | None:
+    """``feature/{key}-{slug}`` -> ``feature/PAY-1-``: the part that does not depend on the title.
+    None when the slug comes before the key or nothing separates them (``{key}{slug}``)."""
+    if "{slug}" not in template:
+        return None
+    head = template.split("{slug}", 1)[0]
+    if "{key}" not in head or not head or head[-1].isalnum():
+        return None
+    return head.replace("{key}", key)
 
 
 # ---- the hidden marker ---------------------------------------------------------------------------
