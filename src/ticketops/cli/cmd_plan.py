@@ -17,6 +17,9 @@ DESCRIPTION = (
     "print the plan: + create, ~ update (each field old -> new; '! drift' marks a field someone "
     "changed in ADO, which apply puts back), - prune, ? orphan (ticket file gone; left alone), "
     "! conflict (two items claim one ticket), x blocked (a ticket that cannot be applied). "
+    "Git steps follow each ticket's work item: + branch, ~ spec (push .tickets/KEY.md), + pull "
+    "request, ~ pull request update, ~ link work item to PR, = a PR completed or abandoned in ADO "
+    "(never recreated). "
     "Read-only. Exit codes as `terraform plan -detailed-exitcode`: 0 no changes, 2 changes "
     "pending, 1 error (including blocked or conflicting tickets)."
 )
