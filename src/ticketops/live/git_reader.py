@@ -115,9 +115,13 @@ class GitReader:
         live_repo = LiveRepo(id=repo.id, name=repo.name, project_id=repo.project.id if repo.project and repo.project.id
                              else "", web_url=repo.web_url or "")
         targets = [tg.target for _, tg in members if tg.target is not None]
-        refs = {r.name: r.object_id for r in self.client.list_refs(self.project, repo.id, filter=ref_filter(t.key_prefix or t.branch for t in targets))}
+        wanted = ref_filter(t.key_prefix or t.branch for t in targets)
+        refs = {r.name: r.object_id for r in self.client.list_refs(self.project, repo.id, filter=wanted)}
         prs = [live_pull_request(p) for p in self.client.list_pull_requests(self.project, repo.id, status="active")]
-        out = [self._match(tg, live_repo, refs, prs) for _, tg in members]
+        by_source: dict[str, list[LivePullRequest]] = defaultdict(list)
+        for pr in prs:
+            by_source[pr.source].append(pr)
+        out = [self._match(tg, live_repo, refs, by_source) for _, tg in members]
         out = self._specs(repo.id, out)
         out = [self._history(repo.id, tg) for tg in out]
         return self._bases(repo.id, out)
@@ -129,7 +133,7 @@ class GitReader:
                 f"{self.project!r} (its repositories: {names}); fix repos.{target.alias}.name, or see `ticketops repos`")
 
     @staticmethod
-    def _match(tg: TicketGit, repo: LiveRepo, refs: dict[str, str], prs: list[LivePullRequest]) -> TicketGit:
+    def _match(tg: TicketGit, repo: LiveRepo, refs: dict[str, str], prs: dict[str, list[LivePullRequest]]) -> TicketGit:
         t = tg.target
         assert t is not None
         if t.ref not in refs and t.key_prefix:
@@ -141,7 +145,7 @@ class GitReader:
             if named:  # made before the ticket's title (and so its slug) changed: keep using it
                 t = t.model_copy(update={"branch": named[0].removeprefix("refs/heads/")})
                 tg = tg.model_copy(update={"target": t})
-        mine = [p for p in prs if p.source == t.branch]
+        mine = prs.get(t.branch, [])
         to_base = next((p for p in mine if p.target == t.base), None)
         others = tuple(p for p in mine if p.target != t.base)
         tip = refs.get(t.ref)
@@ -189,7 +193,7 @@ class GitReader:
     def _history(self, repo_id: str, tg: TicketGit) -> TicketGit:
         """Before a branch is created or a PR opened: was there a completed (or abandoned) PR?"""
         t = tg.target
-        if t is None or tg.pr is not None or tg.other_prs or not (tg.tip is None or tg.phase is Phase.REVIEW):
+        if t is None or tg.problem or tg.pr or tg.other_prs or not (tg.tip is None or tg.phase is Phase.REVIEW):
             return tg
         past = self.client.list_pull_requests(self.project, repo_id, status="all", source_ref=t.branch, target_ref=t.base)
         closed = [live_pull_request(p) for p in past if p.status in ("completed", "abandoned")]
@@ -198,7 +202,7 @@ class GitReader:
 
     def _bases(self, repo_id: str, tgs: list[TicketGit]) -> list[TicketGit]:
         """Base heads, read only for branches that must be created."""
-        bases = sorted({tg.target.base for tg in tgs if tg.target and tg.tip is None and tg.closed_pr is None})
+        bases = sorted({tg.target.base for tg in tgs if tg.target and not tg.problem and tg.tip is None and not tg.closed_pr})
         heads: dict[str, str | None] = {}
         for base in bases:
             refs = self.client.list_refs(self.project, repo_id, filter=f"heads/{base}")

@@ -140,11 +140,11 @@ def _create_branch(a: CreateBranch) -> list[str]:
 @register_renderer("push-spec")
 def _push_spec(a: PushSpec) -> list[str]:
     if a.exists is None:
-        what = "commit"
+        what, where = "push", f"to the new branch {a.branch}"
     else:
-        what = "update" if a.exists else "add"
+        what, where = ("update" if a.exists else "add"), f"on {a.branch}"
     was = f" (branch has {a.old_blob[:12]})" if a.old_blob else ""
-    return [f"~ {_k(a.key)} spec: {what} {a.path} on {a.branch} in {a.repo.name} -> blob {a.blob_id[:12]}{was}"]
+    return [f"~ {_k(a.key)} spec: {what} {a.path} {where} in {a.repo.name} -> blob {a.blob_id[:12]}{was}"]
 
 
 @register_renderer("create-pr")
@@ -172,7 +172,8 @@ def _update_pr(a: UpdatePullRequest) -> list[str]:
 @register_renderer("link-pr")
 def _link_pr(a: LinkPullRequest) -> list[str]:
     item = f"#{a.work_item_id}" if a.work_item_id is not None else "the new work item"
-    return [f"~ {_k(a.key)} link work item {item} to pull request #{a.pr_id} (ArtifactLink \"Pull Request\")"]
+    return [f"~ {_k(a.key)} link work item {item} and pull request #{a.pr_id} (ArtifactLink \"Pull Request\", "
+            "added unless present; recorded in the PR)"]
 
 
 @register_renderer("pr-closed")
