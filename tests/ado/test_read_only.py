@@ -73,6 +73,9 @@ def test_transport_guard_stops_raw_writes_too() -> None:
         ("GET", "/o/p/_apis/wit/workitems/1", True),
         ("POST", "/o/p/_apis/wit/wiql", True),
         ("POST", "/o/p/_apis/wit/WorkItemsBatch", True),
+        ("POST", "/o/p/_apis/git/repositories/r/itemsbatch", True),  # metadata of many files
+        ("POST", "/o/p/_apis/git/repositories/r/pushes", False),
+        ("POST", "/o/p/_apis/git/repositories/r/refs", False),
         ("POST", "/o/p/_apis/wit/workitems/$Bug", False),
         ("PATCH", "/o/p/_apis/wit/workitems/1", False),
         ("PUT", "/o/p/_apis/git/repositories/r/pullRequests/1/reviewers/x", False),

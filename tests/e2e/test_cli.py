@@ -117,8 +117,11 @@ def test_help_on_every_command(capsys) -> None:
 def test_demo_applies_shows_drift_and_converges(capsys) -> None:
     code, out, _ = run(capsys, "demo")
     assert code == 0, out
-    assert "Plan: 12 to create" in out and "Applied: 12 applied" in out
+    # 12 work items; the 6 started tickets get a branch with their spec, the 3 in review a PR
+    assert "Plan: 12 to create, 0 to update, 0 to prune; 6 create-branch, 3 create-pr, 6 push-spec" in out
+    assert "Applied: 27 applied" in out
     assert "! drift (changed in ADO, put back)" in out
+    assert "was completed in ADO; it is not recreated" in out
     assert "converged: 12 work items in sync" in out
 
 

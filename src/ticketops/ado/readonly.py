@@ -1,6 +1,6 @@
 """Read-only mode: a transport wrapper that makes every write impossible.
 
-Only ``GET`` and the two read-only ``POST`` queries (WIQL and ``workitemsbatch``) get through;
+Only ``GET`` and the read-only ``POST`` queries (WIQL, ``workitemsbatch`` and git ``itemsbatch``) get through;
 anything else raises :class:`ReadOnlyViolation` before a byte reaches the inner transport.
 """
 
@@ -10,7 +10,8 @@ import httpx
 
 from ticketops.ado.errors import ReadOnlyViolation
 
-READ_POST_SUFFIXES = ("/_apis/wit/wiql", "/_apis/wit/workitemsbatch")
+# POSTs that only read: a WIQL query, a bulk work item read, a bulk git item (metadata) read.
+READ_POST_SUFFIXES = ("/_apis/wit/wiql", "/_apis/wit/workitemsbatch", "/itemsbatch")
 
 
 def is_read_request(method: str, path: str) -> bool:
