@@ -18,13 +18,6 @@ from board import TOKEN, TOKEN_ENV  # noqa: E402
 from ticketops.emulator import Emulator  # noqa: E402
 
 
-@pytest.fixture
-def emu() -> Emulator:
-    """A fresh emulated organisation (projects Payments/Ledger/Helpdesk/Compliance). Every test
-    that uses it ends by checking that the reconciler only called routes ADO really has."""
-    emulator = Emulator()
-    yield emulator
-    assert emulator.log.unknown_routes == [], [r.url for r in emulator.log.unknown_routes]
 
 
 @pytest.fixture

@@ -19,14 +19,6 @@ from gitkit import TOKEN, TOKEN_ENV, GitBoard  # noqa: E402
 from ticketops.emulator import Emulator  # noqa: E402
 
 
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    """A fresh emulated organisation. Every test ends by checking that only routes ADO really
-    has were called and that the emulator did not crash."""
-    emulator = Emulator()
-    yield emulator
-    assert emulator.log.unknown_routes == [], [r.url for r in emulator.log.unknown_routes]
-    assert emulator.internal_errors == []
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from ticketops.ado import AdoClient, resolve_auth
 from ticketops.emulator import Emulator, ManualClock
 from ticketops.model.config import AuthSettings
 
+from support.emulators import checked_emulator
+
 TOKEN_ENV = "AZURE_DEVOPS_EXT_PAT"
 
 
@@ -24,10 +26,8 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def emu(clock: ManualClock) -> Iterator[Emulator]:
-    emulator = Emulator(clock=clock)
-    yield emulator
-    assert emulator.log.unknown_routes == [], [r.url for r in emulator.log.unknown_routes]
-    assert emulator.internal_errors == []
+    with checked_emulator(clock=clock) as emulator:
+        yield emulator
 
 
 @pytest.fixture

@@ -20,12 +20,6 @@ from ticketops.model.config import AuthSettings  # noqa: E402
 from schedkit import TOKEN, TOKEN_ENV  # noqa: E402
 
 
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    emulator = Emulator()
-    yield emulator
-    assert emulator.log.unknown_routes == [], [r.url for r in emulator.log.unknown_routes]
-    assert emulator.internal_errors == []
 
 
 @pytest.fixture

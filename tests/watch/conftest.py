@@ -17,12 +17,6 @@ from ticketops.emulator import Emulator  # noqa: E402
 from watchkit import Tree  # noqa: E402
 
 
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    emulator = Emulator()
-    yield emulator
-    assert emulator.log.unknown_routes == [], [r.url for r in emulator.log.unknown_routes]
-    assert emulator.internal_errors == []
 
 
 @pytest.fixture
