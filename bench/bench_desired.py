@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pygit2
 
+from benchkit import commit_board
+
 from ticketops.desired import load
 
 CONFIG = b"""\
@@ -57,16 +59,7 @@ Accept an `Idempotency-Key` header and store the response for 24 hours.
 
 
 def make_board(path: Path, n: int) -> pygit2.Repository:
-    repo = pygit2.init_repository(str(path), bare=True, initial_head="main")
-    tickets = repo.TreeBuilder()
-    tickets.insert("config.yaml", repo.create_blob(CONFIG), pygit2.GIT_FILEMODE_BLOB)
-    for i in range(1, n + 1):
-        tickets.insert(f"PAY-{i}.md", repo.create_blob(ticket(i)), pygit2.GIT_FILEMODE_BLOB)
-    root = repo.TreeBuilder()
-    root.insert(".tickets", tickets.write(), pygit2.GIT_FILEMODE_TREE)
-    sig = pygit2.Signature("bench", "bench@example.com", 1_700_000_000, 0)
-    repo.create_commit("refs/heads/main", sig, sig, f"{n} tickets", root.write(), [])
-    return repo
+    return commit_board(path, CONFIG, n, ticket, prefix="PAY", bare=True)
 
 
 def best_of(runs: int, path: Path, n: int) -> tuple[float, float]:

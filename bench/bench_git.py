@@ -20,13 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import pygit2
+from benchkit import client_for, commit_board
 
-from ticketops.ado import AdoClient, resolve_auth
 from ticketops.desired import load
 from ticketops.emulator import Emulator
 from ticketops.engine import Engine
-from ticketops.model.config import AuthSettings
 
 REPOS = ("payments-api", "payments-web")
 PR_PAGE = 100
@@ -46,20 +44,7 @@ def ticket(i: int, status: str, repos: int) -> bytes:
 
 
 def make_board(root: Path, n: int, status: str, repos: int) -> None:
-    repo = pygit2.init_repository(str(root), initial_head="main")
-    tickets = repo.TreeBuilder()
-    tickets.insert("config.yaml", repo.create_blob(config(repos)), pygit2.GIT_FILEMODE_BLOB)
-    for i in range(1, n + 1):
-        tickets.insert(f"BEN-{i}.md", repo.create_blob(ticket(i, status, repos)), pygit2.GIT_FILEMODE_BLOB)
-    top = repo.TreeBuilder()
-    top.insert(".tickets", tickets.write(), pygit2.GIT_FILEMODE_TREE)
-    who = pygit2.Signature("bench", "bench@example.com")
-    repo.create_commit("HEAD", who, who, "bench board", top.write(), [])
-
-
-def client_for(emu: Emulator) -> AdoClient:
-    auth, _ = resolve_auth(AuthSettings(), {"AZURE_DEVOPS_EXT_PAT": "bench-token-0123456789"})
-    return AdoClient(emu.url, auth, transport=emu.transport)
+    commit_board(root, config(repos), n, lambda i: ticket(i, status, repos))
 
 
 def git_budget(n: int, status: str, repos: int) -> int:

@@ -19,13 +19,12 @@ import threading
 import time
 from pathlib import Path
 
-import pygit2
+from ticketops.ado import AdoClient
+from benchkit import client_for, commit_board
 
-from ticketops.ado import AdoClient, resolve_auth
 from ticketops.desired import load
 from ticketops.emulator import Emulator
 from ticketops.engine.guarded import LeaseOptions
-from ticketops.model.config import AuthSettings
 from ticketops.schedule.boardpass import BoardPass, PassSettings, PassSummary
 
 CONFIG = b"organization_url: https://dev.azure.com/contoso\nproject: Payments\nprocess: agile\n"
@@ -36,15 +35,7 @@ def ticket(i: int) -> bytes:
 
 
 def make_board(root: Path, n: int) -> None:
-    repo = pygit2.init_repository(str(root), initial_head="main")
-    tickets = repo.TreeBuilder()
-    tickets.insert("config.yaml", repo.create_blob(CONFIG), pygit2.GIT_FILEMODE_BLOB)
-    for i in range(1, n + 1):
-        tickets.insert(f"BEN-{i}.md", repo.create_blob(ticket(i)), pygit2.GIT_FILEMODE_BLOB)
-    top = repo.TreeBuilder()
-    top.insert(".tickets", tickets.write(), pygit2.GIT_FILEMODE_TREE)
-    who = pygit2.Signature("bench", "bench@example.com")
-    repo.create_commit("HEAD", who, who, "bench board", top.write(), [])
+    commit_board(root, CONFIG, n, ticket)
 
 
 def board_pass(root: Path, client: AdoClient, *, full: bool) -> BoardPass:
@@ -62,8 +53,7 @@ def run(n: int) -> bool:
     with tempfile.TemporaryDirectory() as tmp, Emulator() as emu:
         root = Path(tmp) / "board"
         make_board(root, n)
-        auth, _ = resolve_auth(AuthSettings(), {"AZURE_DEVOPS_EXT_PAT": "bench-token-0123456789"})
-        client = AdoClient(emu.url, auth, transport=emu.transport)
+        client = client_for(emu)
         incremental = board_pass(root, client, full=False)
         seed, seed_s = timed(incremental, 1)  # creates every item
         timed(incremental, 2)  # confirms its own writes and moves the watermark on

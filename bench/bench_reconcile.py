@@ -20,14 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import pygit2
+from benchkit import client_for, commit_board
 
-from ticketops.ado import AdoClient, resolve_auth
 from ticketops.desired import load
 from ticketops.emulator import Emulator
 from ticketops.engine import Engine
 from ticketops.live import live_item
-from ticketops.model.config import AuthSettings
 from ticketops.model.desired import DesiredState
 from ticketops.model.live import LiveState
 from ticketops.plan import make_plan
@@ -48,20 +46,7 @@ def ticket(i: int) -> bytes:
 
 def make_board(root: Path, n: int) -> None:
     """One commit with config.yaml and n tickets, written straight into git objects."""
-    repo = pygit2.init_repository(str(root), initial_head="main")
-    tickets = repo.TreeBuilder()
-    tickets.insert("config.yaml", repo.create_blob(CONFIG), pygit2.GIT_FILEMODE_BLOB)
-    for i in range(1, n + 1):
-        tickets.insert(f"BEN-{i}.md", repo.create_blob(ticket(i)), pygit2.GIT_FILEMODE_BLOB)
-    top = repo.TreeBuilder()
-    top.insert(".tickets", tickets.write(), pygit2.GIT_FILEMODE_TREE)
-    who = pygit2.Signature("bench", "bench@example.com")
-    repo.create_commit("HEAD", who, who, "bench board", top.write(), [])
-
-
-def client_for(emu: Emulator) -> AdoClient:
-    auth, _ = resolve_auth(AuthSettings(), {"AZURE_DEVOPS_EXT_PAT": "bench-token-0123456789"})
-    return AdoClient(emu.url, auth, transport=emu.transport)
+    commit_board(root, CONFIG, n, ticket)
 
 
 def naive_noop(emu: Emulator, desired: DesiredState) -> tuple[int, float, bool]:

@@ -1,0 +1,44 @@
+"""What the benchmarks share: a board committed straight into git objects, and a client on the
+in-process emulator. Not a benchmark itself (``run_all.py`` runs ``bench_*.py`` only)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pygit2
+
+from ticketops.ado import AdoClient, resolve_auth
+from ticketops.emulator import Emulator
+from ticketops.model.config import AuthSettings
+
+TOKEN = "bench-token-0123456789"
+SIGNATURE = pygit2.Signature("bench", "bench@example.com", 1_700_000_000, 0)
+
+
+def commit_board(
+    root: Path,
+    config: bytes,
+    n: int,
+    ticket: Callable[[int], bytes],
+    *,
+    prefix: str = "BEN",
+    bare: bool = False,
+) -> pygit2.Repository:
+    """One commit holding ``.tickets/config.yaml`` and tickets ``PREFIX-1`` .. ``PREFIX-n``,
+    written as git objects directly (thousands of tickets in well under a second)."""
+    repo = pygit2.init_repository(str(root), bare=bare, initial_head="main")
+    tickets = repo.TreeBuilder()
+    tickets.insert("config.yaml", repo.create_blob(config), pygit2.GIT_FILEMODE_BLOB)
+    for i in range(1, n + 1):
+        tickets.insert(f"{prefix}-{i}.md", repo.create_blob(ticket(i)), pygit2.GIT_FILEMODE_BLOB)
+    top = repo.TreeBuilder()
+    top.insert(".tickets", tickets.write(), pygit2.GIT_FILEMODE_TREE)
+    repo.create_commit("refs/heads/main", SIGNATURE, SIGNATURE, f"{n} tickets", top.write(), [])
+    return repo
+
+
+def client_for(emu: Emulator) -> AdoClient:
+    """A fresh client (its own request stats) on the in-process emulator."""
+    auth, _ = resolve_auth(AuthSettings(), {"AZURE_DEVOPS_EXT_PAT": TOKEN})
+    return AdoClient(emu.url, auth, transport=emu.transport)
