@@ -17,14 +17,12 @@ from __future__ import annotations
 import math
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from benchkit import client_for, commit_board
+from benchkit import commit_board, seed_then_noop
 
 from ticketops.desired import load
 from ticketops.emulator import Emulator
-from ticketops.engine import Engine
 
 REPOS = ("payments-api", "payments-web")
 PR_PAGE = 100
@@ -59,19 +57,10 @@ def git_budget(n: int, status: str, repos: int) -> int:
 def run(n: int, status: str, repos: int) -> bool:
     with tempfile.TemporaryDirectory(prefix="bench-git-") as tmp, Emulator() as emu:
         make_board(Path(tmp), n, status, repos)
-        desired = load(tmp)
-        t0 = time.perf_counter()
-        seeded = Engine(client_for(emu), desired).reconcile()
-        t_seed = time.perf_counter() - t0
-        assert seeded.converged, "the seeding reconcile did not converge"
-
-        emu.log.reset()
-        client = client_for(emu)
-        t0 = time.perf_counter()
-        result = Engine(client, desired).reconcile()
-        t_noop = time.perf_counter() - t0
-        stats = client.stats.snapshot()
-        writes = len(emu.log.writes())
+        run_ = seed_then_noop(emu, load(tmp))
+    seeded, t_seed, result, t_noop, stats, writes = (
+        run_.seeded, run_.seed_seconds, run_.result, run_.noop_seconds, run_.stats, run_.writes
+    )
     git = {op: c for op, c in stats.by_operation.items() if op in GIT_OPS}
     git_total = sum(git.values())
     budget = git_budget(n, status, repos)

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchkit import client_for, commit_board
+from benchkit import client_for, commit_board, seed_then_noop
 
 from ticketops.desired import load
 from ticketops.emulator import Emulator
@@ -69,18 +69,10 @@ def run(n: int) -> bool:
         desired = load(tmp)
         t_git = time.perf_counter() - t0
 
-        t0 = time.perf_counter()
-        seeded = Engine(client_for(emu), desired).reconcile()
-        t_seed = time.perf_counter() - t0
-        assert seeded.converged, "the seeding apply did not converge"
-
-        emu.log.reset()
-        client = client_for(emu)
-        t0 = time.perf_counter()
-        result = Engine(client, desired).reconcile()
-        t_noop = time.perf_counter() - t0
-        ours = client.stats.snapshot()
-        writes = len(emu.log.writes())
+        run_ = seed_then_noop(emu, desired)
+        seeded, t_seed, result, t_noop, ours, writes = (
+            run_.seeded, run_.seed_seconds, run_.result, run_.noop_seconds, run_.stats, run_.writes
+        )
 
         naive_requests, t_naive, naive_clean = naive_noop(emu, desired)
 

@@ -3,14 +3,19 @@ in-process emulator. Not a benchmark itself (``run_all.py`` runs ``bench_*.py`` 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pygit2
 
 from ticketops.ado import AdoClient, resolve_auth
+from ticketops.ado.stats import StatsSnapshot
 from ticketops.emulator import Emulator
+from ticketops.engine import Engine, ReconcileResult
 from ticketops.model.config import AuthSettings
+from ticketops.model.desired import DesiredState
 
 TOKEN = "bench-token-0123456789"
 SIGNATURE = pygit2.Signature("bench", "bench@example.com", 1_700_000_000, 0)
@@ -42,3 +47,27 @@ def client_for(emu: Emulator) -> AdoClient:
     """A fresh client (its own request stats) on the in-process emulator."""
     auth, _ = resolve_auth(AuthSettings(), {"AZURE_DEVOPS_EXT_PAT": TOKEN})
     return AdoClient(emu.url, auth, transport=emu.transport)
+
+
+@dataclass(frozen=True)
+class NoopRun:
+    seeded: ReconcileResult  # the first reconcile, through the REST API, that fills the emulator
+    seed_seconds: float
+    result: ReconcileResult  # the second reconcile, which should find nothing to do
+    noop_seconds: float
+    stats: StatsSnapshot  # the requests of the second reconcile
+    writes: int  # write requests the emulator saw during the second reconcile
+
+
+def seed_then_noop(emu: Emulator, desired: DesiredState) -> NoopRun:
+    """Reconcile ``desired`` into the emulator, then time a second reconcile with a fresh client."""
+    t0 = time.perf_counter()
+    seeded = Engine(client_for(emu), desired).reconcile()
+    seed_seconds = time.perf_counter() - t0
+    assert seeded.converged, "the seeding reconcile did not converge"
+    emu.log.reset()
+    client = client_for(emu)
+    t0 = time.perf_counter()
+    result = Engine(client, desired).reconcile()
+    noop_seconds = time.perf_counter() - t0
+    return NoopRun(seeded, seed_seconds, result, noop_seconds, client.stats.snapshot(), len(emu.log.writes()))

@@ -98,3 +98,16 @@ def make_repo(
     if files:
         commit_files(repo, files, message)
     return repo
+
+
+def front_matter(title: str, status: str, **fields: object) -> str:
+    """A ticket's front matter block, ``---`` to ``---`` and a newline. Values are written plain
+    (callers pass YAML-safe text); lists and tuples become block lists."""
+    lines = ["---", f"title: {title}", f"status: {status}"]
+    for k, v in fields.items():
+        if isinstance(v, (list, tuple)):
+            lines.append(f"{k}:")
+            lines += [f"  - {x}" for x in v]
+        else:
+            lines.append(f"{k}: {v}")
+    return "\n".join([*lines, "---"]) + "\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pygit2
-from gitrepo import commit_files, make_repo
+from gitrepo import commit_files, front_matter, make_repo
 
 from ticketops.ado import AdoClient, resolve_auth
 from ticketops.desired import load
@@ -32,16 +32,8 @@ def config_yaml(process: str = "agile", project: str | None = None, **extra: str
 
 
 def ticket_md(title: str, status: str, body: str = "", **fields: Any) -> str:
-    """A ticket file; values are written plain (callers pass YAML-safe text), lists as block lists."""
-    lines = ["---", f"title: {title}", f"status: {status}"]
-    for k, v in fields.items():
-        if isinstance(v, (list, tuple)):
-            lines.append(f"{k}:")
-            lines += [f"  - {x}" for x in v]
-        else:
-            lines.append(f"{k}: {v}")
-    lines += ["---", body]
-    return "\n".join(lines) + "\n"
+    """A ticket file: front matter, then ``body`` and a newline."""
+    return front_matter(title, status, **fields) + body + "\n"
 
 
 class Board:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pygit2
-from gitrepo import commit_files, make_repo
+from gitrepo import commit_files, front_matter, make_repo
 
 from ticketops.ado import AdoClient, resolve_auth
 from ticketops.desired import load
@@ -40,14 +40,8 @@ default_repo: api
 
 
 def ticket(title: str, status: str, body: str = "Spec body.\n", **fields: Any) -> str:
-    lines = ["---", f"title: {title}", f"status: {status}"]
-    for k, v in fields.items():
-        if isinstance(v, (list, tuple)):
-            lines.append(f"{k}:")
-            lines += [f"  - {x}" for x in v]
-        else:
-            lines.append(f"{k}: {v}")
-    return "\n".join([*lines, "---", body])
+    """A ticket file: front matter, then ``body`` as given."""
+    return front_matter(title, status, **fields) + body
 
 
 class GitBoard:
