@@ -143,3 +143,17 @@ def test_the_default_repo_alias_is_where_the_lease_lives() -> None:
     config = BoardConfig(organization_url="https://dev.azure.com/contoso", project="Payments",
                          repos={"api": {"name": "payments-api"}, "web": {"name": "payments-web"}}, default_repo="web")
     assert lease_spot(config) == LeaseSpot("Payments", "payments-web")
+
+
+def test_a_lease_released_between_reading_its_tip_and_its_file_is_a_lost_race(lease) -> None:
+    """The read is two requests (refs list, then lease.json). When the holder releases in between,
+    the file read says "no file" on a tip that is gone; the push built on that state must count
+    as a lost compare-and-swap (re-read and retry), never end the run with an error."""
+    a, b = lease("host-a"), lease("host-b")
+    assert a.try_acquire() is None
+    stale_tip = a.read().tip
+    a.release()
+    t = server_now(b.client, "Payments")
+
+    assert b._write(stale_tip, False, t, t) is False  # noqa: SLF001 - the race itself
+    assert b.try_acquire() is None  # the retry sees a free lease and takes it

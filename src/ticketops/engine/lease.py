@@ -39,6 +39,7 @@ from ticketops.ado import (
     ZERO_OID,
     AdoClient,
     AdoError,
+    BadRequest,
     Change,
     OutcomeUnknown,
     PermissionDenied,
@@ -246,6 +247,14 @@ class Lease:
                                     comment=f"ticketops lease: {record.describe()}", changes=[change])
         except StalePush:
             return False
+        except BadRequest:
+            # The state this push was built on is two reads (refs, then lease.json): when the
+            # lease moved in between, the server can refuse the file change (add of a path that
+            # exists, edit of one that does not) before it sees the stale ref. Lost race if the
+            # tip moved; any other refusal is a real error.
+            if self.read().tip != tip:
+                return False
+            raise
         except OutcomeUnknown:
             # The push may have landed: the record says whether it is ours.
             state = self.read()
