@@ -93,6 +93,21 @@ def test_changed_date_compares_by_day_unless_time_precision(ado, emu: Emulator, 
     assert ado.wiql_ids(Q + "[System.ChangedDate] >= @today - 1") == [second]
 
 
+def test_as_of_is_never_before_a_change_the_query_already_sees(ado, emu: Emulator, clock: ManualClock) -> None:
+    # The clock stands still: every write lands in the same wall-clock millisecond, so
+    # ChangedDate runs ahead of it (one millisecond per write). asOf must still come after them
+    # all, or a watermark taken from it would see those writes again forever.
+    ids = [ado.story(f"burst {i}")["id"] for i in range(5)]
+    body = ado.wiql(Q + "[System.TeamProject] = @project", {"timePrecision": "true"}).json()
+    changed = [ado.get(f"/_apis/wit/workitems/{i}").json()["fields"]["System.ChangedDate"] for i in ids]
+    assert max(changed) < body["asOf"]
+    since = Q + f"[System.ChangedDate] >= '{body['asOf']}'"
+    assert ado.wiql_ids(since, {"timePrecision": "true"}) == []
+    assert ado.wiql(Q + "[System.Id] = 0", {"timePrecision": "true"}).json()["asOf"] == body["asOf"]  # a read takes no stamp
+    later = ado.story("after the query")["id"]
+    assert ado.wiql_ids(since, {"timePrecision": "true"}) == [later]
+
+
 @pytest.mark.parametrize(
     "query",
     [

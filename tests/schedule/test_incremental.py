@@ -4,17 +4,18 @@ request (whatever the number of tickets); a change in git or in ADO is picked up
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from gitrepo import commit_files, make_repo
 from schedkit import CONFIG, ticket
+from support.emulators import checked_emulator
 
 from ticketops.ado import AdoClient
 from ticketops.desired import load
-from ticketops.emulator import Emulator
+from ticketops.emulator import Emulator, ManualClock
 from ticketops.engine.guarded import LeaseOptions
 from ticketops.engine.incremental import STATE_DIR, STATE_FILE, StateStore, state_key
 from ticketops.schedule.boardpass import BoardPass, PassSettings, PassSummary
@@ -41,6 +42,16 @@ class Runner:
 
     def commit(self, files: dict[str, str | None]) -> str:
         return commit_files(self.repo, {f".tickets/{k}": v for k, v in files.items()})
+
+
+@pytest.fixture(params=["wall clock", "frozen clock"])
+def emu(request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    """Every test here runs twice: on the wall clock, and on a clock that never moves, where
+    all writes land in one wall-clock millisecond and ADO's ChangedDate runs ahead of it (a
+    fast burst of writes on a real server; CI once failed on exactly that)."""
+    clock = ManualClock() if request.param == "frozen clock" else None
+    with checked_emulator(clock=clock) as emulator:
+        yield emulator
 
 
 @pytest.fixture

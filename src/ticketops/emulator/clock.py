@@ -92,3 +92,10 @@ class Stamper:
                 t = round(self._last + 0.001, 3)
             self._last = t
             return t
+
+    def current(self) -> float:
+        """The server's time for a read (a WIQL ``asOf``): never at or before a stamp already
+        handed out, without taking one. Writes that come faster than one a millisecond run the
+        stamps ahead of the wall clock; a read then answers just after the latest of them."""
+        with self._lock:
+            return max(round(self.clock.time(), 3), round(self._last + 0.001, 3))
