@@ -1,7 +1,7 @@
 """Read the live state from ADO in bulk.
 
 One WIQL for every marked item of the project, then ``workitemsbatch`` reads of at most 200
-ids (only the fields ticketops manages). Type, states and identities are read once per run and
+ids (all fields; see :meth:`LiveReader.read_items`). Type, states and identities are read once per run and
 cached on the reader. A no-op pass costs ``1 + ceil(N/200)`` requests plus that metadata.
 """
 
