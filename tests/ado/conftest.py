@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -46,6 +47,12 @@ def make_client(sleeps: Sleeps) -> Iterator[MakeClient]:
 @pytest.fixture(scope="session")
 def spec_index() -> SpecIndex:
     return SpecIndex.load(SPEC_DIR)
+
+
+@pytest.fixture(scope="session")
+def spec_index_json() -> dict[str, object]:
+    """``index.json``: every operation with its declared ``responses``."""
+    return json.loads((SPEC_DIR / "index.json").read_text(encoding="utf-8-sig"))
 
 
 @pytest.fixture()

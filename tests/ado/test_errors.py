@@ -182,3 +182,59 @@ def test_unreadable_json_is_an_internal_error(make_client) -> None:
 def test_ok_response_parses(make_client) -> None:
     client, _ = make_client(lambda r: httpx.Response(200, json=work_item(1)))
     assert client.get_work_item("P", 1).title == "item 1"
+
+
+# ---- a 2xx is data only when it is JSON (wire notes: "any non-JSON 2xx" is an auth failure) ----
+
+
+@pytest.mark.parametrize("status", [200, 203])
+def test_empty_html_2xx_is_auth_error_not_an_empty_list(make_client, status: int) -> None:
+    client, _ = make_client(lambda r: httpx.Response(status, content=b"", headers={"Content-Type": "text/html; charset=utf-8"}))
+    with pytest.raises(AuthError, match="expected JSON but got text/html"):
+        client.wiql("Payments", "SELECT [System.Id] FROM WorkItems")
+    with pytest.raises(AuthError):
+        client.list_projects()
+    with pytest.raises(AuthError):
+        client.get_work_items("Payments", [1, 2, 3])
+
+
+def test_non_json_2xx_without_content_type_is_auth_error(make_client) -> None:
+    client, _ = make_client(lambda r: httpx.Response(200, content=b"<html>sign in</html>"))
+    with pytest.raises(AuthError, match="no content type"):
+        client.list_projects()
+
+
+@pytest.mark.parametrize("headers", [{"Content-Type": "application/json; charset=utf-8"}, {}])
+def test_empty_2xx_is_never_data(make_client, headers: dict[str, str]) -> None:
+    from ticketops.ado import UnexpectedResponse
+
+    client, _ = make_client(lambda r: httpx.Response(200, content=b"", headers=headers))
+    with pytest.raises(UnexpectedResponse, match="empty body where JSON was expected") as info:
+        client.list_refs("Payments", "app", filter="heads/feature")
+    assert info.value.status == 200
+    with pytest.raises(UnexpectedResponse):
+        client.get_work_items("Payments", [1])
+
+
+def test_every_route_the_client_calls_declares_a_json_response_body(spec_index_json: dict) -> None:
+    """The requester refuses empty 2xx bodies for every route; that is only right while every
+    operation we call answers with a body. A route that answers 204 (a DELETE, say) needs a
+    Route flag and an exception in ``Requester._accept`` before it is added."""
+    import re
+
+    from ticketops.ado import git_api, routes
+
+    ops = [op for area in spec_index_json["areas"].values() for op in area["operations"]]
+
+    def shape(path: str) -> str:
+        return re.sub(r"\{[^}]*\}", "{}", path.replace("/{team}/", "/")).lower()
+
+    all_routes = [r for r in vars(routes).values() if isinstance(r, routes.Route)] + [git_api.ITEMS_BATCH]
+    not_in_spec = {"core.connectiondata"}  # answers JSON; every official client library reads it
+    for route in all_routes:
+        if route.name in not_in_spec:
+            continue
+        matches = [o for o in ops if o["method"] == route.method and shape(o["path"]) == shape(route.template)]
+        assert matches, f"{route.operation} is not in the spec"
+        bodies = [r for o in matches for code, r in o["responses"].items() if code.startswith("2") and r]
+        assert bodies, f"{route.operation} declares no response body in the spec"

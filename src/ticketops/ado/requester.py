@@ -60,7 +60,7 @@ class AdoResponse:
 
     def parse(self, model: type[M]) -> M:
         try:
-            return model.model_validate_json(self.content or b"{}")
+            return model.model_validate_json(self.content)
         except ValidationError as exc:
             first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": str(exc)}
             where = ".".join(str(p) for p in first.get("loc", ()))
@@ -230,10 +230,25 @@ class Requester:
         return attempt < self._policy.max_attempts and waited + wait <= self._policy.max_total_wait
 
     def _accept(self, route: Route, response: httpx.Response) -> AdoResponse:
+        """A 2xx is data only when it is JSON (wire notes: a bad PAT can get a 203 sign-in page).
+
+        Any non-JSON content type is an authentication failure, even with an empty body. Every
+        operation the client calls declares a JSON response body in the spec, so an empty body
+        is never data either: it would read as "no work items" and plan everything as a create.
+        """
         content = response.content
         ctype = response.headers.get("content-type", "")
-        if content.strip() and "json" not in ctype.lower():
+        if ctype and "json" not in ctype.lower():
             raise not_json_error(response.status_code, ctype.split(";")[0], operation=route.operation, auth_hint=self._auth_hint)
+        if not content.strip():
+            raise UnexpectedResponse(
+                f"HTTP {response.status_code} with an empty body where JSON was expected",
+                status=response.status_code,
+                operation=route.operation,
+                hint="a proxy or gateway in between, or a token that was not accepted? Nothing was read as data",
+            )
+        if not ctype:
+            raise not_json_error(response.status_code, "", operation=route.operation, auth_hint=self._auth_hint)
         return AdoResponse(response.status_code, response.headers, content, route.operation)
 
     # ---- pacing and waiting --------------------------------------------------------------
