@@ -148,3 +148,14 @@ def test_more_than_20000_results_is_vs402337(clock: ManualClock) -> None:
         assert r.status_code == 400 and r.json()["message"].startswith("VS402337")
         capped = c.post("/Helpdesk/_apis/wit/wiql", params={"api-version": "7.1", "$top": 20_000}, json=body)
         assert capped.status_code == 200 and len(capped.json()["workItems"]) == 20_000
+
+
+def test_id_literal_quoted_or_not_matches_the_same_items(ado, board) -> None:
+    """The id index answers what the predicate answers: ``'1'`` is the number 1, as on other numeric fields."""
+    a, b = board["a"], board["b"]
+    assert ado.wiql_ids(Q + f"[System.Id] = '{a}'") == [a]
+    assert ado.wiql_ids(Q + f"[System.Id] IN ('{a}', {b})") == [a, b]
+    assert ado.wiql_ids(Q + f"[System.Id] = '{a}' AND [System.Tags] CONTAINS 'ticketops'") == [a]
+    assert ado.wiql_ids(Q + f"[System.Id] = '{a}.5'") == []
+    # Not a number: refused by the predicate, not silently empty.
+    assert ado.wiql(Q + "[System.Id] = 'abc'").status_code == 400

@@ -87,7 +87,7 @@ def _narrow(expr: Expr, store: WorkItemStore, project_id: str) -> set[int] | Non
         if f is not None and f.ref == "System.Tags" and expr.op == "contains" and isinstance(expr.values[0], str):
             return set(store.by_tag.get(project_id, {}).get(expr.values[0].strip().lower(), ()))
         if f is not None and f.ref == "System.Id" and expr.op in ("=", "in"):
-            return {int(v) for v in expr.values if isinstance(v, (int, float))}
+            return _id_literals(expr.values)
         return None
     if isinstance(expr, And):
         sets = [s for s in (_narrow(p, store, project_id) for p in expr.parts) if s is not None]
@@ -103,6 +103,23 @@ def _narrow(expr: Expr, store: WorkItemStore, project_id: str) -> set[int] | Non
             return None
         return set().union(*sets)  # type: ignore[arg-type]
     return None
+
+
+def _id_literals(values: list[Value]) -> set[int] | None:
+    """The ids ``[System.Id] = v`` / ``IN (...)`` can match, read exactly as the predicate reads
+    them (``float(v)``: ``1`` and ``'1'`` alike); None (no index) when one is not a plain number,
+    so that the predicate reports it."""
+    out: set[int] = set()
+    for v in values:
+        if isinstance(v, Macro):
+            return None
+        try:
+            n = float(v)
+        except (TypeError, ValueError):
+            return None
+        if n.is_integer():
+            out.add(int(n))
+    return out
 
 
 # ---- predicates --------------------------------------------------------------------------------
