@@ -167,3 +167,32 @@ def test_the_pass_rereads_the_revision_so_new_commits_are_picked_up(runner) -> N
     sha = r.commit({"PAY-9.md": ticket("Late ticket")})
     summary = r.run()
     assert summary.commit == sha and "1 created" in summary.outcome
+
+
+
+def test_a_ticket_blocked_by_an_unknown_assignee_is_planned_again_at_the_next_incremental_pass(
+    runner, emu: Emulator, new_client
+) -> None:
+    r = runner(2)
+    r.run(), r.run()
+    r.commit({"PAY-3.md": "---\ntitle: Ticket 3\nstatus: backlog\nassignee: newcomer@contoso.com\n---\nSpec.\n"})
+
+    blocked = r.run()
+
+    assert blocked.mode == "incremental" and not blocked.settled
+    assert "1 blocked" in blocked.outcome and "Ticket 3" not in items_by_title(emu)
+    again = r.run()  # nothing changed on either side, but the blocked ticket is planned again
+    assert again.mode == "incremental" and not again.settled
+    assert "no changes" not in again.outcome and "1 blocked" in again.outcome
+
+    emu.db.add_user("newcomer@contoso.com", "New Comer")  # changes no work item and no ticket file
+    # A fresh client (AdoClient caches identity misses for its lifetime; see the report).
+    board = BoardPass(PassSettings(repo=str(r.root), lease=LeaseOptions()), load=lambda: load(r.root),
+                      client_for=lambda _config: new_client())
+    retried = board.run(5, threading.Event())
+
+    assert retried.mode == "incremental" and retried.settled and "1 created" in retried.outcome
+    assert items_by_title(emu)["Ticket 3"].fields["System.AssignedTo"].email == "newcomer@contoso.com"
+    board.run(6, threading.Event())  # confirms the write
+    emu.log.reset()
+    assert board.run(7, threading.Event()).requests == 1  # settled again: one request per quiet pass

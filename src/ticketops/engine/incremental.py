@@ -189,8 +189,9 @@ def full_delta(client: AdoClient, desired: DesiredState) -> Delta:
 def after_pass(
     sync: BoardSync | None, repo: pygit2.Repository, desired: DesiredState, delta: Delta, *, full: bool, settled: bool
 ) -> BoardSync:
-    """The state to record. Only a settled pass (nothing left pending in ADO) moves the commit
-    and the watermark; otherwise the next pass looks at the same changes again."""
+    """The state to record. Only a settled pass (nothing left pending in ADO, no ticket blocked
+    or in conflict) moves the commit and the watermark; otherwise the next pass looks at the
+    same changes again, so a blocked ticket is planned again at every pass until it goes through."""
     since_full = 0 if full else (sync.passes_since_full if sync else 0) + 1
     if not settled or desired.commit is None:
         return (sync or BoardSync()).model_copy(update={"passes_since_full": since_full})

@@ -41,7 +41,7 @@ class PassSummary:
     requests: int
     writes: int
     seconds: float
-    settled: bool  # ADO matches the tickets (nothing pending) after the pass
+    settled: bool  # ADO matches the tickets after the pass: nothing pending, nothing blocked
     stopped: bool = False
 
     def line(self) -> str:
@@ -126,7 +126,10 @@ class BoardPass:
         else:
             delta = full_delta(client, desired)
         guarded = self._reconcile(client, desired, cancel)
-        settled = not guarded.stopped and not guarded.result.final_plan.has_changes
+        # A blocked or conflicting ticket has not converged: its fix may come from outside the
+        # board (a person added in ADO, a tag removed) and change no work item, so the pass is not
+        # recorded as settled and the next one plans again instead of seeing "no changes".
+        settled = not guarded.stopped and guarded.result.converged
         if desired.commit is not None:
             full = decision.mode == "full"
             store.save(key, after_pass(sync, self.repo(), desired, delta, full=full, settled=settled))
