@@ -102,10 +102,29 @@ class FrontMatter(BaseModel):
     def unwanted_tags(self) -> tuple[str, ...]:
         return tuple(t[1:] for t in self.tags if t.startswith("-"))
 
+    @field_validator("area_path")
+    @classmethod
+    def _area_path(cls, v: str | None) -> str | None:
+        return None if v is None else normalize_area_path(v)
+
     @field_validator("branch", "base")
     @classmethod
     def _ref(cls, v: str | None) -> str | None:
         return None if v is None else v.removeprefix("refs/heads/")
+
+
+def normalize_area_path(v: str) -> str:
+    """``Payments/Web`` -> ``Payments\\Web``: ADO separates area path nodes with ``\\`` only and
+    refuses ``/`` (TF401347), so the ticket's path is kept, compared and written in that form."""
+    nodes = [n.strip() for n in re.split(r"[\\/]", v.strip().strip("\\/"))]
+    fix = "write the nodes separated by \\ or /, e.g. Payments\\Web"
+    if not v.strip():
+        raise ValueError("area_path is empty; remove it to leave the area to ADO")
+    if any(not n for n in nodes):
+        raise ValueError(f"area_path {v!r} has an empty node (two separators in a row); {fix}")
+    if any(n in (".", "..") or any(ord(c) < 32 for c in n) for n in nodes):
+        raise ValueError(f"area_path {v!r} has a node that is '.', '..' or holds a control character; {fix}")
+    return "\\".join(nodes)
 
 
 class Ticket(FrontMatter):

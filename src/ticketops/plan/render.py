@@ -52,6 +52,11 @@ def short(value: object) -> str:
     return json.dumps(text, ensure_ascii=False) + suffix
 
 
+def _short_path(value: object) -> str:
+    """An area path as ADO shows it: ``"Payments\\Web"``, the separator not escaped."""
+    return f'"{value}"' if value else "(none)"
+
+
 def _shown(c: FieldChange, value: object) -> object:
     """Acceptance criteria are shown as their checklist items, not as HTML."""
     if c.field == f.ACCEPTANCE_CRITERIA and isinstance(value, str):
@@ -64,10 +69,10 @@ def _field_line(c: FieldChange, *, create: str | None = None, path: tuple[str, .
     name = c.label + (" (markdown)" if c.format == "markdown" else "")
     if c.field == f.STATE:
         value = _state_value(c, create, path)
-    elif create is not None:
-        value = short(_shown(c, c.new))
     else:
-        value = f"{short(_shown(c, c.old))} -> {short(_shown(c, c.new))}"
+        show = _short_path if c.field == f.AREA_PATH else short
+        new = show(_shown(c, c.new))
+        value = new if create is not None else f"{show(_shown(c, c.old))} -> {new}"
     drift = "   ! drift (changed in ADO, put back)" if c.drift else ""
     return f"      {name:<{LABEL_WIDTH}} {value}{drift}"
 
