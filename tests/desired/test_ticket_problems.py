@@ -185,6 +185,25 @@ def test_title_too_long(problems) -> None:
     assert problems({P: text}) == [f"{P}:3:1: title is 300 characters long; the limit is 255"]
 
 
+def test_title_length_counts_emoji_as_two_like_azure_devops(make_board, tmp_path, capsys) -> None:
+    """200 emoji are 200 Python characters but 400 UTF-16 code units, which ADO would refuse."""
+    from ticketops.cli.main import main
+
+    text = "---\nstatus: backlog\ntitle: " + "\U0001F680" * 200 + "\n---\n"
+    expected = (
+        f"{P}:3:1: title is 400 characters long as Azure DevOps counts them (an emoji or other character outside "
+        "the Basic Multilingual Plane counts as 2); the limit is 255: shorten the title"
+    )
+    repo = make_board({P: text})
+    assert [str(p) for p in check(Path(repo.workdir))[1]] == [expected]
+    assert main(["validate", "--repo", repo.workdir]) == 1
+    out = capsys.readouterr()
+    assert expected in out.out + out.err
+    fits = "---\nstatus: backlog\ntitle: x" + "\U0001F680" * 127 + "\n---\n"  # 255 code units
+    (tmp_path / "repo" / P).write_text(fits, encoding="utf-8")
+    assert not check(Path(repo.workdir), rev=None, worktree=True)[1]
+
+
 def test_invalid_branch_name(problems) -> None:
     text = "---\ntitle: A\nstatus: backlog\nbranch: feature/my branch\n---\n"
     assert problems({P: text}) == [

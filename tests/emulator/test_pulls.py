@@ -81,6 +81,26 @@ def test_list_cuts_descriptions_to_400_and_get_has_them_whole(ado, branch: str) 
     assert len(by_id["description"]) == 4000
 
 
+EMOJI = "\U0001F600"  # one Python character, two UTF-16 code units (two .NET chars)
+
+
+def test_description_limit_counts_utf16_code_units_as_ado_does(ado, branch: str) -> None:
+    too_long = ado.post(PRS, {"sourceRefName": branch, "targetRefName": "refs/heads/main", "title": "x",
+                              "description": EMOJI * 2001})  # 2,001 characters in Python, 4,002 for ADO
+    assert too_long.status_code == 400 and "4000" in too_long.json()["message"]
+    pr = open_pr(ado, branch, description=EMOJI * 2000)
+    assert ado.send("PATCH", f"{PRS}/{pr['pullRequestId']}", {"description": "a" + EMOJI * 2000}).status_code == 400
+    assert ado.get(f"{PRS}/{pr['pullRequestId']}").json()["description"] == EMOJI * 2000
+
+
+def test_list_cut_counts_utf16_code_units_and_never_splits_a_character(ado, branch: str) -> None:
+    open_pr(ado, branch, description=EMOJI * 300 + " MARKER")  # the marker starts at code unit 601
+    listed = ado.get(PRS).json()["value"][0]["description"]
+    assert listed == EMOJI * 200
+    ado.send("PATCH", f"{PRS}/{ado.get(PRS).json()['value'][0]['pullRequestId']}", {"description": "a" + EMOJI * 300})
+    assert ado.get(PRS).json()["value"][0]["description"] == "a" + EMOJI * 199  # 399 units: no half emoji
+
+
 def test_search_criteria(ado, branch: str) -> None:
     pr = open_pr(ado, branch)
     assert ado.get(PRS, {"searchCriteria.sourceRefName": branch}).json()["count"] == 1

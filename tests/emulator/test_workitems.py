@@ -101,6 +101,15 @@ def test_title_is_required_and_at_most_255_characters(ado) -> None:
     assert ado.create("Payments", "User Story", [ado.field("System.Title", "x" * 255)]).status_code == 200
 
 
+def test_title_length_counts_utf16_code_units_as_ado_does(ado) -> None:
+    emoji = "\U0001F600"  # one Python character, two .NET chars
+    too_long = ado.create("Payments", "User Story", [ado.field("System.Title", emoji * 128)])  # 256 units
+    assert too_long.status_code == 400 and "InvalidTooLong" in too_long.json()["message"]
+    assert "256 characters" in too_long.json()["message"]
+    ok = ado.create("Payments", "User Story", [ado.field("System.Title", "x" + emoji * 127)])  # 255 units
+    assert ok.status_code == 200 and ok.json()["fields"]["System.Title"] == "x" + emoji * 127
+
+
 def test_every_rule_error_is_reported_at_once(ado) -> None:
     r = ado.create("Payments", "User Story", [
         ado.field("System.Title", ""), ado.field("Microsoft.VSTS.Common.Priority", 9), ado.field("System.AreaPath", "Payments\\Nope"),

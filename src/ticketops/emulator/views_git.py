@@ -8,6 +8,7 @@ from ticketops.emulator.clock import iso
 from ticketops.emulator.db.pulls import LIST_DESCRIPTION_LIMIT
 from ticketops.emulator.db.records import Project, PullRequest, Repo
 from ticketops.emulator.identity import User, identity_ref, reviewer_ref
+from ticketops.emulator import utf16
 from ticketops.emulator.processes import PROCESS_IDS, PROCESS_NAMES
 
 
@@ -105,7 +106,7 @@ def pr_json(pr: PullRequest, base: str, *, in_list: bool = False) -> dict[str, o
     url = pr_url(pr, base)
     source = pr.source_commit if pr.status != "active" else _tip(repo, pr.source)
     target = pr.target_commit if pr.status != "active" else _tip(repo, pr.target)
-    description = pr.description[:LIST_DESCRIPTION_LIMIT] if in_list else pr.description
+    description = utf16.cut(pr.description, LIST_DESCRIPTION_LIMIT) if in_list else pr.description
     out: dict[str, object] = {
         "repository": {"id": repo.id, "name": repo.name, "url": repo_url(repo, base), "project": project_json(repo.project, base)},
         "pullRequestId": pr.id,

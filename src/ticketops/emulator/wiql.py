@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ticketops.emulator import utf16
 from ticketops.emulator.errors import AdoError, wiql_error
 
 MAX_QUERY = 32_000
@@ -109,8 +110,8 @@ def tokenize(text: str) -> list[Tok]:
 
 class Parser:
     def __init__(self, text: str) -> None:
-        if len(text) > MAX_QUERY:
-            raise wiql_error(f"The query is {len(text)} characters long; a WIQL query can be at most {MAX_QUERY} characters.")
+        if utf16.units(text) > MAX_QUERY:
+            raise wiql_error(f"The query is {utf16.units(text)} characters long; a WIQL query can be at most {MAX_QUERY} characters.")
         self.text = text
         self.toks = tokenize(text)
         self.i = 0

@@ -9,7 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 KEY_RE = re.compile(r"^[A-Z][A-Z0-9]*-[0-9]+$")
 EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
-MAX_TITLE = 255  # ADO's System.Title limit
+MAX_TITLE = 255  # ADO's System.Title limit, in UTF-16 code units (.NET chars)
+
+
+def _utf16_units(text: str) -> int:
+    """Length as ADO (.NET) counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _email(v: str) -> str:
@@ -57,7 +62,13 @@ class FrontMatter(BaseModel):
     def _title(cls, v: str) -> str:
         if "\n" in v or "\r" in v:
             raise ValueError("title must be one line")
-        return v.strip()
+        v = v.strip()
+        if (units := _utf16_units(v)) > MAX_TITLE:
+            raise ValueError(
+                f"title is {units} characters long as Azure DevOps counts them (an emoji or other character "
+                f"outside the Basic Multilingual Plane counts as 2); the limit is {MAX_TITLE}: shorten the title"
+            )
+        return v
 
     @field_validator("assignee")
     @classmethod

@@ -9,6 +9,7 @@ import pygit2
 from ticketops.emulator.clock import Stamper
 from ticketops.emulator.db.records import PullRequest, Repo, Reviewer
 from ticketops.emulator.errors import AdoError, git_bad_request, pr_exists, pr_not_found
+from ticketops.emulator import utf16
 from ticketops.emulator.identity import User
 
 DESCRIPTION_LIMIT = 4000
@@ -118,9 +119,9 @@ class PullRequestStore:
             raise git_bad_request("The source and target branches of a pull request must differ.", "InvalidArgumentValueException")
 
     def _check_description(self, description: str) -> None:
-        if len(description) > DESCRIPTION_LIMIT:
+        if utf16.units(description) > DESCRIPTION_LIMIT:
             raise git_bad_request(
-                f"The pull request description is too long ({len(description)} characters); "
+                f"The pull request description is too long ({utf16.units(description)} characters); "
                 f"it can be at most {DESCRIPTION_LIMIT} characters.",
                 "InvalidArgumentValueException",
             )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ticketops.emulator import utf16
 from ticketops.emulator.clock import parse_iso
 from ticketops.emulator.db.records import FieldValue, Project
 from ticketops.emulator.errors import RuleError
@@ -67,8 +68,8 @@ def _string(f: FieldDef, raw: object, ctx: ValueContext) -> FieldValue | RuleErr
     if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
         return rule(f, "invalidType")
     text = str(raw)
-    if len(text) > STRING_LIMIT:
-        return rule(f, "invalidTooLong", f"The value is {len(text)} characters long; at most {STRING_LIMIT} are allowed.")
+    if utf16.units(text) > STRING_LIMIT:
+        return rule(f, "invalidTooLong", f"The value is {utf16.units(text)} characters long; at most {STRING_LIMIT} are allowed.")
     if f.ref == "System.Title" and ("\n" in text or "\r" in text):
         return rule(f, "invalidCharacters")
     return text
@@ -85,7 +86,7 @@ def _plain(f: FieldDef, raw: object, ctx: ValueContext) -> FieldValue | RuleErro
 def _html(f: FieldDef, raw: object, ctx: ValueContext) -> FieldValue | RuleError:
     if not isinstance(raw, str):
         return rule(f, "invalidType")
-    if len(raw) > HTML_LIMIT:
+    if utf16.units(raw) > HTML_LIMIT:
         return rule(f, "invalidTooLong")
     return raw or None
 
