@@ -95,7 +95,7 @@ def seed_every_type(emu: Emulator) -> dict[str, int]:
                                       relations=[link(emu, "System.LinkTypes.Hierarchy-Reverse", ids["User Story"])],
                                       by="dave@contoso.com")
     db.update_work_item("Payments", ids["Task"], {"System.State": "Closed"}, by="dave@contoso.com")
-    db.add_comment(ids["User Story"], "<p>Use the <b>HSM</b>, not a file.</p>", by="bob@contoso.com")
+    db.add_comment(ids["User Story"], "<p>Use the <b>HSM</b>, not a file.</p>", by="bob@contoso.com", fmt="html")
     db.add_comment(ids["User Story"], "Agreed, HSM it is.", by="alice@contoso.com")
     db.add_comment(ids["Bug"], "Seen in production twice.", by="erin@contoso.com")
     return ids

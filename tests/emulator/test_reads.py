@@ -105,6 +105,21 @@ def test_comments_need_the_preview_version_and_page_with_a_token(ado, emu: Emula
     assert [c["text"] for c in by_ids["comments"]] == ["comment 0"]
 
 
+def test_a_comment_without_format_is_html_as_in_ado(ado, emu: Emulator) -> None:
+    item = ado.story()
+    path = f"/Payments/_apis/wit/workItems/{item['id']}/comments"
+    plain = ado.post(path, {"text": "<p>Use the <b>HSM</b></p>"}, version="7.1-preview.4")
+    assert plain.status_code == 200 and plain.json()["format"] == "html"
+    md = ado.post(path, {"text": "Use the **HSM**"}, {"format": "markdown"}, version="7.1-preview.4")
+    assert md.json()["format"] == "markdown"
+    assert ado.post(path, {"text": "x"}, {"format": "rtf"}, version="7.1-preview.4").status_code == 400
+    listed = ado.get(path, {"order": "asc"}, version="7.1-preview.4").json()["comments"]
+    assert [c["format"] for c in listed] == ["html", "markdown"]
+    # A person's comment, seeded: HTML unless said otherwise, as in the web UI.
+    assert emu.db.add_comment(item["id"], "<p>ok</p>", by="dave@contoso.com").format == "html"
+    assert emu.db.add_comment(item["id"], "*ok*", by="dave@contoso.com", fmt="markdown").format == "markdown"
+
+
 def test_a_person_commenting_shows_up(ado, emu: Emulator) -> None:
     item = ado.story()
     emu.db.add_comment(item["id"], "Looks good", by="dave@contoso.com")

@@ -166,8 +166,11 @@ class Database:
         self.wit.delete(self.wit.get(id))
 
     @locked
-    def add_comment(self, id: int, text: str, by: str = "someone@contoso.com") -> Comment:
-        return self.wit.add_comment(self.wit.get(id), text, self.user(by))
+    def add_comment(self, id: int, text: str, by: str = "someone@contoso.com", fmt: str = "html") -> Comment:
+        """A comment as a person adds it; ``fmt`` is "html" (ADO's default) or "markdown"."""
+        if fmt not in ("html", "markdown"):
+            raise ValueError(f"comment format {fmt!r}: use 'html' or 'markdown'")
+        return self.wit.add_comment(self.wit.get(id), text, self.user(by), fmt)
 
     @locked
     def repo(self, project: str, name: str) -> pygit2.Repository:

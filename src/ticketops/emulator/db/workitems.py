@@ -93,7 +93,7 @@ class WorkItemStore:
             return self._preview(item, draft)
         return self._commit(item, draft, by, bypass_rules, now)
 
-    def add_comment(self, item: WorkItem, text: str, by: User, fmt: str = "markdown") -> Comment:
+    def add_comment(self, item: WorkItem, text: str, by: User, fmt: str = "html") -> Comment:
         now = self.stamper.now()
         c = Comment(self.next_comment_id, item.id, text, fmt, by, now, by, now)
         self.next_comment_id += 1

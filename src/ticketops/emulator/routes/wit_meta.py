@@ -145,7 +145,7 @@ def comments_add(ctx: Ctx) -> EmuResponse:
     text = body.get("text") if isinstance(body, dict) else None
     if not isinstance(text, str) or not text.strip():
         raise bad_request("A comment needs a non-empty 'text'.")
-    fmt = (ctx.req.q("format") or "markdown").lower()
+    fmt = (ctx.req.q("format") or "html").lower()  # ADO's default: a comment without format= is HTML
     if fmt not in ("markdown", "html"):
         raise bad_request(f"'{fmt}' is not a comment format; use markdown or html.")
     comment = ctx.db.wit.add_comment(item, text, ctx.user, fmt)
