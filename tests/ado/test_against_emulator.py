@@ -5,6 +5,7 @@ Every request here also goes through the session-wide spec checker (tests/confte
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pygit2
@@ -30,6 +31,7 @@ from ticketops.ado import (
     StalePush,
     StaleRevision,
     StaticTokenProvider,
+    Throttled,
     raise_for_failures,
     wiql_literal,
 )
@@ -341,6 +343,23 @@ def test_throttling_is_waited_out(emu: Emulator, clock: ManualClock) -> None:
     assert snap.throttled_waits >= 1
     assert emu.log.count("Projects_List") >= 8
     assert all(r.status in (200, 429) for r in emu.log.records)
+
+
+def test_a_retry_after_longer_than_the_budget_is_given_up_at_once_and_says_so(emu: Emulator, clock: ManualClock) -> None:
+    emu.rate_limit(budget=10, window_seconds=300)  # the 11th request in 5 minutes is blocked for minutes
+    policy = RetryPolicy(max_total_wait=120, seed=1)
+    with AdoClient(emu.url, PatAuth(PAT), transport=emu.transport, retry=policy, sleep=clock.sleep, clock=clock.time) as c:
+        with pytest.raises(Throttled) as info:
+            for _ in range(20):
+                c.list_projects()
+    blocked = [r for r in emu.log.records if r.status == 429]
+    asked = int(blocked[-1].response_headers["Retry-After"])
+    assert len(blocked) == 1 and asked > 120  # never retried: the wait alone passes the budget
+    msg = str(info.value)
+    assert "TF400733" in msg
+    assert f"Azure DevOps asked to wait {asked}s, more than the 120s one request may wait" in msg
+    assert re.search(rf"try again in {asked}s, after \d\d:\d\d:\d\d UTC\)$", msg)
+    assert "0.0s waited" not in msg and info.value.retry_after == asked
 
 
 # ---- paging against the emulator --------------------------------------------------------------

@@ -121,6 +121,18 @@ def test_attempts_are_bounded_then_throttled_error(make_client, sleeps: Sleeps) 
     assert sleeps.waits == [1.0, 1.0]
     assert info.value.status == 429 and info.value.retry_after == 1.0
     assert "TF400733" in str(info.value)
+    assert "(still throttled after 3 attempt(s), 2.0s waited; try again in 1s, after " in str(info.value)
+
+
+def test_throttled_without_retry_after_names_the_back_off_not_ado(make_client) -> None:
+    policy = RetryPolicy(max_attempts=10, base_delay=50, max_delay=500, max_total_wait=60, jitter=0, seed=1)
+    client, fake = make_client(lambda r: throttled(), retry=policy)
+    with pytest.raises(Throttled) as info:
+        client.get_work_item("P", 5)
+    assert len(fake.requests) == 2  # waited 50s; the next 100s would pass the 60s budget
+    msg = str(info.value)
+    assert "the next back-off is 100s, more than the 60s one request may wait (10s left after 50s of waiting)" in msg
+    assert "Azure DevOps asked" not in msg
 
 
 def test_total_wait_is_bounded(make_client, sleeps: Sleeps) -> None:

@@ -10,6 +10,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import TypeVar
 
 import httpx
@@ -216,7 +217,7 @@ class Requester:
         err = error_for_status(status, response.content, operation=route.operation)
         if isinstance(err, Throttled):
             raise Throttled(
-                f"{err.ado_message} (still throttled after {attempt} attempt(s), {waited:.1f}s waited)",
+                f"{err.ado_message} ({self._throttled_detail(attempt, waited, wait, asked=rate.server_wait() is not None)})",
                 retry_after=rate.retry_after,
                 status=status,
                 type_key=err.type_key,
@@ -224,6 +225,20 @@ class Requester:
             )
         raise ServerError(
             f"{err.ado_message} (after {attempt} attempt(s))", status=status, type_key=err.type_key, operation=route.operation
+        )
+
+    def _throttled_detail(self, attempt: int, waited: float, wait: float, *, asked: bool) -> str:
+        """Why a 429 is given up, and when trying again can work (``wait``: the next wait, which
+        is what ADO asked for when ``asked``)."""
+        again = f"try again in {wait:.0f}s, after {_wall_clock_after(wait)}"
+        budget = self._policy.max_total_wait
+        if waited + wait <= budget:
+            return f"still throttled after {attempt} attempt(s), {waited:.1f}s waited; {again}"
+        who = "Azure DevOps asked to wait" if asked else "the next back-off is"
+        left = "" if waited <= 0 else f" ({budget - waited:.0f}s left after {waited:.0f}s of waiting)"
+        return (
+            f"{who} {wait:.0f}s, more than the {budget:.0f}s one request may wait{left}, "
+            f"so it was given up after {attempt} attempt(s); {again}"
         )
 
     def _may_retry(self, attempt: int, waited: float, wait: float) -> bool:
@@ -282,6 +297,13 @@ class Requester:
             log.debug(
                 "%s %s -> %d (%.0f ms, attempt %d)", request.method, request.url.path, response.status_code, ms, attempt
             )
+
+
+def _wall_clock_after(seconds: float) -> str:
+    """The time of day ``seconds`` from now, for a person reading an error (UTC, to the second)."""
+    now = datetime.now(timezone.utc)
+    when = now + timedelta(seconds=seconds)
+    return when.strftime("%H:%M:%S UTC" if when.date() == now.date() else "%Y-%m-%d %H:%M:%S UTC")
 
 
 def _clean(params: Mapping[str, ParamValue]) -> dict[str, str]:
