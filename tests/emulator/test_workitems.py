@@ -176,8 +176,13 @@ def test_scrum_and_basic_requirement_types_and_states(ado) -> None:
     issue = ado.story("Issue", project="Helpdesk", wit="Issue")
     assert issue["fields"]["System.State"] == "To Do"
     no_issue_in_scrum = ado.create("Ledger", "Issue", [ado.field("System.Title", "x")])
-    assert no_issue_in_scrum.status_code == 400
-    assert ado.create("Helpdesk", "Bug", [ado.field("System.Title", "x")]).status_code == 400
+    assert no_issue_in_scrum.status_code == 404
+    assert no_issue_in_scrum.json()["typeKey"] == "WorkItemTypeNotFoundException"
+    assert no_issue_in_scrum.json()["message"] == (
+        "VS402323: Work item type Issue does not exist in project Ledger or you do not have permission to access it.")
+    assert no_issue_in_scrum.json()["typeName"].startswith("Microsoft.TeamFoundation.WorkItemTracking.Server.")
+    assert ado.create("Helpdesk", "Bug", [ado.field("System.Title", "x")]).status_code == 404
+    assert ado.get("/Helpdesk/_apis/wit/workitemtypes/Bug").json()["message"].startswith("VS402323: Work item type Bug")
 
 
 def test_history_is_recorded_in_that_revision_only(ado) -> None:

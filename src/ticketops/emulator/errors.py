@@ -157,6 +157,17 @@ def work_item_missing(item_id: int | str) -> AdoError:
     )
 
 
+def work_item_type_missing(type_name: str, project: str) -> AdoError:
+    """A type the project's process does not have (creating one, or reading its definition)."""
+    return AdoError(
+        404,
+        "WorkItemTypeNotFoundException",
+        f"VS402323: Work item type {type_name} does not exist in project {project} "
+        "or you do not have permission to access it.",
+        namespace=WIT,
+    )
+
+
 def rule_errors(errors: list[RuleError]) -> AdoError:
     first = errors[0]
     return AdoError(

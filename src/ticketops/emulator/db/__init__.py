@@ -23,7 +23,7 @@ from ticketops.emulator.db.patch import PatchOp
 from ticketops.emulator.db.pulls import PullRequestStore
 from ticketops.emulator.db.records import Comment, Project, PullRequest, Repo, WorkItem
 from ticketops.emulator.db.workitems import WorkItemStore
-from ticketops.emulator.errors import AdoError, bad_request, project_not_found, repo_not_found
+from ticketops.emulator.errors import AdoError, project_not_found, repo_not_found, work_item_type_missing
 from ticketops.emulator.identity import Directory, User
 from ticketops.emulator.processes import template
 from ticketops.emulator.seed import Seed, SeedProject, SeedRepo
@@ -140,7 +140,7 @@ class Database:
             self.wit.next_id = id
         wit = p.template.type(type)
         if wit is None:
-            raise bad_request(f"Work item type '{type}' does not exist in project {p.name}.", "WorkItemTypeNotFoundException")
+            raise work_item_type_missing(type, p.name)
         ops = _ops(fields, tags, relations)
         who = self.user(by) if by else self.api_user
         return self.wit.create(p, wit, ops, who).id

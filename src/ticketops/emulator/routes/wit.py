@@ -5,7 +5,7 @@ from __future__ import annotations
 from ticketops.emulator.clock import parse_iso
 from ticketops.emulator.db.patch import parse_patch
 from ticketops.emulator.db.records import Revision, WorkItem
-from ticketops.emulator.errors import bad_request, field_not_found, work_item_missing
+from ticketops.emulator.errors import bad_request, field_not_found, work_item_missing, work_item_type_missing
 from ticketops.emulator.fields import field as field_def
 from ticketops.emulator.router import Ctx, EmuResponse, Route, listing
 from ticketops.emulator.views_wit import work_item_json
@@ -61,8 +61,7 @@ def create(ctx: Ctx) -> EmuResponse:
     type_name = ctx.param("type")
     wit = project.template.type(type_name)
     if wit is None:
-        raise bad_request(f"Work item type {type_name} does not exist in project {project.name}.",
-                          "WorkItemTypeNotFoundException")
+        raise work_item_type_missing(type_name, project.name)
     ops = parse_patch(ctx.req.json())
     item = ctx.db.wit.create(project, wit, ops, ctx.user, validate_only=_flag(ctx, "validateOnly"),
                              bypass_rules=_flag(ctx, "bypassRules"))

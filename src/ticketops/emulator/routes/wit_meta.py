@@ -6,7 +6,7 @@ import base64
 
 from ticketops.emulator.clock import iso
 from ticketops.emulator.db.records import Comment, WorkItem
-from ticketops.emulator.errors import AdoError, bad_request
+from ticketops.emulator.errors import AdoError, bad_request, work_item_type_missing
 from ticketops.emulator.fields import FIELDS
 from ticketops.emulator.fields import field as field_def
 from ticketops.emulator.processes import WorkItemTypeDef
@@ -48,9 +48,7 @@ def _type(ctx: Ctx) -> WorkItemTypeDef:
     project = ctx.need_project()
     wit = project.template.type(ctx.param("type"))
     if wit is None:
-        raise AdoError(404, "WorkItemTypeNotFoundException",
-                       f"Work item type {ctx.param('type')} does not exist in project {project.name}.",
-                       namespace="Microsoft.TeamFoundation.WorkItemTracking.Server")
+        raise work_item_type_missing(ctx.param("type"), project.name)
     return wit
 
 
