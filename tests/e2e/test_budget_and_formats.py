@@ -48,3 +48,31 @@ def test_server_without_markdown_gets_html_and_converges(tmp_path: Path) -> None
     again = board.reconcile()
     assert again.converged and again.passes == () and emu.log.writes() == []
     assert emu.log.unknown_routes == []
+
+
+def test_an_adopted_html_item_stays_html_and_new_descriptions_are_still_markdown(tmp_path: Path, emu) -> None:
+    legacy = emu.db.create_work_item("Payments", "User Story", {
+        "System.Title": "Legacy", "System.Description": "<p>Old <strong>text</strong></p>"}, tags=["ticketops", "ticketops:PAY-1"])
+    board = Board(tmp_path, emu)
+    board.commit({"PAY-1.md": ticket_md("Legacy", "backlog", "Old **text**\n"),
+                  "PAY-2.md": ticket_md("Brand new", "backlog", "New **markdown** spec\n")})
+
+    plan = board.plan()
+    (create,) = plan.changes
+    assert create.key == "PAY-2" and create.field("System.Description").format == "markdown"
+    assert [s.key for s in plan.synced] == ["PAY-1"]  # same text in HTML: nothing to rewrite
+
+    assert board.reconcile().converged
+    items = board.items()
+    assert items["PAY-2"].description_format == "markdown" and items["PAY-2"].description == "New **markdown** spec"
+    assert items["PAY-1"].rev == 1 and items["PAY-1"].description_format == "html"  # never written
+
+    board.commit({"PAY-1.md": ticket_md("Legacy", "backlog", "Rewritten *spec*\n")})
+    (update,) = board.plan().changes
+    assert [(c.field, c.old, c.new, c.format) for c in update.changes] == [
+        ("System.Description", "<p>Old <strong>text</strong></p>", "Rewritten *spec*", "markdown")]
+    assert board.reconcile().converged
+    assert board.items()["PAY-1"].description_format == "markdown" and legacy == board.items()["PAY-1"].id
+    emu.log.reset()
+    again = board.reconcile()
+    assert again.converged and again.passes == () and emu.log.writes() == []

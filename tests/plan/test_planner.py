@@ -114,12 +114,29 @@ def test_unassigning_in_the_ticket_clears_the_field() -> None:
     assert (c.old, c.new) == ("carol@contoso.com", None)
 
 
-def test_html_description_is_converted_to_markdown_when_supported() -> None:
+def test_an_html_item_compares_in_html_and_a_changed_body_is_written_as_markdown_when_supported() -> None:
     t = ticket("PAY-1", body="Hello *world*\n")
-    it = item_for(t, 7, description="<p>Hello <em>world</em></p>", description_format="html")
-    (upd,) = make_plan(desired(t), live(it)).actions
+    adopted = item_for(t, 7, description="<p>Hello <em>world</em></p>", description_format="html")
+    assert make_plan(desired(t), live(adopted)).actions == ()  # same text: left as people wrote it
+    changed = ticket("PAY-1", body="Hello *there*\n")
+    (upd,) = make_plan(desired(changed), live(adopted)).actions
     c = change(upd, f.DESCRIPTION)
-    assert (c.new, c.format) == ("Hello *world*", "markdown")
+    assert (c.new, c.format) == ("Hello *there*", "markdown")
+
+
+def test_one_adopted_html_item_does_not_turn_new_descriptions_into_html() -> None:
+    old, new = ticket("PAY-1", body="Old text\n"), ticket("PAY-2", body="New **markdown** spec\n")
+    adopted = item_for(old, 7, description="<p>Old text</p>", description_format="html")
+    (create,) = make_plan(desired(old, new), live(adopted)).actions
+    assert isinstance(create, CreateWorkItem) and create.key == "PAY-2"
+    assert (create.field(f.DESCRIPTION).new, create.field(f.DESCRIPTION).format) == ("New **markdown** spec", "markdown")
+
+
+def test_a_markdown_item_whose_text_differs_only_in_html_rendering_is_still_rewritten() -> None:
+    t = ticket("PAY-1", body="Hello *world*\n")
+    it = item_for(t, 7, description="Hello _world_", description_format="markdown")
+    (upd,) = make_plan(desired(t), live(it)).actions
+    assert change(upd, f.DESCRIPTION).new == "Hello *world*"  # Markdown items compare by their text
 
 
 def test_html_fallback_compares_rendered_html() -> None:

@@ -10,17 +10,19 @@ from typing import Any
 
 import pytest
 from gitrepo import commit_files, make_repo
-from schedkit import CONFIG, ticket
+from schedkit import CONFIG, TOKEN, TOKEN_ENV, ticket
 from support.emulators import checked_emulator
 
-from ticketops.ado import AdoClient
+from ticketops.ado import AdoClient, resolve_auth
 from ticketops.desired import load
 from ticketops.emulator import Emulator, ManualClock
 from ticketops.engine.guarded import LeaseOptions
 from ticketops.engine.incremental import STATE_DIR, STATE_FILE, StateStore, state_key
+from ticketops.model.config import AuthSettings
 from ticketops.schedule.boardpass import BoardPass, PassSettings, PassSummary
 
 WIQL = "Wiql_Query By Wiql"
+CREATE = "Work Items_Create"
 
 
 class Runner:
@@ -196,3 +198,22 @@ def test_a_ticket_blocked_by_an_unknown_assignee_is_planned_again_at_the_next_in
     board.run(6, threading.Event())  # confirms the write
     emu.log.reset()
     assert board.run(7, threading.Event()).requests == 1  # settled again: one request per quiet pass
+
+
+def test_a_server_without_markdown_refuses_the_format_once_per_process_not_once_per_pass(tmp_path: Path) -> None:
+    with checked_emulator(markdown_supported=False) as html_only:
+        auth, _ = resolve_auth(AuthSettings(), {TOKEN_ENV: TOKEN})
+        r = Runner(tmp_path / "board", AdoClient(html_only.url, auth, transport=html_only.transport), 2)
+        assert r.run().settled
+        refused = [x for x in html_only.log.records if x.operation_id == CREATE and x.status == 400]
+        assert len(refused) == 1  # the first create learned it; the second went out as HTML
+
+        r.commit({"PAY-3.md": ticket("Ticket 3")})
+        html_only.log.reset()
+        later = r.run()
+
+        assert later.settled and "1 created" in later.outcome
+        assert [x.status for x in html_only.log.records if x.operation_id == CREATE] == [200]
+        (item,) = [it for it in html_only.db.wit.in_project(html_only.db.project("Payments"))
+                   if it.fields["System.Title"] == "Ticket 3"]
+        assert item.fields["System.Description"] == "<p>Spec of Ticket 3.</p>" and "System.Description" not in item.formats

@@ -180,18 +180,17 @@ class LiveReader:
         )
 
     def _markdown(self, items: tuple[LiveWorkItem, ...]) -> bool:
-        """Whether to write descriptions as Markdown.
+        """Whether to write new or changed descriptions as Markdown.
 
-        What this run learned from a write wins. Otherwise: yes if any managed item stores
-        Markdown; no if managed items have descriptions and none is Markdown (ticketops wrote
-        them as HTML, so the server does not keep Markdown); yes when there is nothing to go by.
+        What this run learned from a write wins (the apply step sends Markdown and falls back
+        to HTML where the server refuses or ignores it, and remembers that). Otherwise yes:
+        ADO Services keeps Markdown. An item already stored as Markdown proves it; items stored
+        as HTML prove nothing (people write HTML on every server, and an adopted item keeps its
+        format): the planner compares each item in its own format, so they stay in sync.
         """
         if self.markdown_supported is not None:
             return self.markdown_supported
-        described = [i for i in items if i.key and i.description.strip()]
-        if any(i.description_format == "markdown" for i in described):
-            return True
-        return not described
+        return True
 
 
 def identities_needed(desired: DesiredState, items: tuple[LiveWorkItem, ...]) -> frozenset[str]:

@@ -83,17 +83,21 @@ def _require_field(ticket: Ticket, ctx: DiffContext, ref: str, wanted: bool) -> 
 
 
 def _description(ticket: Ticket, ctx: DiffContext) -> tuple[str, Literal["markdown", "html"]]:
+    """The description to write: Markdown where the server stores it, else rendered HTML."""
     if ctx.markdown_supported:
         return f.normalize_text(ticket.body), "markdown"
     return f.markdown_to_html(ticket.body), "html"
 
 
-def _description_matches(item: LiveWorkItem, body: str, fmt: str) -> bool:
-    if not body and not f.normalize_text(item.description):
+def _description_matches(item: LiveWorkItem, ticket: Ticket) -> bool:
+    """Compared in the item's own format: a Markdown item by its text, an HTML item (written
+    by people, or by ticketops on a server without Markdown) by the ticket body's HTML
+    rendering. So an adopted HTML item whose text matches stays as it is."""
+    if not f.normalize_text(ticket.body) and not f.normalize_text(item.description):
         return True
-    if fmt == "markdown":
-        return item.description_format == "markdown" and f.normalize_text(item.description) == body
-    return f.normalize_html(item.description) == f.normalize_html(body)
+    if item.description_format == "markdown":
+        return f.normalize_text(item.description) == f.normalize_text(ticket.body)
+    return f.normalize_html(item.description) == f.normalize_html(f.markdown_to_html(ticket.body))
 
 
 def diff_create(ticket: Ticket, ctx: DiffContext) -> ItemDiff:
@@ -171,9 +175,9 @@ def _area(t: Ticket, i: LiveWorkItem, ctx: DiffContext) -> FieldChange | None:
 
 
 def _desc(t: Ticket, i: LiveWorkItem, ctx: DiffContext) -> FieldChange | None:
-    body, fmt = _description(t, ctx)
-    if _description_matches(i, body, fmt):
+    if _description_matches(i, t):
         return None
+    body, fmt = _description(t, ctx)
     return FieldChange(field=f.DESCRIPTION, old=i.description, new=body, format=fmt)
 
 

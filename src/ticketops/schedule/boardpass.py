@@ -83,6 +83,8 @@ class BoardPass:
         self._client_key: tuple[str, str] | None = None
         self._repo: pygit2.Repository | None = None
         self._desired: tuple[str, DesiredState] | None = None  # (tickets tree id, state read from it)
+        # Whether the server keeps Markdown descriptions, once a write told (for this client).
+        self._markdown: bool | None = None
 
     def close(self) -> None:
         if self._client is not None:
@@ -95,6 +97,7 @@ class BoardPass:
             self.close()
             self._client = self._client_for(config)
             self._client_key = key
+            self._markdown = None
         return self._client
 
     def repo(self) -> pygit2.Repository:
@@ -163,8 +166,12 @@ class BoardPass:
 
     def _reconcile(self, client: AdoClient, desired: DesiredState, cancel: threading.Event) -> GuardedResult:
         engine = Engine(client, desired, prune=self.settings.prune)
-        return guarded_reconcile(engine, self.settings.lease, cancel=cancel, max_passes=self.settings.max_passes,
-                                 notify=self._notify)
+        engine.applier.markdown_supported = self._markdown  # learned by an earlier pass: no refused write again
+        try:
+            return guarded_reconcile(engine, self.settings.lease, cancel=cancel, max_passes=self.settings.max_passes,
+                                     notify=self._notify)
+        finally:
+            self._markdown = engine.applier.markdown_supported
 
 
 def peel_commit(repo: pygit2.Repository, rev: str) -> str | None:
