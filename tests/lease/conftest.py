@@ -1,20 +1,28 @@
 """tests/lease: the lease against the in-process emulator (real AdoClient over httpx).
 
 The emulator runs on a :class:`ManualClock`, so lease expiry (ADO time) moves only when a test
-advances it.
+advances it; a run's local clock (the lease deadline) is a :class:`leasekit.Ticks`. Puts this
+folder on sys.path for ``leasekit``.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
-from ticketops.ado import AdoClient, resolve_auth
-from ticketops.emulator import Emulator, ManualClock
-from ticketops.model.config import AuthSettings
+if str(_here := Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(_here))
 
-from support.emulators import checked_emulator
+from leasekit import Ticks  # noqa: E402
+
+from ticketops.ado import AdoClient, resolve_auth  # noqa: E402
+from ticketops.emulator import Emulator, ManualClock  # noqa: E402
+from ticketops.model.config import AuthSettings  # noqa: E402
+
+from support.emulators import checked_emulator  # noqa: E402
 
 TOKEN_ENV = "AZURE_DEVOPS_EXT_PAT"
 
@@ -39,3 +47,9 @@ def new_client(emu: Emulator) -> Callable[[], AdoClient]:
         return AdoClient(emu.url, auth, transport=emu.transport)
 
     return make
+
+
+
+@pytest.fixture
+def ticks() -> Ticks:
+    return Ticks()

@@ -3,9 +3,14 @@
 * Updates start with ``test /rev``. On 412 the item is re-read and planned again through the
   ``replan`` callback (never written on a stale revision); at most ``MAX_ATTEMPTS`` times.
 * A rule error (or any other per-item refusal) is reported for that ticket; the rest go on.
+* Just before a create, one WIQL looks for an item that already carries the ticket's marker
+  tag (another run may have created it since the plan was made): if there is one, nothing is
+  created and the outcome says so; the next pass pairs the item.
 * A create whose outcome is unknown is reported as such and never retried blindly: the next
   pass re-finds it by its marker tag.
 * Errors that concern every ticket (auth, network, throttling) stop the run.
+* A :class:`~ticketops.apply.fence.WriteFence` (the lease) is asked before every write request;
+  when it refuses, the run stops there (:attr:`Applier.stop_error`).
 
 New action kinds plug in with :func:`register_executor`.
 """
@@ -15,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ticketops.ado import (
     AdoClient,
@@ -30,10 +35,12 @@ from ticketops.ado import (
     StaleRevision,
     Throttled,
     WorkItem,
+    wiql_literal,
 )
 from ticketops.apply import ops as patch
+from ticketops.apply.fence import WriteFence, WritesStopped, fenced
 from ticketops.apply.report import ApplyReport, Outcome
-from ticketops.model.live import DESCRIPTION
+from ticketops.model.live import DESCRIPTION, key_tag
 from ticketops.plan.actions import Action, CreateWorkItem, FieldChange, Plan, Prune, UpdateWorkItem
 from ticketops.plan.fields import markdown_to_html
 
@@ -62,6 +69,14 @@ class _Stale(Exception):
         self.key, self.id = key, id
 
 
+class _StoppedMidway(Exception):
+    """The fence stopped an action after some of its writes: what was written, and why."""
+
+    def __init__(self, done: Outcome, cause: WritesStopped) -> None:
+        super().__init__(str(cause))
+        self.done, self.cause = done, cause
+
+
 @dataclass
 class Applier:
     client: AdoClient
@@ -74,22 +89,45 @@ class Applier:
     # Set by a signal handler or a lost lease: stop before the next action (never inside one).
     cancel: threading.Event | None = None
     writes: int = field(default=0, init=False)
-    stopped: bool = field(default=False, init=False)  # the last apply() stopped early on ``cancel``
+    stopped: bool = field(default=False, init=False)  # the last apply() stopped early (cancel, fence)
+    stop_error: WritesStopped | None = field(default=None, init=False)  # why the fence stopped it
+    fence: WriteFence | None = field(default=None, init=False)
+    _unfenced: AdoClient | None = field(default=None, init=False, repr=False)
+
+    def install_fence(self, fence: WriteFence) -> None:
+        """Ask ``fence`` before every write request from now on (see :mod:`ticketops.apply.fence`)."""
+        self.remove_fence()
+        self._unfenced, self.fence = self.client, fence
+        self.client = fenced(self.client, fence)
+
+    def remove_fence(self) -> None:
+        if self._unfenced is not None:
+            self.client, self._unfenced = self._unfenced, None
+        self.fence = None
 
     def apply(self, plan: Plan) -> ApplyReport:
         outcomes: list[Outcome] = []
-        self.stopped = False
+        self.stopped, self.stop_error = False, None
         for action in plan.actions:
             if self.cancel is not None and self.cancel.is_set():
                 self.stopped = True
                 log.info("stop requested: %s and the actions after it were not started", action.key)
                 break
-            outcome = self.execute(action)
-            if outcome is None:
-                continue
-            outcomes.append(outcome)
-            if self.progress is not None:
-                self.progress(outcome)
+            start = self.writes
+            try:
+                outcome = self.execute(action)
+            except (WritesStopped, _StoppedMidway) as e:
+                self.stopped = True
+                self.stop_error = e.cause if isinstance(e, _StoppedMidway) else e
+                # the refused write was counted when it was about to be sent: it never was
+                outcome = replace(e.done, writes=self.writes - start - 1) if isinstance(e, _StoppedMidway) else None
+                log.warning("%s; %s and the actions after it were not written", self.stop_error, action.key)
+            if outcome is not None:
+                outcomes.append(outcome)
+                if self.progress is not None:
+                    self.progress(outcome)
+            if self.stopped:
+                break
         return ApplyReport(tuple(outcomes))
 
     def execute(self, action: Action) -> Outcome | None:
@@ -124,6 +162,17 @@ class Applier:
                 return Outcome(action.key, action.kind, "failed", _id(action), str(e))
         return Outcome(action.key, action.kind, "failed", _id(action),
                        f"the work item kept changing in ADO ({MAX_ATTEMPTS} stale revisions in a row); try again")
+
+    # ---- reads just before a write -------------------------------------------------------
+    def marked(self, key: str) -> list[int]:
+        """The items that carry ``key``'s marker tag now (one WIQL). The fence sees the query's
+        ``asOf`` (ADO's time), so a create is never sent once ADO's clock says the lease is over."""
+        query = (f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(self.project)} "
+                 f"AND [System.Tags] CONTAINS {wiql_literal(key_tag(key))}")
+        result = self.client.wiql_result(self.project, query, time_precision=True)
+        if self.fence is not None and result.as_of is not None:
+            self.fence.check_ado_time(result.as_of)
+        return sorted(result.ids)
 
     # ---- writes ---------------------------------------------------------------------------
     def create(self, wit: str, changes: tuple[FieldChange, ...], path: str) -> WorkItem:
@@ -161,10 +210,10 @@ class Applier:
         except RuleValidationError:
             raise  # a field value was refused, not the format
         except BadRequest as e:
-            if self.markdown_supported is True:
-                raise
+            if self.markdown_supported is True or not refuses_markdown(e):
+                raise  # refused for another reason (an unknown type, a bad path): sending HTML would not help
             self.writes += 1
-            wi = send(False, html_fallback(changes))  # refused too: the format was not the problem
+            wi = send(False, html_fallback(changes))
             log.info("the server refused the Markdown description format (%s); using HTML for this run", e)
             self.markdown_supported = False
             return wi
@@ -174,6 +223,12 @@ class Applier:
             if not kept:
                 log.info("the server ignored the Markdown description format; HTML from now on")
         return wi
+
+
+def refuses_markdown(error: BadRequest) -> bool:
+    """A 400 that is about the Markdown format op itself: servers that do not know
+    ``multilineFieldsFormat`` name that path when they refuse the patch."""
+    return "multilinefieldsformat" in error.ado_message.lower()
 
 
 def html_fallback(changes: tuple[FieldChange, ...]) -> tuple[FieldChange, ...]:
@@ -202,10 +257,31 @@ def _walk(a: Applier, key: str, id: int, rev: int, steps: tuple[str, ...], path:
 
 @register_executor("create")
 def _create(a: Applier, action: CreateWorkItem) -> Outcome:  # type: ignore[misc]
+    found = a.marked(action.key)
+    if found:
+        listed = ", ".join(f"#{i}" for i in found)
+        return Outcome(action.key, "create", "unchanged", found[0],
+                       f"not created: {listed} already carries the marker tag {key_tag(action.key)} (created by "
+                       "another run since this plan was made); the next pass pairs it")
     fields = tuple(c for c in action.fields if c.field != "System.State")
     wi = a.create(action.work_item_type, fields, action.path)
-    _walk(a, action.key, wi.id, wi.rev, action.state_path, action.path)
+    try:
+        _walk(a, action.key, wi.id, wi.rev, action.state_path, action.path)
+    except WritesStopped as e:
+        raise _StoppedMidway(_created_but(action, wi, "stopped before its state steps", e), e) from None
+    except (_Stale, *SYSTEMIC):
+        raise
+    except AdoError as e:
+        return _created_but(action, wi, "its state steps failed", e)
     return Outcome(action.key, "create", "applied", wi.id, f"created #{wi.id}")
+
+
+def _created_but(action: CreateWorkItem, wi: WorkItem, what: str, error: Exception) -> Outcome:
+    """A create that was written but whose state walk was not: the item exists (with its id)."""
+    target = action.state_path[-1] if action.state_path else "?"
+    return Outcome(action.key, "create", "failed", wi.id,
+                   f"created #{wi.id} (state {wi.field_str('System.State') or '?'}), but {what} on the way to "
+                   f"{target}: {error}; the next pass moves it on")
 
 
 @register_executor("update")
@@ -215,7 +291,12 @@ def _update(a: Applier, action: UpdateWorkItem) -> Outcome:  # type: ignore[misc
         wi = a.update(action.id, action.rev, action.changes, first, action.path)
     except StaleRevision:
         raise _Stale(action.key, action.id) from None
-    _walk(a, action.key, wi.id, wi.rev, action.state_path[1:], action.path)
+    try:
+        _walk(a, action.key, wi.id, wi.rev, action.state_path[1:], action.path)
+    except WritesStopped as e:
+        done = Outcome(action.key, "update", "failed", action.id, f"updated #{action.id}, but stopped before its "
+                       f"remaining state steps: {e}")
+        raise _StoppedMidway(done, e) from None
     drift = f" ({len(action.drift)} drifted field(s) put back)" if action.drift else ""
     return Outcome(action.key, "update", "applied", action.id, f"updated #{action.id}{drift}")
 

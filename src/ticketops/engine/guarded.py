@@ -3,15 +3,21 @@ plan has changes, then reconcile (which plans again, now that no other run can w
 
 A converged board therefore costs no lease writes at all, and two runs that both see changes
 take turns: the second one re-plans after the first one's writes and finds nothing to do.
+
+While the lease is held, it fences the applier: every write request first asks the lease
+(:meth:`~ticketops.engine.lease.Lease.check`), so a run that was paused past its lease stops
+before its next write, and the run then fails with :class:`~ticketops.engine.lease.LeaseLost`.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from ticketops.engine.lease import DEFAULT_TTL, DEFAULT_WAIT, exclusive
+from ticketops.apply import Applier
+from ticketops.engine.lease import DEFAULT_TTL, DEFAULT_WAIT, Lease, awake_clock, exclusive
 from ticketops.engine.reconciler import DEFAULT_MAX_PASSES, Engine, PassResult, ReconcileResult
 from ticketops.plan import Plan
 
@@ -22,6 +28,7 @@ class LeaseOptions:
     wait: float = DEFAULT_WAIT  # seconds to wait for a busy lease
     ttl: float = DEFAULT_TTL  # seconds a lease lives without renewal
     purpose: str = "reconcile"  # shown to a run that finds the lease busy
+    clock: Callable[[], float] = awake_clock  # the local clock of the lease's deadline (tests move it)
 
 
 @dataclass(frozen=True)
@@ -47,10 +54,11 @@ def guarded_reconcile(
     if not plan.has_changes or cancel.is_set():
         return GuardedResult(ReconcileResult((), plan), cancel.is_set(), leased=False)
     with exclusive(engine.client, engine.desired.config, purpose=lease.purpose, wait=lease.wait, ttl=lease.ttl,
-                   cancel=cancel, enabled=lease.enabled, notify=notify) as held:
+                   cancel=cancel, enabled=lease.enabled, notify=notify, clock=lease.clock) as held:
         if cancel.is_set():
             return GuardedResult(ReconcileResult((), plan), True, leased=held is not None)
-        result = engine.reconcile(max_passes=max_passes, on_pass=on_pass)
+        with fenced_by(engine.applier, held):
+            result = engine.reconcile(max_passes=max_passes, on_pass=on_pass)
     return GuardedResult(result, cancel.is_set() or engine.applier.stopped, leased=held is not None)
 
 
@@ -78,10 +86,24 @@ def guarded_apply(
     if not plan.has_changes or cancel.is_set():
         return GuardedApply(plan, PassResult(plan), cancel.is_set(), leased=False)
     with exclusive(engine.client, engine.desired.config, purpose=lease.purpose, wait=lease.wait, ttl=lease.ttl,
-                   cancel=cancel, enabled=lease.enabled, notify=notify) as held:
+                   cancel=cancel, enabled=lease.enabled, notify=notify, clock=lease.clock) as held:
         if cancel.is_set():
             return GuardedApply(plan, PassResult(plan), True, leased=held is not None)
         plan = engine.plan()
         before_apply(plan)
-        result = engine.apply(plan)
+        with fenced_by(engine.applier, held):
+            result = engine.apply(plan)
     return GuardedApply(plan, result, cancel.is_set() or engine.applier.stopped, leased=held is not None)
+
+
+@contextmanager
+def fenced_by(applier: Applier, lease: Lease[object] | None) -> Iterator[None]:
+    """Every write of ``applier`` asks ``lease`` first, for the ``with`` block (no lease: no fence)."""
+    if lease is None:
+        yield
+        return
+    applier.install_fence(lease)
+    try:
+        yield
+    finally:
+        applier.remove_fence()

@@ -1,194 +1,157 @@
 """A lease in ADO so that two ticketops runs never write to one project at the same time.
 
 A hook, a scheduled job and two CI agents may reconcile the same project at once; without a
-lease two of them can both create the same ticket. The lease is the branch
-``refs/heads/ticketops/lease`` of the board's linked repository (``default_repo``, else the
-only or the first repository in ``repos:``). Its one file ``lease.json`` names the holder and
-the expiry. Every change to it is a push whose ``oldObjectId`` is the commit the writer read:
-a compare-and-swap that ADO refuses (409, TF401028) when someone moved the branch meanwhile.
+lease two of them can both create the same ticket. One protocol, two places to keep it
+(:func:`lease_store`): the branch ``ticketops/lease`` of the board's linked repository
+(``default_repo``, else the first in ``repos:``), or, for a board that links no repository, a
+work item of the project. Both change the record only by compare-and-swap.
 
-* Acquire: read the branch; free, released, expired or ours -> push a new ``lease.json``.
-* Renew: a holder pushes a later expiry every ``ttl/3`` (:class:`LeaseKeeper`); a push that is
-  refused means someone took the lease over, and the run stops before its next write.
-* Release: delete the branch (``POST .../refs`` with ``oldObjectId``: only our own commit).
+* Acquire: read; free, released, expired or ours -> write a new record.
+* Renew: a holder writes a later expiry every ``ttl/3`` (:class:`LeaseKeeper`); a refused write
+  means someone took the lease over.
+* Fence: after each acquire/renew the run keeps a local deadline (a clock that counts while the
+  machine sleeps, read when the acquire started, + ttl - margin). The applier asks
+  :meth:`Lease.check` before EVERY write request and :meth:`Lease.check_ado_time` with ADO's time
+  before every create; past the deadline the run stops writing (:class:`LeaseLost`).
+* Release: free the record if it is still ours; if it is not, the run fails (exit 1).
 * Expiry and "now" are ADO's time (``asOf`` of a WIQL), never a local clock, so clock skew
   between machines cannot make a live lease look expired.
-
-Boards with no linked repository have nowhere to keep the lease: the caller warns and runs
-without one (see :func:`exclusive`).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import random
 import socket
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Generic
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
-from ticketops.ado import (
-    ZERO_OID,
-    AdoClient,
-    AdoError,
-    BadRequest,
-    Change,
-    OutcomeUnknown,
-    PermissionDenied,
-    RefUpdate,
-    RefUpdateFailed,
-    StalePush,
-)
-from ticketops.engine.adoclock import server_now, wiql_time
+from ticketops.ado import AdoClient, AdoError
+from ticketops.apply.fence import WritesStopped
+from ticketops.engine.adoclock import wiql_time
+from ticketops.engine.lease_git import GitBranchStore
+from ticketops.engine.lease_item import WorkItemStore
+from ticketops.engine.lease_store import LeaseRecord, LeaseStore, LeaseUnavailable, LeaseView, V
 from ticketops.model.config import BoardConfig
 from ticketops.model.errors import TicketopsError
 
+__all__ = [
+    "DEFAULT_TTL", "DEFAULT_WAIT", "Lease", "LeaseBusy", "LeaseKeeper", "LeaseLost", "LeaseRecord", "LeaseStore",
+    "LeaseUnavailable", "LeaseView", "awake_clock", "default_holder", "exclusive", "lease_store",
+]
+
 log = logging.getLogger(__name__)
 
-LEASE_BRANCH = "ticketops/lease"
-LEASE_REF = f"refs/heads/{LEASE_BRANCH}"
-LEASE_FILE = "/lease.json"
 DEFAULT_TTL = 120.0  # seconds; a holder renews every ttl/3
 DEFAULT_WAIT = 60.0  # seconds a run waits for a busy lease before giving up
 MAX_POLL = 10.0  # seconds between two looks at a busy lease, at most
-
-
-class LeaseRecord(BaseModel):
-    """What ``lease.json`` holds. Times are ADO's."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    holder: str  # a person-readable name: host, pid, what runs
-    token: str  # random per run: the same token is the same holder
-    acquired_at: datetime
-    expires_at: datetime
-
-    def live(self, now: datetime) -> bool:
-        return now < self.expires_at
-
-    def describe(self) -> str:
-        return f"{self.holder}, until {wiql_time(self.expires_at)} (ADO time)"
+MARGIN = 1 / 6  # of the ttl: the run stops writing this long before the lease could expire
 
 
 class LeaseBusy(TicketopsError):
     """Another run held the lease for longer than this run was willing to wait."""
 
-    def __init__(self, where: str, other: LeaseRecord, waited: float) -> None:
+    def __init__(self, where: str, other: LeaseRecord, waited: float, free_hint: str) -> None:
         self.other = other
         super().__init__(
-            f"another ticketops run holds the lease {where}: {other.describe()}; waited {waited:g}s and "
+            f"another ticketops run holds {where}: {other.describe()}; waited {waited:g}s and "
             "wrote nothing. Run again later (or raise --lease-wait). A run that died frees the lease when "
-            f"it expires; to free it at once, delete the branch {LEASE_BRANCH} in that repository"
+            f"it expires; to free it at once, {free_hint}"
         )
 
 
-class LeaseLost(TicketopsError):
-    """Someone took the lease over while this run held it (it could not renew in time)."""
+class LeaseLost(WritesStopped):
+    """This run may no longer write: its lease expired (or was taken over) before it could renew it."""
 
 
-class LeaseUnavailable(TicketopsError):
-    """The lease branch cannot be written (permissions, policies)."""
-
-
-@dataclass(frozen=True)
-class LeaseState:
-    tip: str | None  # the lease branch's commit; None: no lease branch
-    record: LeaseRecord | None  # None: no branch, or no readable lease.json on it
-    has_file: bool
-
-
-@dataclass(frozen=True)
-class LeaseSpot:
-    """Where a board keeps its lease: project and repository name."""
-
-    project: str
-    repo: str
-
-    def __str__(self) -> str:
-        return f"{LEASE_REF} in repository {self.repo!r} of project {self.project!r}"
-
-
-def lease_spot(config: BoardConfig) -> LeaseSpot | None:
-    """The board's default linked repository (``default_repo``, else the first in ``repos:``),
-    or None when the board links none."""
-    if not config.repos:
-        return None
-    alias = config.default_repo or next(iter(config.repos))
-    return LeaseSpot(config.project, config.repos[alias].name)
+def awake_clock() -> float:
+    """Seconds on a clock that keeps counting while the machine sleeps (a laptop lid closed
+    must not look like no time passed): CLOCK_BOOTTIME on Linux, CLOCK_MONOTONIC on macOS
+    (where it counts sleep), else ``time.monotonic``."""
+    if hasattr(time, "CLOCK_BOOTTIME"):
+        return time.clock_gettime(time.CLOCK_BOOTTIME)
+    if sys.platform == "darwin":
+        return time.clock_gettime(time.CLOCK_MONOTONIC)
+    return time.monotonic()
 
 
 def default_holder(purpose: str) -> str:
     return f"{socket.gethostname()} pid {os.getpid()} ({purpose})"
 
 
-class Lease:
-    """One run's handle on the lease. ``acquire`` / ``renew`` / ``release``; thread-safe."""
+def lease_store(client: AdoClient, config: BoardConfig) -> LeaseStore[object]:
+    """The board's linked repository (``default_repo``, else the first in ``repos:``) keeps the
+    lease on a branch; a board that links none keeps it in a work item of the project."""
+    if config.repos:
+        alias = config.default_repo or next(iter(config.repos))
+        return GitBranchStore(client, config.project, config.repos[alias].name)  # type: ignore[return-value]
+    return WorkItemStore(client, config.project, config.effective_work_item_type)  # type: ignore[return-value]
+
+
+class Lease(Generic[V]):
+    """One run's handle on the lease: ``acquire`` / ``renew`` / ``check`` / ``release``. Thread-safe."""
 
     def __init__(
         self,
-        client: AdoClient,
-        spot: LeaseSpot,
+        store: LeaseStore[V],
         *,
         holder: str,
         ttl: float = DEFAULT_TTL,
         token: str | None = None,
+        clock: Callable[[], float] = awake_clock,
     ) -> None:
         if ttl <= 0:
             raise ValueError("the lease ttl must be positive")
-        self.client = client
-        self.spot = spot
+        self.store = store
         self.holder = holder
         self.ttl = ttl
+        self.margin = ttl * MARGIN
         self.token = token or uuid.uuid4().hex
-        self.tip: str | None = None  # our lease commit while we hold it
-        self.record: LeaseRecord | None = None
-        self._lock = threading.Lock()
+        self.record: LeaseRecord | None = None  # ours, while we hold the lease
+        self.lost: str = ""  # why this run may no longer write ("" while it may)
+        self._version: V | None = None
+        self._deadline = 0.0
+        self._clock = clock
+        self._lock = threading.Lock()  # one store operation at a time
+        self._state = threading.Lock()  # ``lost``
 
     @property
     def held(self) -> bool:
-        return self.tip is not None
+        return self._version is not None and not self.lost
 
-    # ---- reading ------------------------------------------------------------------------
-    def read(self) -> LeaseState:
-        """The lease branch as it is now (all None when there is no lease branch)."""
-        refs = self.client.list_refs(self.spot.project, self.spot.repo, filter=f"heads/{LEASE_BRANCH}")
-        tip = next((r.object_id for r in refs if r.name == LEASE_REF), None)
-        if tip is None:
-            return LeaseState(None, None, has_file=False)
-        item = self.client.get_item(self.spot.project, self.spot.repo, LEASE_FILE, branch=LEASE_BRANCH,
-                                    include_content=True)
-        if item is None or item.content is None:
-            return LeaseState(tip, None, has_file=item is not None)
-        try:
-            return LeaseState(tip, LeaseRecord.model_validate(json.loads(item.content)), has_file=True)
-        except (ValueError, ValidationError):
-            log.warning("%s: %s is not a lease record; treating the lease as free", self.spot, LEASE_FILE)
-            return LeaseState(tip, None, has_file=True)
+    @property
+    def version(self) -> V | None:
+        return self._version
 
-    # ---- acquiring ----------------------------------------------------------------------
+    def describe(self) -> str:
+        return self.store.describe()
+
+    def read(self) -> LeaseView[V]:
+        return self.store.read()
+
+    # ---- acquiring and renewing ---------------------------------------------------------------
     def try_acquire(self) -> LeaseRecord | None:
         """Take the lease if it is free: None when this run now holds it, else the live holder."""
         with self._lock:
             for _ in range(5):  # a lost compare-and-swap race is retried at once
-                state = self.read()
-                record = state.record
-                now = server_now(self.client, self.spot.project)
-                if record is not None and record.token != self.token and record.live(now):
+                started = self._clock()
+                seen = self.store.read()
+                record = seen.record
+                if record is not None and record.token != self.token and record.live(seen.now):
                     return record
-                acquired = record.acquired_at if record is not None and record.token == self.token else now
-                if self._write(state.tip, state.has_file, acquired, now):
+                ours = record is not None and record.token == self.token and not record.released
+                if self._write(seen, record.acquired_at if ours and record else seen.now, started):
                     return None
-            record = self.read().record
+            record = self.store.read().record
             if record is None:
-                raise LeaseUnavailable(f"{self.spot}: the lease kept changing under this run; try again")
+                raise LeaseUnavailable(f"{self.describe()} kept changing under this run; try again")
             return record
 
     def acquire(
@@ -214,7 +177,7 @@ class Lease:
                 return True
             remaining = deadline - monotonic()
             if remaining <= 0:
-                raise LeaseBusy(str(self.spot), other, wait)
+                raise LeaseBusy(self.describe(), other, wait, self.store.free_hint())
             if on_wait is not None and not told:
                 on_wait(other)
                 told = True
@@ -223,78 +186,95 @@ class Lease:
             delay = min(delay * 2, MAX_POLL)
 
     def renew(self) -> None:
-        """Push a later expiry. :class:`LeaseLost` when someone moved the lease meanwhile."""
+        """Write a later expiry. :class:`LeaseLost` when someone moved the lease meanwhile."""
         with self._lock:
-            if self.tip is None or self.record is None:
-                raise LeaseLost(f"{self.spot}: this run does not hold the lease")
-            now = server_now(self.client, self.spot.project)
-            try:
-                ok = self._write(self.tip, True, self.record.acquired_at, now)
-            except LeaseUnavailable as e:
-                raise LeaseLost(str(e)) from None
-            if not ok:
-                self.tip = self.record = None
-                raise LeaseLost(f"{self.spot}: another run took the lease over (this run could not renew it in time)")
+            if self.lost:
+                raise LeaseLost(self.lost)
+            if self._version is None or self.record is None:
+                raise LeaseLost(f"{self.describe()}: this run does not hold the lease")
+            for _ in range(2):
+                started = self._clock()
+                now = self.store.now()
+                try:
+                    if self._write(LeaseView(self._version, self.record, now), self.record.acquired_at, started):
+                        return
+                except LeaseUnavailable as e:
+                    raise self._lose(str(e)) from None
+                seen = self.store.read()  # refused: a retried write of ours may have landed
+                if seen.version is None or seen.record is None or seen.record.token != self.token:
+                    raise self._lose(f"another run took {self.describe()} over (this run could not renew it in time)")
+                self._version, self.record = seen.version, seen.record
+            raise self._lose(f"{self.describe()} kept changing while this run renewed it")
 
-    def _write(self, tip: str | None, exists: bool, acquired: datetime, now: datetime) -> bool:
-        """Compare-and-swap the lease file onto ``tip``: True when it is ours now."""
+    def _write(self, seen: LeaseView[V], acquired: datetime, started: float) -> bool:
         record = LeaseRecord(holder=self.holder, token=self.token, acquired_at=acquired,
-                             expires_at=now + timedelta(seconds=self.ttl))
-        text = json.dumps(record.model_dump(mode="json"), indent=2) + "\n"
-        change = Change.edit(LEASE_FILE, text) if exists else Change.add(LEASE_FILE, text)
-        try:
-            push = self.client.push(self.spot.project, self.spot.repo, ref=LEASE_REF, old_object_id=tip or ZERO_OID,
-                                    comment=f"ticketops lease: {record.describe()}", changes=[change])
-        except StalePush:
+                             expires_at=seen.now + timedelta(seconds=self.ttl))
+        version = self.store.write(seen, record)
+        if version is None:
             return False
-        except BadRequest:
-            # The state this push was built on is two reads (refs, then lease.json): when the
-            # lease moved in between, the server can refuse the file change (add of a path that
-            # exists, edit of one that does not) before it sees the stale ref. Lost race if the
-            # tip moved; any other refusal is a real error.
-            if self.read().tip != tip:
-                return False
-            raise
-        except OutcomeUnknown:
-            # The push may have landed: the record says whether it is ours.
-            state = self.read()
-            if state.record is not None and state.record.token == self.token and state.record.expires_at == record.expires_at:
-                self.tip, self.record = state.tip, state.record
-                return True
-            return False
-        except PermissionDenied as e:
-            raise LeaseUnavailable(
-                f"cannot write the lease {self.spot}: {e}. Give the identity Contribute and Create branch on that "
-                "repository (and exempt ticketops/* from branch policies), or run with --no-lease"
-            ) from None
-        self.tip = push.new_object_id
-        self.record = record
-        return self.tip is not None
+        self._version, self.record = version, record
+        self._deadline = started + self.ttl - self.margin
+        return True
 
-    # ---- releasing ----------------------------------------------------------------------
-    def release(self) -> None:
-        """Delete the lease branch if it is still ours. Never raises for ADO errors: a lease
-        that cannot be released expires by itself."""
+    # ---- the fence ------------------------------------------------------------------------------
+    # Lock-free reads: a write never waits for a renewal in flight on the keeper's thread.
+    def check(self) -> None:
+        """Before a write: :class:`LeaseLost` once this run may no longer count on the lease."""
+        record = self.record
+        if self.lost:
+            raise LeaseLost(self.lost)
+        if self._version is None or record is None:
+            raise LeaseLost(f"this run does not hold {self.describe()}; it writes nothing")
+        if self._clock() >= self._deadline:
+            raise self._lose(f"{self.describe()} ran out (it expires {wiql_time(record.expires_at)}, ADO "
+                             "time) before this run renewed it: was the machine asleep, the process paused, or "
+                             "Azure DevOps out of reach?")
+
+    def check_ado_time(self, now: datetime) -> None:
+        """Before a create: :class:`LeaseLost` when ADO's own clock (``now``, from a response)
+        says the lease has run out or is about to."""
+        self.check()
+        record = self.record
+        if record is not None and now >= record.expires_at - timedelta(seconds=self.margin):
+            raise self._lose(f"Azure DevOps' clock reads {wiql_time(now)}, but {self.describe()} expires "
+                             f"{wiql_time(record.expires_at)}: this run was held up for too long")
+
+    def _lose(self, why: str) -> LeaseLost:
+        with self._state:
+            self.lost = self.lost or (f"this run stopped writing: {why}. Nothing after that point was written "
+                                      "(another run may have taken over); run it again")
+            return LeaseLost(self.lost)
+
+    def give_up(self, why: str) -> None:
+        """Stop counting on the lease (the keeper could not renew it)."""
+        self._lose(why)
+
+    # ---- releasing ------------------------------------------------------------------------------
+    def release(self) -> bool:
+        """Free the lease if it is still ours. False when it was not (taken over, or changed by
+        hand): the run then fails. ADO errors only log: a lease that was not freed expires."""
         with self._lock:
-            if self.tip is None:
-                return
-            tip, self.tip, self.record = self.tip, None, None
+            if self._version is None or self.record is None:
+                return True
+            version, record = self._version, self.record
+            self._version = None
             try:
-                results = self.client.update_refs(self.spot.project, self.spot.repo, [RefUpdate.delete(LEASE_REF, tip)])
+                if self.store.release(version, record):
+                    return True
             except AdoError as e:
-                log.warning("could not release the lease %s (%s); it expires by itself", self.spot, e)
-                return
-            bad = [r for r in results if not r.ok]
-            if bad:
-                log.warning("the lease %s was no longer ours to release (%s)", self.spot, bad[0].update_status)
+                log.warning("could not release %s (%s); it expires by itself", self.describe(), e)
+                return True
+            self._lose(f"{self.describe()} was no longer this run's when it released it: another run took it "
+                       "over while this run held it")
+            return False
 
 
 class LeaseKeeper:
     """Renews a held lease every ``interval`` seconds on a background thread. When renewal
-    fails for good, ``lost`` is set and so is ``cancel``, so the applier stops before its next
-    action."""
+    fails for good, the lease is given up and ``cancel`` is set, so the applier stops before its
+    next action (the lease's fence stops it before its next write anyway)."""
 
-    def __init__(self, lease: Lease, cancel: threading.Event, interval: float | None = None) -> None:
+    def __init__(self, lease: Lease[V], cancel: threading.Event, interval: float | None = None) -> None:
         self.lease = lease
         self.cancel = cancel
         self.interval = interval if interval is not None else lease.ttl / 3
@@ -329,10 +309,11 @@ class LeaseKeeper:
                     return
 
     def _give_up(self, why: str) -> None:
-        self.error = why
+        self.lease.give_up(why)
+        self.error = self.lease.lost or why
         self.lost.set()
         self.cancel.set()
-        log.warning("lease lost: %s; stopping before the next write", why)
+        log.warning("lease lost: %s", why)
 
 
 @contextmanager
@@ -346,27 +327,23 @@ def exclusive(
     cancel: threading.Event | None = None,
     enabled: bool = True,
     notify: Callable[[str], None] = lambda _msg: None,
-) -> Iterator[Lease | None]:
-    """Hold the board's lease for the ``with`` block (None inside when there is none to hold).
+    store: LeaseStore[object] | None = None,
+    clock: Callable[[], float] = awake_clock,
+) -> Iterator[Lease[object] | None]:
+    """Hold the board's lease for the ``with`` block (None inside when it is disabled, or when
+    a stop was requested while waiting for it: callers check ``cancel`` before writing).
 
-    ``notify`` receives one-line messages for the user: no linked repository (runs are then
-    not serialised), waiting for another holder. A stop requested while waiting (``cancel``)
-    yields None without the lease; callers check ``cancel`` before writing.
-    Raises :class:`LeaseBusy` when the wait runs out and :class:`LeaseLost` at the end of a
-    block during which the lease was taken over.
+    ``notify`` receives one-line messages for the user (waiting for another holder). Raises
+    :class:`LeaseBusy` when the wait runs out, and :class:`LeaseLost` after a block during
+    which the lease ran out or was taken over, or when releasing found it no longer ours.
     """
-    spot = lease_spot(config)
     if not enabled:
         yield None
         return
-    if spot is None:
-        notify("warning: the board links no repository (repos: in config.yaml), so there is no lease: "
-               "two runs at the same moment are not kept apart")
-        yield None
-        return
     cancel = cancel or threading.Event()
-    lease = Lease(client, spot, holder=default_holder(purpose), ttl=ttl)
-    waiting = lambda other: notify(f"waiting up to {wait:g}s for the lease, held by {other.describe()}")  # noqa: E731
+    lease: Lease[object] = Lease(store or lease_store(client, config), holder=default_holder(purpose), ttl=ttl,
+                                 clock=clock)
+    waiting = lambda other: notify(f"waiting up to {wait:g}s for {lease.describe()}, held by {other.describe()}")  # noqa: E731
     if not lease.acquire(wait, stop=cancel, on_wait=waiting):
         yield None
         return
@@ -376,5 +353,5 @@ def exclusive(
     finally:
         keeper.stop()
         lease.release()
-    if keeper.lost.is_set():
-        raise LeaseLost(f"{keeper.error}. The run stopped before its next write; run it again")
+    if lease.lost:
+        raise LeaseLost(lease.lost)

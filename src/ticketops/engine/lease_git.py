@@ -1,0 +1,131 @@
+"""The lease kept on a branch: ``refs/heads/ticketops/lease`` of the board's linked repository.
+
+Its one file ``lease.json`` is the :class:`~ticketops.engine.lease_store.LeaseRecord`. Every
+change is a push whose ``oldObjectId`` is the commit the writer read: a compare-and-swap that
+ADO refuses (409, TF401028) when someone moved the branch meanwhile. Release deletes the branch
+(``POST .../refs`` with ``oldObjectId``: only our own commit).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import ValidationError
+
+from ticketops.ado import (
+    ZERO_OID,
+    AdoClient,
+    BadRequest,
+    Change,
+    OutcomeUnknown,
+    PermissionDenied,
+    PushRefUpdate,
+    RefUpdate,
+    StalePush,
+)
+from ticketops.engine.adoclock import server_now
+from ticketops.engine.lease_store import LeaseRecord, LeaseUnavailable, LeaseView
+
+log = logging.getLogger(__name__)
+
+LEASE_BRANCH = "ticketops/lease"
+LEASE_REF = f"refs/heads/{LEASE_BRANCH}"
+LEASE_FILE = "/lease.json"
+
+
+@dataclass(frozen=True)
+class BranchVersion:
+    tip: str  # the lease branch's commit
+    has_file: bool  # the commit has a lease.json (a branch made by hand may not)
+
+
+class GitBranchStore:
+    """The lease on a branch of ``repo`` in ``project``."""
+
+    def __init__(self, client: AdoClient, project: str, repo: str) -> None:
+        self.client = client
+        self.project = project
+        self.repo = repo
+
+    def describe(self) -> str:
+        return f"{LEASE_REF} in repository {self.repo!r} of project {self.project!r}"
+
+    def free_hint(self) -> str:
+        return f"delete the branch {LEASE_BRANCH} in repository {self.repo!r}"
+
+    def now(self) -> datetime:
+        return server_now(self.client, self.project)
+
+    def tip(self) -> str | None:
+        refs = self.client.list_refs(self.project, self.repo, filter=f"heads/{LEASE_BRANCH}")
+        return next((r.object_id for r in refs if r.name == LEASE_REF), None)
+
+    def read(self) -> LeaseView[BranchVersion]:
+        tip = self.tip()
+        if tip is None:
+            return LeaseView(None, None, self.now())
+        item = self.client.get_item(self.project, self.repo, LEASE_FILE, branch=LEASE_BRANCH, include_content=True)
+        record = _parse(item.content) if item is not None and item.content is not None else None
+        if item is not None and item.content is not None and record is None:
+            log.warning("%s: %s is not a lease record; treating the lease as free", self.describe(), LEASE_FILE)
+        return LeaseView(BranchVersion(tip, item is not None), record, self.now())
+
+    def write(self, seen: LeaseView[BranchVersion], record: LeaseRecord) -> BranchVersion | None:
+        tip = seen.version.tip if seen.version is not None else None
+        exists = seen.version is not None and seen.version.has_file
+        text = json.dumps(record.model_dump(mode="json"), indent=2) + "\n"
+        change = Change.edit(LEASE_FILE, text) if exists else Change.add(LEASE_FILE, text)
+        try:
+            push = self.client.push(self.project, self.repo, ref=LEASE_REF, old_object_id=tip or ZERO_OID,
+                                    comment=f"ticketops lease: {record.describe()}", changes=[change])
+        except StalePush:
+            return None
+        except BadRequest:
+            # The state this push was built on is two reads (refs, then lease.json): when the
+            # lease moved in between, the server can refuse the file change (add of a path that
+            # exists, edit of one that does not) before it sees the stale ref. Lost race if the
+            # tip moved; any other refusal is a real error.
+            if self.tip() != tip:
+                return None
+            raise
+        except OutcomeUnknown:
+            # The push may have landed: the record says whether it is ours.
+            now = self.read()
+            mine = now.record is not None and (now.record.token, now.record.expires_at) == (record.token, record.expires_at)
+            return now.version if mine else None
+        except PermissionDenied as e:
+            raise LeaseUnavailable(
+                f"cannot write the lease {self.describe()}: {e}. Give the identity Contribute and Create branch on "
+                "that repository (and exempt ticketops/* from branch policies), or run with --no-lease"
+            ) from None
+        if not push.new_object_id:
+            return None
+        if tip is not None and _created(push.ref_updates):
+            # ADO creates a missing branch from a non-zero ``oldObjectId`` (its base commit) instead
+            # of refusing it as stale: the lease was released (deleted) after ``seen`` was read.
+            # That is a moved lease, not ours: undo the branch we just made and report a lost race.
+            self.client.update_refs(self.project, self.repo, [RefUpdate.delete(LEASE_REF, push.new_object_id)])
+            return None
+        return BranchVersion(push.new_object_id, True)
+
+    def release(self, version: BranchVersion, record: LeaseRecord) -> bool:
+        results = self.client.update_refs(self.project, self.repo, [RefUpdate.delete(LEASE_REF, version.tip)])
+        bad = [r for r in results if not r.ok]
+        if bad:
+            log.info("the lease %s was no longer ours to release (%s)", self.describe(), bad[0].update_status)
+        return not bad
+
+
+def _created(updates: list[PushRefUpdate]) -> bool:
+    """The push made the lease branch rather than moving it (ADO reports old id zero)."""
+    return any(u.name == LEASE_REF and (u.old_object_id or ZERO_OID) == ZERO_OID for u in updates)
+
+
+def _parse(content: str) -> LeaseRecord | None:
+    try:
+        return LeaseRecord.model_validate(json.loads(content))
+    except (ValueError, ValidationError):
+        return None
