@@ -111,6 +111,9 @@ def test_refs_filter_is_a_prefix_without_refs_and_pages_with_a_token(ado) -> Non
         assert r.json()["value"][0]["success"] is True
     names = [r["name"] for r in ado.get(f"{REPO}/refs", {"filter": "heads/feature"}).json()["value"]]
     assert names == ["refs/heads/feature/a", "refs/heads/feature/b", "refs/heads/feature/c"]
+    # ADO adds "refs/" itself: a filter that repeats it matches nothing
+    for repeated in ("refs/heads/feature", "refs/heads/main", "/refs/heads/main"):
+        assert ado.get(f"{REPO}/refs", {"filter": repeated}).json() == {"count": 0, "value": []}
     contains = [r["name"] for r in ado.get(f"{REPO}/refs", {"filter": "heads/", "filterContains": "Z"}).json()["value"]]
     assert contains == ["refs/heads/fix/z"]
     first = ado.get(f"{REPO}/refs", {"filter": "heads/", "$top": 2})

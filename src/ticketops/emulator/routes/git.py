@@ -31,8 +31,9 @@ def repo_get(ctx: Ctx) -> EmuResponse:
 
 def refs_list(ctx: Ctx) -> EmuResponse:
     repo = _repo(ctx)
-    flt = (ctx.req.q("filter") or "").removeprefix("/")
-    prefix = "refs/" + flt.removeprefix("refs/") if flt else "refs/"
+    # ADO puts "refs/" in front of the filter itself (wire notes: no refs/ prefix in the filter),
+    # so filter=refs/heads/main looks for refs/refs/heads/main and matches nothing.
+    prefix = "refs/" + (ctx.req.q("filter") or "")
     refs = list_refs(repo, prefix, ctx.req.q("filterContains") or "")
     token = ctx.req.q("continuationToken")
     if token:
