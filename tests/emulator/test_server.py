@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +43,44 @@ def test_a_dropped_response_closes_the_connection_after_the_write(emu: Emulator)
                    headers={"Content-Type": "application/json-patch+json"})
         assert [it.fields["System.Title"] for it in emu.db.work_items("Payments")] == ["lost answer"]
         assert c.get("/_apis/projects", params={"api-version": "7.1"}).status_code == 200
+
+
+WIQL = "/contoso/Payments/_apis/wit/wiql?api-version=7.1"
+
+
+def test_a_chunked_body_is_read_and_the_connection_stays_usable(emu: Emulator) -> None:
+    with EmulatorServer(emu) as srv:
+        conn = http.client.HTTPConnection(srv.host, srv.port)
+        try:
+            body = iter([b'{"query": "SELECT [System.Id] ', b'FROM WorkItems"}'])
+            conn.request("POST", WIQL, body=body, headers={"Content-Type": "application/json"}, encode_chunked=True)
+            first = conn.getresponse()
+            assert first.status == 200 and json.loads(first.read())["queryType"] == "flat"
+            conn.request("GET", "/contoso/_apis/projects?api-version=7.1")  # the same keep-alive connection
+            second = conn.getresponse()
+            assert second.status == 200 and json.loads(second.read())["count"] == 4
+        finally:
+            conn.close()
+        # httpx streams an iterator body chunked, too
+        ops = [{"op": "add", "path": "/fields/System.Title", "value": "streamed"}]
+        with httpx.Client(base_url=srv.url) as c:
+            r = c.post("/Payments/_apis/wit/workitems/$Task", params={"api-version": "7.1"},
+                       content=iter([json.dumps(ops).encode()]), headers={"Content-Type": "application/json-patch+json"})
+            assert r.status_code == 200, r.text
+            assert r.request.headers["transfer-encoding"] == "chunked"
+        assert [it.fields["System.Title"] for it in emu.db.work_items("Payments")] == ["streamed"]
+
+
+def test_a_malformed_chunked_body_is_400_and_closes_the_connection(emu: Emulator) -> None:
+    with EmulatorServer(emu) as srv, socket.create_connection((srv.host, srv.port), timeout=30) as sock:
+        sock.sendall(b"POST " + WIQL.encode() + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(65536):  # the server closes: recv returns b"" instead of blocking
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 400 ") and b"bad chunk size" in answer
+        assert answer.count(b"HTTP/1.1") == 1  # the leftover bytes were not read as another request
+    assert not emu.log.records  # nothing reached the emulator
 
 
 def _start(args: list[str], tmp_path: Path) -> tuple[subprocess.Popen[str], str]:

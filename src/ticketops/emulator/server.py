@@ -1,7 +1,9 @@
 """The emulator over real HTTP (a thread per connection), for the CLI and for loopback tests.
 
 A dropped response (``faults.drop_response``) closes the connection without writing anything,
-after the request has been processed, as a network failure would.
+after the request has been processed, as a network failure would. Request bodies come with a
+``Content-Length`` or ``Transfer-Encoding: chunked``; a body that cannot be framed is answered
+400 and the connection is closed, so that no leftover bytes are read as the next request.
 """
 
 from __future__ import annotations
@@ -9,13 +11,70 @@ from __future__ import annotations
 import signal
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import FrameType, TracebackType
+from typing import BinaryIO
 
 from ticketops.emulator.app import Emulator
 from ticketops.emulator.router import EmuRequest
 from ticketops.emulator.transport import DroppedResponse
+
+
+MAX_BODY = 64 * 1024 * 1024  # a request body larger than this is refused, not buffered
+_MAX_LINE = 8192  # a chunk-size or trailer line
+
+
+class BadFraming(ValueError):
+    """The request body cannot be read from the connection (bad chunking, bad length)."""
+
+
+def read_body(rfile: BinaryIO, headers: Mapping[str, str]) -> bytes:
+    """The request body, framed as RFC 9112 says: chunked wins over Content-Length."""
+    coding = (headers.get("transfer-encoding") or "").strip().lower()
+    if coding:
+        if [c.strip() for c in coding.split(",")][-1] != "chunked":
+            raise BadFraming(f"unsupported Transfer-Encoding {coding!r}; send chunked or a Content-Length")
+        return _read_chunked(rfile)
+    raw = (headers.get("content-length") or "0").strip()
+    if not raw.isdigit():
+        raise BadFraming(f"Content-Length {raw!r} is not a number")
+    length = int(raw)
+    if length > MAX_BODY:
+        raise BadFraming(f"the body is {length} bytes; at most {MAX_BODY} are accepted")
+    body = rfile.read(length) if length else b""
+    if len(body) != length:
+        raise BadFraming("the connection closed before the whole body arrived")
+    return body
+
+
+def _read_chunked(rfile: BinaryIO) -> bytes:
+    parts: list[bytes] = []
+    total = 0
+    while True:
+        size_text = _line(rfile).split(b";", 1)[0].strip()  # chunk extensions are ignored
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            raise BadFraming(f"bad chunk size {size_text[:20]!r}") from None
+        if size < 0 or total + size > MAX_BODY:
+            raise BadFraming(f"the chunked body is larger than {MAX_BODY} bytes")
+        if size == 0:
+            while _line(rfile):  # trailer fields, up to the empty line
+                pass
+            return b"".join(parts)
+        chunk = rfile.read(size)
+        if len(chunk) != size or rfile.read(2) != b"\r\n":
+            raise BadFraming("a chunk is shorter than its size or not followed by CRLF")
+        parts.append(chunk)
+        total += size
+
+
+def _line(rfile: BinaryIO) -> bytes:
+    line = rfile.readline(_MAX_LINE + 1)
+    if not line.endswith(b"\n") or len(line) > _MAX_LINE:
+        raise BadFraming("a chunk-size or trailer line is cut off or too long")
+    return line.rstrip(b"\r\n")
 
 
 def _handler_class(emu: Emulator) -> type[BaseHTTPRequestHandler]:
@@ -24,10 +83,13 @@ def _handler_class(emu: Emulator) -> type[BaseHTTPRequestHandler]:
         server_version = "ticketops-ado-emulator"
 
         def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length > 0 else b""
-            host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
             headers = {k.lower(): v for k, v in self.headers.items()}
+            try:
+                body = read_body(self.rfile, headers)
+            except BadFraming as e:
+                self.send_error(400, "Bad Request", str(e))  # also closes the connection
+                return
+            host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
             try:
                 resp = emu.handle(EmuRequest(self.command, f"http://{host}{self.path}", headers, body))
             except DroppedResponse:
