@@ -15,11 +15,13 @@ from ticketops.plan import (
     Orphan,
     Plan,
     Prune,
+    Unpaired,
     UpdateWorkItem,
     action_from_dict,
     make_plan,
 )
 from ticketops.plan import fields as f
+from ticketops.plan import render_text
 
 
 def only(plan: Plan, kind: type) -> list:
@@ -288,3 +290,60 @@ def test_identity_keys_are_case_insensitive() -> None:
     ids = {"Dave@Contoso.com": Identity(email="dave@contoso.com", id="d")}
     (create,) = make_plan(desired(t), live(identities=ids)).actions
     assert create.field(f.ASSIGNED_TO).new == "dave@contoso.com"
+
+
+# ---- items whose ticketops:KEY tag was removed ---------------------------------------------
+def _lost(t, id: int, recovered: tuple[str, ...]):
+    return item_for(t, id, key=None, tags=("ticketops",), recovered_keys=recovered)
+
+
+def test_an_item_that_lost_its_key_tag_blocks_its_ticket_instead_of_a_second_create() -> None:
+    t1, t2 = ticket("PAY-1"), ticket("PAY-2")
+    plan = make_plan(desired(t1, t2), live(_lost(t1, 1, ("PAY-1",))))
+    (blocked,) = only(plan, Blocked)
+    assert (blocked.key, blocked.id) == ("PAY-1", 1)
+    assert "lost its tag ticketops:PAY-1; re-add it (or remove the `ticketops` tag)" in blocked.reason
+    assert [a.key for a in only(plan, CreateWorkItem)] == ["PAY-2"]  # the others go on
+
+
+def test_a_lost_tag_while_another_item_carries_it_is_a_conflict_naming_both() -> None:
+    t = ticket("PAY-1")
+    plan = make_plan(desired(t), live(_lost(t, 1, ("PAY-1",)), item_for(t, 5)))
+    (conflict,) = only(plan, Conflict)
+    assert conflict.ids == (1, 5) and "#1 lost its tag ticketops:PAY-1 while #5 carries it" in conflict.reason
+    assert only(plan, UpdateWorkItem) == [] and plan.synced == ()
+
+
+def test_an_item_that_lost_several_key_tags_is_refused_for_each_of_them() -> None:
+    t1, t2 = ticket("PAY-1"), ticket("PAY-2")
+    plan = make_plan(desired(t1, t2), live(_lost(t1, 1, ("PAY-1", "PAY-2"))))
+    assert [(b.key, b.id) for b in only(plan, Blocked)] == [("PAY-1", 1), ("PAY-2", 1)]
+    assert "lost its tags ticketops:PAY-1, ticketops:PAY-2 (it carried several)" in only(plan, Blocked)[0].reason
+    assert only(plan, CreateWorkItem) == []
+
+
+def test_a_marked_item_ticketops_never_wrote_is_reported_and_creates_go_on() -> None:
+    t = ticket("PAY-1")
+    stray = item_for(ticket("PAY-9", title="Someone's item"), 3, key=None, tags=("ticketops", "infra"))
+    plan = make_plan(desired(t), live(stray))
+    (unpaired,) = only(plan, Unpaired)
+    assert (unpaired.key, unpaired.id, unpaired.title) == ("#3", 3, "Someone's item")
+    assert "history shows no ticketops write" in unpaired.reason
+    assert not plan.errors and [a.key for a in only(plan, CreateWorkItem)] == ["PAY-1"]
+    assert "? #3         unpaired #3" in render_text(plan) and "1 unpaired" in render_text(plan)
+
+
+def test_a_lost_tag_whose_ticket_file_is_gone_is_unpaired_not_pruned() -> None:
+    gone = ticket("PAY-7")
+    plan = make_plan(desired(ticket("PAY-1", id=8)), live(_lost(gone, 1, ("PAY-7",)), item_for(ticket("PAY-1"), 8)),
+                     prune=True)
+    (unpaired,) = only(plan, Unpaired)
+    assert unpaired.key == "PAY-7" and "ticket PAY-7 does not exist" in unpaired.reason
+    assert only(plan, Prune) == []
+
+
+def test_a_ticket_that_names_the_item_by_id_pairs_with_it_and_puts_the_tags_back() -> None:
+    t = ticket("PAY-1", id=1)
+    (upd,) = make_plan(desired(t), live(_lost(t, 1, ("PAY-1",)))).actions
+    assert isinstance(upd, UpdateWorkItem) and upd.id == 1
+    assert change(upd, f.TAGS).new == "ticketops; ticketops:PAY-1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ticketops.ado.dto.core import Identity as IdentityDto
@@ -15,7 +16,12 @@ from ticketops.model.live import (
     StateInfo,
     WorkItemTypeInfo,
     marker_keys,
+    split_tags,
 )
+from ticketops.model.ticket import KEY_RE
+
+# The ticket file an audit line names: ``... (.tickets/PAY-1.md)`` -> ``PAY-1``.
+_AUDIT_FILE_RE = re.compile(r"\((?:[^()]*/)?(?P<key>[^/()]+)\.md\)\s*$")
 
 
 def live_item(wi: WorkItem) -> LiveWorkItem:
@@ -80,3 +86,28 @@ def field_authors(item_id: int, updates: Iterable[WorkItemUpdate]) -> FieldAutho
             if name in f.MANAGED_FIELDS:
                 last_external[name] = not ours
     return FieldAuthors(id=item_id, external=frozenset(k for k, ext in last_external.items() if ext))
+
+
+def recovered_keys(updates: Iterable[WorkItemUpdate]) -> tuple[str, ...]:
+    """The ticket key(s) an item whose ``ticketops:KEY`` tag was removed belonged to, from its
+    history (``/updates``): the last ``ticketops:KEY`` tags it carried (the update that removed
+    them names them in its old value); else the ticket file named by ticketops' last audit line
+    (every ticketops write names its ticket file in ``System.History``). Empty when neither is
+    there: ticketops never wrote the item."""
+    tagged: tuple[str, ...] = ()
+    audited: str | None = None
+    for upd in sorted(updates, key=lambda u: (u.rev or 0, u.id)):
+        tags = upd.fields.get(f.TAGS)
+        if tags is not None:
+            new = marker_keys(split_tags(_text(tags.new_value)))
+            tagged = new or marker_keys(split_tags(_text(tags.old_value))) or tagged
+        history = upd.fields.get(f.HISTORY)
+        text = _text(history.new_value) if history is not None else ""
+        m = _AUDIT_FILE_RE.search(text) if text.startswith(AUDIT_PREFIX) else None
+        if m and KEY_RE.match(m.group("key")):
+            audited = m.group("key")
+    return tagged or ((audited,) if audited else ())
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""

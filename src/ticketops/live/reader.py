@@ -39,6 +39,7 @@ class LiveReader:
         self._identities: dict[str, Identity | None] = {}
         self._other_types: dict[str, WorkItemTypeInfo | None] = {}
         self._project_types: tuple[str, ...] | None = None
+        self._recovered: dict[tuple[int, int], tuple[str, ...]] = {}  # (id, rev) -> keys from history
         # What the run learned about Markdown support (None: not known yet).
         self.markdown_supported: bool | None = None
 
@@ -147,9 +148,22 @@ class LiveReader:
     def read_items(self, ids: Iterable[int]) -> tuple[LiveWorkItem, ...]:
         """Batch reads of <= 200 ids. No ``fields`` filter: ADO reports an item's
         ``multilineFieldsFormat`` (Markdown or HTML description) only for unfiltered reads, and
-        the request count is the same."""
+        the request count is the same. Items whose ``ticketops:KEY`` tag was removed get
+        :attr:`LiveWorkItem.recovered_keys` from their history (see :meth:`recover_keys`)."""
         wis = self.client.get_work_items(self.project, list(ids))
-        return tuple(convert.live_item(wi) for wi in wis)
+        return tuple(self.recover_keys(convert.live_item(wi)) for wi in wis)
+
+    def recover_keys(self, item: LiveWorkItem) -> LiveWorkItem:
+        """For an item marked ``ticketops`` with no ``ticketops:KEY`` tag, the key(s) its history
+        names (one ``/updates`` read per such item and revision, cached for the run). Other items
+        are returned as they are, with no request: a board where nobody removed a tag pays nothing."""
+        if not item.lost_marker:
+            return item
+        found = self._recovered.get((item.id, item.rev))
+        if found is None:
+            found = convert.recovered_keys(self.client.get_updates(self.project, item.id))
+            self._recovered[(item.id, item.rev)] = found
+        return item.model_copy(update={"recovered_keys": found})
 
     def authors(self, ids: Iterable[int]) -> dict[int, FieldAuthors]:
         """Who last changed each managed field, for the given items (one request each).

@@ -95,6 +95,9 @@ class LiveWorkItem(_Frozen):
     changed_date: str | None = None
     changed_by: str | None = None
     url: str | None = None
+    # For an item with the common tag but no ``ticketops:KEY`` tag (someone removed it): the
+    # key(s) its history says it belonged to (empty: ticketops never wrote it). Set by the reader.
+    recovered_keys: tuple[str, ...] = ()
 
     @field_validator("assignee")
     @classmethod
@@ -109,6 +112,11 @@ class LiveWorkItem(_Frozen):
     @property
     def has_common_tag(self) -> bool:
         return any(t.lower() == COMMON_TAG for t in self.tags)
+
+    @property
+    def lost_marker(self) -> bool:
+        """Marked ``ticketops`` but naming no ticket: its ``ticketops:KEY`` tag was removed."""
+        return self.has_common_tag and not self.marker_keys
 
 
 class StateInfo(_Frozen):

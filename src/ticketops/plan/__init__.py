@@ -15,6 +15,7 @@ from ticketops.plan.actions import (
     Prune,
     Step,
     Synced,
+    Unpaired,
     UpdateWorkItem,
     WorkItemAction,
     action_from_dict,
@@ -36,7 +37,7 @@ from ticketops.plan.states import check_statuses, state_path
 
 __all__ = [
     "Action", "Blocked", "Conflict", "CreateWorkItem", "FieldChange", "Orphan", "Plan", "Prune",
-    "Step", "Synced", "UpdateWorkItem", "WorkItemAction", "action_from_dict", "check_statuses",
+    "Step", "Synced", "Unpaired", "UpdateWorkItem", "WorkItemAction", "action_from_dict", "check_statuses",
     "key_order", "make_plan", "plan_json", "register_renderer", "render_json",
     "render_text", "sort_actions", "state_path", "summary_line",
     # git steps (branch, spec push, pull request, link)

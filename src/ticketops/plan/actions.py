@@ -162,6 +162,18 @@ class Orphan(Action):
     RANK: ClassVar[int] = 30
 
 
+class Unpaired(Action):
+    """An item marked ``ticketops`` that names no ticket (its ``ticketops:KEY`` tag is gone) and
+    holds none back: reported, left alone. ``key`` is the ticket its history names, else ``#id``."""
+
+    kind: Literal["unpaired"] = "unpaired"
+    id: int
+    title: str
+    state: str
+    reason: str
+    RANK: ClassVar[int] = 35
+
+
 class Prune(Action):
     """With ``--prune``: move an orphan to the type's Removed-category state. Never delete."""
 
@@ -176,7 +188,7 @@ class Prune(Action):
 
 
 WorkItemAction = Annotated[
-    Union[Conflict, Blocked, CreateWorkItem, UpdateWorkItem, Orphan, Prune],
+    Union[Conflict, Blocked, CreateWorkItem, UpdateWorkItem, Orphan, Prune, Unpaired],
     Field(discriminator="kind"),
 ]
 

@@ -43,12 +43,26 @@ class IdMismatch:
 
 
 @dataclass(frozen=True)
+class LostClaim:
+    """Ticket ``key``'s item(s) lost their ``ticketops:KEY`` tag (their history names ``key``);
+    ``marked`` are the items that still carry the tag, if any. The ticket gets no writes and
+    is never created anew."""
+
+    key: str
+    lost: tuple[LiveWorkItem, ...]
+    marked: tuple[LiveWorkItem, ...] = ()
+
+
+@dataclass(frozen=True)
 class Pairing:
     pairs: tuple[Pair, ...]
     conflicts: tuple[Claim, ...]
     orphans: tuple[LiveWorkItem, ...]
     invalid: tuple[InvalidTicket, ...]
     id_mismatches: tuple[IdMismatch, ...] = ()
+    lost: tuple[LostClaim, ...] = ()
+    # Items marked ``ticketops`` that name no ticket and block none: reported, left alone.
+    unpaired: tuple[LiveWorkItem, ...] = ()
 
 
 def problem_key(problem: Problem) -> str:
@@ -81,10 +95,13 @@ def pair(desired: DesiredState, items: tuple[LiveWorkItem, ...]) -> Pairing:
     for t in desired.tickets:
         if t.id is not None:
             named.setdefault(t.id, []).append(t.key)
+    open_keys = {t.key for t in desired.tickets if t.id is None} - conflicted - invalid_keys
+    lost, unpaired = _lost(items, open_keys, set(named), claims)
+    lost_keys = {c.key for c in lost}
     pairs: list[Pair] = []
     mismatches: list[IdMismatch] = []
     for t in desired.tickets:
-        if t.key in conflicted or t.key in invalid_keys:
+        if t.key in conflicted or t.key in invalid_keys or t.key in lost_keys:
             continue
         if t.id is not None and len(named[t.id]) > 1:
             mismatches.append(IdMismatch(t, t.id, f"tickets {', '.join(named[t.id])} all say `id: {t.id}`; "
@@ -102,7 +119,31 @@ def pair(desired: DesiredState, items: tuple[LiveWorkItem, ...]) -> Pairing:
         if key not in wanted and key not in conflicted and key not in invalid_keys
     )
     return Pairing(pairs=tuple(pairs), conflicts=tuple(conflicts), orphans=orphans, invalid=invalid,
-                   id_mismatches=tuple(mismatches))
+                   id_mismatches=tuple(mismatches), lost=lost, unpaired=unpaired)
+
+
+def _lost(
+    items: tuple[LiveWorkItem, ...], open_keys: set[str], named_ids: set[int], claims: dict[str, list[LiveWorkItem]]
+) -> tuple[tuple[LostClaim, ...], tuple[LiveWorkItem, ...]]:
+    """Items marked ``ticketops`` whose ``ticketops:KEY`` tag is gone. Those whose history names
+    a ticket that could otherwise be created (valid, no ``id:``, not in conflict) hold that
+    ticket back; the others (no ticket, or no ticketops write in their history) are unpaired.
+    Items a ticket's ``id:`` names are paired through it instead."""
+    by_key: dict[str, list[LiveWorkItem]] = {}
+    unpaired: list[LiveWorkItem] = []
+    for item in sorted(items, key=lambda i: i.id):
+        if not item.lost_marker or item.id in named_ids:
+            continue
+        keys = [k for k in item.recovered_keys if k in open_keys]
+        for key in keys:
+            by_key.setdefault(key, []).append(item)
+        if not keys:
+            unpaired.append(item)
+    lost = tuple(
+        LostClaim(key, tuple(found), tuple(c for c in claims.get(key, ()) if c.id not in {i.id for i in found}))
+        for key, found in sorted(by_key.items())
+    )
+    return lost, tuple(unpaired)
 
 
 def _by_id(t: Ticket, claimed: LiveWorkItem | None, by_id: dict[int, LiveWorkItem]) -> LiveWorkItem | IdMismatch | None:

@@ -16,12 +16,13 @@ from ticketops.plan.actions import (
     Plan,
     Prune,
     Synced,
+    Unpaired,
     UpdateWorkItem,
     key_order,
     sort_actions,
 )
 from ticketops.plan.diff import DiffContext, TicketBlocked, diff_create, diff_update
-from ticketops.plan.pair import Claim, InvalidTicket, pair
+from ticketops.plan.pair import Claim, InvalidTicket, LostClaim, pair
 from ticketops.plan.states import check_statuses, state_path
 
 
@@ -57,6 +58,8 @@ def make_plan(
     actions.extend(_conflict(c) for c in pairing.conflicts)
     actions.extend(_invalid(i) for i in pairing.invalid)
     actions.extend(Blocked(key=m.ticket.key, id=m.id, reason=m.reason) for m in pairing.id_mismatches)
+    actions.extend(_lost(c) for c in pairing.lost)
+    actions.extend(_unpaired(i, desired) for i in pairing.unpaired)
     for item in pairing.orphans:
         orphan = _orphan(item, live, prune)
         if orphan is not None:
@@ -134,6 +137,48 @@ def _conflict(claim: Claim) -> Conflict:
             f"no writes for {claim.key} until it keeps only one ticketops:KEY tag"
         )
     return Conflict(key=claim.key, ids=ids, reason=reason)
+
+
+def _lost(claim: LostClaim) -> Blocked | Conflict:
+    """Never a create for a ticket whose item lost its tag: that would be a second item."""
+    key, lost = claim.key, claim.lost
+    listed = ", ".join(f"#{i.id}" for i in lost)
+    several = [i for i in lost if len(i.recovered_keys) > 1]
+    if claim.marked:
+        ids = tuple(sorted(i.id for i in (*lost, *claim.marked)))
+        marked = ", ".join(f"#{i.id}" for i in claim.marked)
+        return Conflict(key=key, ids=ids, reason=(
+            f"work item {listed} lost its tag ticketops:{key} while {marked} carries it (two items for one ticket); "
+            f"remove the `ticketops` tag from the one that is not {key}'s, or put ticketops:{key} back on it "
+            f"and keep only one; no writes for {key} until then"))
+    if len(lost) > 1:
+        return Conflict(key=key, ids=tuple(i.id for i in lost), reason=(
+            f"work items {listed} all lost their tag ticketops:{key}; re-add it to the one that is {key}'s "
+            f"(and remove the `ticketops` tag from the others); not creating another item"))
+    (item,) = lost
+    if several:
+        tags = ", ".join(f"ticketops:{k}" for k in item.recovered_keys)
+        return Blocked(key=key, id=item.id, reason=(
+            f"work item #{item.id} lost its tags {tags} (it carried several); re-add the one it belongs to "
+            f"(or remove the `ticketops` tag); not creating a second item"))
+    return Blocked(key=key, id=item.id, reason=(
+        f"work item #{item.id} lost its tag ticketops:{key}; re-add it (or remove the `ticketops` tag) "
+        f"- not creating a second item"))
+
+
+def _unpaired(item: LiveWorkItem, desired: DesiredState) -> Unpaired:
+    keys = item.recovered_keys
+    if not keys:
+        why = ("carries the `ticketops` tag but no ticketops:KEY tag, and its history shows no ticketops write; "
+               "left alone (remove the tag, or add ticketops:KEY to pair it with ticket KEY)")
+    else:
+        tags = ", ".join(f"ticketops:{k}" for k in keys)
+        known = {t.key for t in desired.tickets}
+        gone = [k for k in keys if k not in known]
+        state = f"ticket {', '.join(gone)} does not exist" if gone else "that ticket is blocked or paired by `id:`"
+        why = f"lost its tag {tags} and {state}; left alone (re-add the tag, or remove the `ticketops` tag)"
+    return Unpaired(key=keys[0] if len(keys) == 1 else f"#{item.id}", id=item.id, title=item.title,
+                    state=item.state, reason=f"work item #{item.id} {why}")
 
 
 def _invalid(inv: InvalidTicket) -> Blocked:

@@ -1,6 +1,6 @@
 """Render a plan for people (text) and for programs (JSON). Pure: returns strings.
 
-Text markers: ``+`` create, ``~`` update, ``-`` prune, ``?`` orphan (left alone),
+Text markers: ``+`` create, ``~`` update, ``-`` prune, ``?`` orphan or unpaired item (left alone),
 ``!`` conflict, ``x`` blocked; a field change that puts back an edit made in ADO ends with
 ``! drift``. New action kinds add a line renderer with :func:`register_renderer`.
 """
@@ -21,6 +21,7 @@ from ticketops.plan.actions import (
     Orphan,
     Plan,
     Prune,
+    Unpaired,
     UpdateWorkItem,
 )
 
@@ -114,6 +115,11 @@ def _orphan(a: Orphan) -> list[str]:
     ]
 
 
+@register_renderer("unpaired")
+def _unpaired(a: Unpaired) -> list[str]:
+    return [f"? {a.key:<10} unpaired #{a.id} {short(a.title)} ({a.state}): {a.reason.removeprefix(f'work item #{a.id} ')}"]
+
+
 @register_renderer("conflict")
 def _conflict(a: Conflict) -> list[str]:
     return [f"! {a.key:<10} conflict: {a.reason}"]
@@ -139,10 +145,11 @@ def summary_line(plan: Plan) -> str:
         f"{n.get('prune', 0)} to prune",
     ]
     others = [
-        f"{n[k]} {label}" for k, label in (("orphan", "orphaned"), ("conflict", "in conflict"), ("blocked", "blocked"))
+        f"{n[k]} {label}" for k, label in (("orphan", "orphaned"), ("unpaired", "unpaired (tag ticketops:KEY missing)"),
+                                          ("conflict", "in conflict"), ("blocked", "blocked"))
         if n.get(k)
     ]
-    known = {"create", "update", "prune", "orphan", "conflict", "blocked", "synced"}
+    known = {"create", "update", "prune", "orphan", "unpaired", "conflict", "blocked", "synced"}
     others += [f"{v} {k}" for k, v in sorted(n.items()) if k not in known]
     tail = f"; {', '.join(others)}" if others else ""
     return f"Plan: {', '.join(parts)}{tail}; {n['synced']} in sync."
