@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
+from ticketops.model.config import DEFAULT_TOKEN_ENV
 from ticketops.model.errors import ConfigError
 
 SERVICES_HOST = "dev.azure.com"
@@ -35,17 +37,49 @@ class OrgUrls:
         return f"{root}/{path.lstrip('/')}"
 
 
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def shown_url(url: str) -> str:
+    """``url`` safe to print: ``***`` in place of a user name or password, and of any query or
+    fragment (where a token could hide). Everything between the scheme and the last ``@`` counts
+    as userinfo, so a password holding ``/``, ``?`` or ``#`` (or a URL without a scheme) is
+    hidden too."""
+    scheme = m.group(0) if (m := _SCHEME_RE.match(url)) else ""
+    rest = url[len(scheme):]
+    if "@" in rest:
+        rest = "***@" + rest.rpartition("@")[2]
+    for mark in "?#":
+        if mark in rest:
+            rest = rest.split(mark, 1)[0] + mark + "***"
+    return scheme + rest
+
+
 def _refuse(url: str, why: str) -> ConfigError:
     return ConfigError(
-        f"organization URL {url!r} {why}; use https://dev.azure.com/ORG (Azure DevOps Services) "
+        f"organization URL {shown_url(url)!r} {why}; use https://dev.azure.com/ORG (Azure DevOps Services) "
         "or https://server/tfs/COLLECTION (Azure DevOps Server)"
     )
 
 
+def credentials_refusal(url: str) -> ConfigError:
+    return ConfigError(
+        f"organization URL {shown_url(url)!r} has a user name or password in it; ticketops never takes "
+        "credentials from a URL: remove them, and put the token in the environment variable that "
+        f"auth.token_env in .tickets/config.yaml names (default {DEFAULT_TOKEN_ENV})"
+    )
+
+
 def org_urls(org_url: str) -> OrgUrls:
-    """Parse an organization/collection URL. Refuses URLs it would have to guess about."""
+    """Parse an organization/collection URL. Refuses URLs it would have to guess about, and any
+    URL with credentials in it (they would end up in errors, logs and reprs)."""
     raw = org_url.strip()
-    parts = urlsplit(raw)
+    if "@" in raw:  # no organization or collection name holds '@': this is userinfo
+        raise credentials_refusal(raw)
+    try:
+        parts = urlsplit(raw)
+    except ValueError:  # e.g. an unclosed [IPv6 literal
+        raise _refuse(raw, "is not a valid URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _refuse(raw, "is not an http(s) URL")
     if parts.query or parts.fragment:

@@ -141,6 +141,12 @@ class BoardConfig(Frozen):
     @classmethod
     def _org_url(cls, v: str) -> str:
         v = v.strip().rstrip("/")
+        if "@" in v:  # never echo the value: it holds a password or token
+            raise ValueError(
+                "organization_url has a user name or password in it (user:password@); ticketops never "
+                "takes credentials from a URL: remove them, and put the token in the environment variable "
+                f"that auth.token_env names (default {DEFAULT_TOKEN_ENV})"
+            )
         if not re.match(r"^https?://[^/\s]+(/[^\s]*)?$", v):
             raise ValueError(
                 "organization_url must be a URL such as https://dev.azure.com/ORG "
