@@ -106,6 +106,26 @@ def test_an_expired_lease_is_taken_over_and_the_old_holder_can_neither_renew_nor
     assert b.read().record.holder == "host-b" and b.held
 
 
+def test_a_lease_taken_over_and_released_meanwhile_cannot_be_renewed(kind: str, emu: Emulator, clock: ManualClock,
+                                                                     lease) -> None:
+    """A was away; B took the expired lease and released it. A's renewal must not quietly bring its
+    old lease back (ADO recreates a deleted branch from a non-zero oldObjectId instead of refusing
+    the push): A has lost it, and nothing of A's is left behind."""
+    a, b = lease("host-a", ttl=60), lease("host-b", ttl=60)
+    assert a.try_acquire() is None
+    clock.advance(61)
+    assert b.try_acquire() is None and b.release()
+
+    with pytest.raises(LeaseLost):
+        a.renew()
+    if kind == "branch":
+        assert lease_refs(emu) == []
+    else:
+        assert a.read().record.holder == "host-b" and a.read().record.released
+    c = lease("host-c")
+    assert c.try_acquire() is None  # free for the next run
+
+
 def test_renewing_moves_the_expiry_and_the_deadline_forward(clock: ManualClock, ticks: Ticks, lease) -> None:
     a, b = lease("host-a", ttl=60), lease("host-b", ttl=60)
     assert a.try_acquire() is None
