@@ -132,9 +132,11 @@ def normalize_area_path(v: str) -> str:
     if not v.strip():
         raise ValueError("area_path is empty; remove it to leave the area to ADO")
     if any(not n for n in nodes):
-        raise ValueError(f"area_path {v!r} has an empty node (two separators in a row); {fix}")
-    if any(n in (".", "..") or any(ord(c) < 32 for c in n) for n in nodes):
-        raise ValueError(f"area_path {v!r} has a node that is '.', '..' or holds a control character; {fix}")
+        raise ValueError(f"area_path '{v}' has an empty node (two separators in a row); {fix}")
+    if any(ord(c) < 32 for c in v):
+        raise ValueError(f"area_path {v!r} holds a control character; {fix}")
+    if any(n in (".", "..") for n in nodes):
+        raise ValueError(f"area_path '{v}' has a node that is '.' or '..'; {fix}")
     return "\\".join(nodes)
 
 
