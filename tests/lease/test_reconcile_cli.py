@@ -89,3 +89,17 @@ def test_only_writers_create_the_lease_item_and_the_reconciler_never_pairs_it(
         out = capsys.readouterr().out
         assert f"#{lease_id}" not in out and "orphan" not in out.lower()  # not a ticket's item, not an orphan
         assert ticket_items(emu) == ["Leased"] and emu.db.wit.get(lease_id).rev == item.rev
+
+
+def test_a_lease_item_that_cannot_be_created_stops_the_run_before_any_write(
+    tmp_path: Path, emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_repo(tmp_path / "b", {".tickets/config.yaml": BASE, ".tickets/PAY-1.md": TICKET})
+    emu.faults.fail_next("Work Items_Create", status=403)  # the identity may not create work items
+    with EmulatorServer(emu) as srv:
+        code = main(["reconcile", "--repo", str(tmp_path / "b"), "--org-url", srv.url])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "cannot create the lease work item (a User Story titled 'ticketops lease — do not edit'" in err
+    assert "--no-lease" in err and "repos:" in err
+    assert emu.db.work_items("Payments") == []

@@ -261,7 +261,7 @@ class Lease(Generic[V]):
             try:
                 if self.store.release(version, record):
                     return True
-            except AdoError as e:
+            except (AdoError, LeaseUnavailable) as e:
                 log.warning("could not release %s (%s); it expires by itself", self.describe(), e)
                 return True
             self._lose(f"{self.describe()} was no longer this run's when it released it: another run took it "
@@ -299,6 +299,9 @@ class LeaseKeeper:
                 self.lease.renew()
                 failures = 0
             except LeaseLost as e:
+                self._give_up(str(e))
+                return
+            except LeaseUnavailable as e:
                 self._give_up(str(e))
                 return
             except AdoError as e:

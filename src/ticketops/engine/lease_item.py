@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from ticketops.ado import (
     AdoClient,
     AdoError,
+    BadRequest,
     NotFound,
     OutcomeUnknown,
     PatchOp,
@@ -131,10 +132,14 @@ class WorkItemStore:
         except PermissionDenied as e:
             raise self._unavailable(e) from None
 
-    def _unavailable(self, e: AdoError) -> LeaseUnavailable:
+    def _unavailable(self, e: AdoError, *, creating: bool = False) -> LeaseUnavailable:
+        what = (f"create the lease work item (a {self.work_item_type} titled {LEASE_TITLE!r}, tagged {LEASE_TAG})"
+                if creating else f"write {self.describe()}")
         return LeaseUnavailable(
-            f"cannot write {self.describe()}: {e}. Give the identity permission to create and edit "
-            f"{self.work_item_type} work items in project {self.project!r}, or run with --no-lease"
+            f"cannot {what}: {e}. A board without a linked repository keeps its lease in a work item: give the "
+            f"identity permission to create and edit {self.work_item_type} work items in project {self.project!r} "
+            "(and let that type be created with only a title), link a repository (repos: in config.yaml), or run "
+            "with --no-lease"
         )
 
     # ---- creating, parking, retiring ---------------------------------------------------------
@@ -159,8 +164,8 @@ class WorkItemStore:
             item = self.client.create_work_item(self.project, self.work_item_type, ops)
         except OutcomeUnknown:
             return None  # the next read decides (a lease item of ours that is not the lowest is ignored)
-        except PermissionDenied as e:
-            raise self._unavailable(e) from None
+        except (PermissionDenied, BadRequest) as e:
+            raise self._unavailable(e, creating=True) from None
         return self._park(ItemVersion(item.id, item.rev))
 
     def _park(self, version: ItemVersion) -> ItemVersion:
