@@ -72,13 +72,13 @@ class LeaseLost(WritesStopped):
 
 
 def awake_clock() -> float:
-    """Seconds on a clock that keeps counting while the machine sleeps (a laptop lid closed
-    must not look like no time passed): CLOCK_BOOTTIME on Linux, CLOCK_MONOTONIC on macOS
-    (where it counts sleep), else ``time.monotonic``."""
+    """Seconds on a clock that keeps counting while the machine sleeps (a closed laptop lid must
+    not look like no time passed; ``time.monotonic`` stops during suspend on Linux and macOS):
+    CLOCK_BOOTTIME on Linux, CLOCK_MONOTONIC_RAW on macOS, else ``time.monotonic``."""
     if hasattr(time, "CLOCK_BOOTTIME"):
         return time.clock_gettime(time.CLOCK_BOOTTIME)
     if sys.platform == "darwin":
-        return time.clock_gettime(time.CLOCK_MONOTONIC)
+        return time.clock_gettime(time.CLOCK_MONOTONIC_RAW)
     return time.monotonic()
 
 
