@@ -40,6 +40,14 @@ class CoreApi(ApiBase):
             self._identity_cache[key] = match
         return match
 
+    def forget_identity_misses(self) -> None:
+        """Drop the cached "nobody" answers, keeping the people found. A client kept across
+        passes (``reconcile --every``, ``watch``) calls this at the start of each pass, so a
+        person added to the organisation since is found and the ticket they blocked goes ahead."""
+        with self._identity_lock:
+            for key in [k for k, v in self._identity_cache.items() if v is None]:
+                del self._identity_cache[key]
+
 
 def _best_match(found: list[Identity], key: str) -> Identity | None:
     """Prefer the identity whose mail/account is exactly the address; else a single result."""

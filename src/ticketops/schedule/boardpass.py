@@ -98,6 +98,7 @@ class BoardPass:
             self._client = self._client_for(config)
             self._client_key = key
             self._markdown = None
+        self._client.forget_identity_misses()  # a new pass: look again for people not found before
         return self._client
 
     def repo(self) -> pygit2.Repository:

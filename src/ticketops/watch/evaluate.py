@@ -58,6 +58,7 @@ class Evaluator:
             self.close()
             self._client = self.client_for(config)
             self._client_key = key
+        self._client.forget_identity_misses()  # a new evaluation: look again for people not found before
         return self._client
 
     def __call__(self, number: int, trigger: tuple[str, ...], cancel: threading.Event) -> WatchResult:
