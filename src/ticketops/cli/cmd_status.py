@@ -26,7 +26,7 @@ DESCRIPTION = (
 )
 
 _STATUS = {"create": "Missing", "update": "OutOfSync", "orphan": "Orphaned", "prune": "Orphaned",
-           "conflict": "Conflict", "blocked": "Blocked"}
+           "conflict": "Conflict", "blocked": "Blocked", "unpaired": "Unpaired"}
 
 
 @dataclass(frozen=True)
