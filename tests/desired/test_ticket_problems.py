@@ -158,13 +158,21 @@ def test_unknown_status_and_repo_list_the_valid_ones(problems) -> None:
     ]
 
 
-def test_started_ticket_without_any_repo(make_board) -> None:
+def test_started_ticket_uses_the_only_linked_repo(make_board) -> None:
     config = "organization_url: https://dev.azure.com/contoso\nproject: P\nrepos:\n  api: {name: payments-api}\n"
+    repo = make_board({P: "---\ntitle: A\nstatus: in-progress\n---\n"}, config=config)
+    state, found = check(Path(repo.workdir))
+    assert found == () and state is not None and [t.key for t in state.tickets] == ["PAY-1"]
+
+
+def test_started_ticket_with_several_repos_and_no_default_is_ambiguous(make_board) -> None:
+    config = ("organization_url: https://dev.azure.com/contoso\nproject: P\nrepos:\n  api: {name: payments-api}\n"
+              "  web: {name: payments-web}\n")
     repo = make_board({P: "---\ntitle: A\nstatus: in-progress\n---\n"}, config=config)
     _, found = check(Path(repo.workdir))
     assert [str(p) for p in found] == [
-        f"{P}:3:1: status 'in-progress' needs a repository for the feature branch: add 'repo:' with one of api, "
-        "or set default_repo in config.yaml"
+        f"{P}:3:1: status 'in-progress' needs a repository for the feature branch, and config.yaml links several "
+        "without a default_repo: add 'repo:' with one of api, web, or set default_repo in config.yaml"
     ]
 
 

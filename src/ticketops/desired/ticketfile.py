@@ -192,7 +192,8 @@ def _key_field(doc: yamldoc.YamlDoc, fields: dict[Any, Any], stem: str, claimed:
 
 def _board_checks(fields: dict[str, Any], config: BoardConfig) -> list[tuple[str, str]]:
     """Checks against config.yaml, as ``(field, message)``: the status and repo alias exist, a
-    started ticket has a repository, branch names are valid."""
+    started ticket has a repository (``repo:``, else ``default_repo``, else the only linked one;
+    several and no default is ambiguous), branch names are valid."""
     out: list[tuple[str, str]] = []
     names = [s.name for s in config.effective_statuses]
     status = fields.get("status")
@@ -203,10 +204,11 @@ def _board_checks(fields: dict[str, Any], config: BoardConfig) -> list[tuple[str
     if isinstance(repo, str) and repo not in config.repos:
         valid = f"valid repos: {', '.join(aliases)}" if aliases else "config.yaml has no repos; add it under 'repos:'"
         out.append(("repo", f"unknown repo '{repo}'{suggest(repo, aliases)}; {valid}"))
-    elif (repo is None and config.default_repo is None and aliases and isinstance(status, str)
+    elif (repo is None and config.default_repo is None and len(aliases) > 1 and isinstance(status, str)
           and status in names and config.work_started(status)):
-        out.append(("status", f"status '{status}' needs a repository for the feature branch: add 'repo:' with one "
-                              f"of {', '.join(aliases)}, or set default_repo in config.yaml"))
+        out.append(("status", f"status '{status}' needs a repository for the feature branch, and config.yaml links "
+                              f"several without a default_repo: add 'repo:' with one of {', '.join(aliases)}, "
+                              "or set default_repo in config.yaml"))
     for name in ("branch", "base"):
         value = fields.get(name)
         if isinstance(value, str) and value and not pygit2.reference_is_valid_name(

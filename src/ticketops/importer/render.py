@@ -78,8 +78,6 @@ def front_matter(item: LiveWorkItem, config: BoardConfig, *, project: str) -> tu
         fm["assignee"] = assignee
     if item.priority is not None and 1 <= item.priority <= 4:
         fm["priority"] = item.priority
-    if len(config.repos) == 1 and config.default_repo is None and config.work_started(status):
-        fm["repo"] = next(iter(config.repos))  # the only repo: not a guess
     if item.area_path and not same_path(item.area_path, project):
         fm["area_path"] = item.area_path
     tags, left = _tags(item)

@@ -4,6 +4,8 @@ after the import (files committed with pygit2) has nothing to do."""
 
 from __future__ import annotations
 
+import json
+
 import yaml
 from importkit import ImportBoard, seed_every_type
 
@@ -145,3 +147,24 @@ def test_a_file_of_another_ticket_with_the_same_key_is_not_overwritten(board: Im
     assert f"x ADO-{i}" in r.out and "already exists and is another ticket" in r.out and "--key-prefix" in r.out
     assert board.text(f".tickets/ADO-{i}.md") == mine
     assert "ticketops" not in emu.db.get_work_item(i).tags
+
+
+def test_import_on_a_one_repo_board_leaves_repo_implicit_and_plans_only_the_branch(
+    tmp_path, server, capsys, emu: Emulator
+) -> None:
+    config = "organization_url: https://dev.azure.com/contoso\nproject: Payments\nprocess: agile\n" \
+             "repos:\n  api:\n    name: payments-api\n"
+    board = ImportBoard(tmp_path / "one-repo", server.url, capsys, config)
+    item = emu.db.create_work_item("Payments", "User Story", {"System.Title": "Started"}, by="alice@contoso.com")
+    emu.db.update_work_item("Payments", item, {"System.State": "Active"}, by="alice@contoso.com")
+    r = board.run("import", "--project", "Payments")
+    assert r.code == 0, r.out + r.err
+    front = _front(board.text(f".tickets/ADO-{item}.md"))
+    assert front["status"] == "in-progress" and "repo" not in front  # the only linked repo is implied
+    board.commit_all()
+    assert load(board.root).problems == ()
+    plan = board.run("plan", "--json")
+    assert plan.code == 2, plan.out + plan.err
+    report = json.loads(plan.out)  # the item itself is in sync: only its branch and spec are to do
+    assert report["summary"] == {"create-branch": 1, "push-spec": 1, "synced": 1}
+    assert {a["repo"]["name"] for a in report["actions"]} == {"payments-api"}

@@ -47,10 +47,10 @@ def test_the_project_root_area_is_left_out() -> None:
     assert r.ticket.area_path == "Payments\\Web"
 
 
-def test_only_repo_is_named_for_started_tickets_and_several_repos_are_not_guessed() -> None:
+def test_only_repo_is_left_implicit_for_started_tickets_and_several_repos_are_not_guessed() -> None:
     one = BoardConfig.model_validate({**CONFIG.model_dump(by_alias=True), "repos": {"api": {"name": "payments-api"}}})
     r = render(live(state="Active"), "ADO-12", one, tickets_dir=".tickets", project="Payments")
-    assert r.ticket.repo == "api"
+    assert r.ticket.repo is None and b"repo:" not in r.content  # the only linked repo is the ticket's anyway
     two = BoardConfig.model_validate({**CONFIG.model_dump(by_alias=True),
                                       "repos": {"api": {"name": "payments-api"}, "web": {"name": "payments-web"}}})
     with pytest.raises(NotImportable, match="needs a repository"):
