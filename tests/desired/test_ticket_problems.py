@@ -10,6 +10,7 @@ import pygit2
 import pytest
 from gitrepo import Symlink
 
+from ticketops.cli.main import main
 from ticketops.desired import MAX_FILE_BYTES, check, load, parse_config, parse_ticket
 
 P = ".tickets/PAY-1.md"
@@ -281,3 +282,15 @@ def test_parse_ticket_is_pure_and_reports_like_the_loader(config_text: str, tick
     bad, found = parse_ticket("PAY-6.md", b"---\ntitle: A\nstatus: nope\n---\n", config)
     assert bad is None
     assert [(p.line, p.col) for p in found] == [(3, 1)]
+
+
+@pytest.mark.parametrize("title", ['"   "', "' \t '"])
+def test_blank_title_is_refused_at_its_line(make_board, capsys, title: str) -> None:
+    repo = make_board({".tickets/PAY-3.md": f"---\nstatus: backlog\ntitle: {title}\n---\n", P: "---\ntitle: A\nstatus: backlog\n---\n"})
+    assert main(["validate", "--repo", repo.workdir]) == 1
+    out = capsys.readouterr()
+    assert (".tickets/PAY-3.md:3:1: title is blank (only spaces); Azure DevOps requires a title: write one line "
+            "that names the work, e.g. title: Add refunds") in out.out + out.err
+    assert "PAY-1" not in out.out + out.err
+    state = load(repo.workdir)
+    assert [t.key for t in state.tickets] == ["PAY-1"] and "PAY-3" in state.invalid_keys

@@ -63,6 +63,9 @@ class FrontMatter(BaseModel):
         if "\n" in v or "\r" in v:
             raise ValueError("title must be one line")
         v = v.strip()
+        if not v:
+            raise ValueError("title is blank (only spaces); Azure DevOps requires a title: "
+                             "write one line that names the work, e.g. title: Add refunds")
         if (units := _utf16_units(v)) > MAX_TITLE:
             raise ValueError(
                 f"title is {units} characters long as Azure DevOps counts them (an emoji or other character "
