@@ -49,7 +49,8 @@ def test_empty_config(make_board) -> None:
 
 def test_yaml_syntax_error(make_board) -> None:
     assert config_problems(make_board, HEAD + "repos:\n  api: {name: payments-api\n") == [
-        f"{C}:5:1: invalid YAML: while parsing a flow mapping did not find expected ',' or '}}'"
+        f"{C}:4:8: invalid YAML: the mapping opened with '{{' on line 4 is not closed (PyYAML stopped at line 5, "
+        "column 1): close the `{` with `}`, or put the whole value in quotes if it is text"
     ]
 
 
@@ -142,3 +143,10 @@ def test_check_returns_config_and_ticket_problems_together(make_board, ticket) -
     state, problems = check(Path(repo.workdir))
     assert state is None
     assert [(p.path, p.line) for p in problems] == [(".tickets/PAY-1.md", 4), (C, 3)]
+
+
+def test_unclosed_quote_in_config_points_at_the_quote(make_board) -> None:
+    config = "organization_url: 'https://dev.azure.com/contoso\nproject: Payments\n"
+    [msg] = config_problems(make_board, config)
+    assert msg.startswith(f"{C}:1:19: invalid YAML: the quote ' opened here is never closed")
+    assert "close the quote with a matching '" in msg

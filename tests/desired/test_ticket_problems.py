@@ -267,7 +267,7 @@ def test_every_problem_in_every_file_in_one_run(make_board, ticket) -> None:
     })
     state, found = check(Path(repo.workdir))
     assert [(p.path, p.line) for p in found] == [
-        (".tickets/PAY-1.md", 3), (".tickets/PAY-1.md", 4), (".tickets/PAY-3.md", 1), (".tickets/PAY-4.md", 3),
+        (".tickets/PAY-1.md", 3), (".tickets/PAY-1.md", 4), (".tickets/PAY-3.md", 1), (".tickets/PAY-4.md", 2),
     ]
     assert [t.key for t in state.tickets] == ["PAY-2"]
     assert state.invalid_keys == frozenset({"PAY-1", "PAY-3", "PAY-4"})
@@ -294,3 +294,23 @@ def test_blank_title_is_refused_at_its_line(make_board, capsys, title: str) -> N
     assert "PAY-1" not in out.out + out.err
     state = load(repo.workdir)
     assert [t.key for t in state.tickets] == ["PAY-1"] and "PAY-3" in state.invalid_keys
+
+
+def test_unclosed_bracket_and_quote_point_where_they_open_with_a_fix(make_board, capsys) -> None:
+    repo = make_board({})
+    tickets = Path(repo.workdir) / ".tickets"
+    (tickets / "HD-1.md").write_text("---\ntitle: [broken\nstatus: backlog\nassignee: alice@contoso.com\n---\n")
+    (tickets / "HD-2.md").write_text('---\ntitle: "unclosed\nstatus: backlog\n---\nbody\n')
+    assert main(["validate", "--worktree", "--repo", repo.workdir]) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert (".tickets/HD-1.md:2:8: invalid YAML: the list opened with '[' on line 2 is not closed (PyYAML stopped "
+            "at line 3, column 7): close the `[` with `]`, or put the whole value in quotes if it is text") in text
+    assert ('.tickets/HD-2.md:2:8: invalid YAML: the quote " opened here is never closed (PyYAML reached the end '
+            "at line 4, column 1): close the quote with a matching \" (text that contains a \" goes in ' quotes)") in text
+
+
+def test_a_bracket_closed_with_the_wrong_character_is_reported_where_it_goes_wrong(problems) -> None:
+    [msg] = problems({P: "---\ntitle: A\nstatus: backlog\ntags: [a, b}\n---\n"})
+    assert msg.startswith(f"{P}:4:12: invalid YAML: the list opened with '[' on line 4 is not closed")
+    assert "close the `[` with `]`" in msg

@@ -126,6 +126,9 @@ def parse(text: str, path: str, first_line: int = 1) -> YamlDoc:
 
 
 def _syntax_problem(e: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Problem:
+    unclosed = _unclosed(e, text, first_line)
+    if unclosed is not None:
+        return Problem(path, unclosed[0], unclosed[1], unclosed[2])
     mark = e.problem_mark or e.context_mark
     what = " ".join(x for x in (e.context, e.problem) if x) or "syntax error"
     hint = ""
@@ -138,6 +141,33 @@ def _syntax_problem(e: yaml.MarkedYAMLError, text: str, path: str, first_line: i
     if mark is None:  # pragma: no cover
         return Problem(path, first_line, 1, f"invalid YAML: {what}{hint}")
     return Problem(path, mark.line + first_line, mark.column + 1, f"invalid YAML: {what}{hint}")
+
+
+_CLOSERS = {"[": "]", "{": "}"}
+
+
+def _unclosed(e: yaml.MarkedYAMLError, text: str, first_line: int) -> tuple[int, int, str] | None:
+    """An unclosed ``[``, ``{`` or quote: PyYAML notices it lines later (at the next ``:`` or the
+    end); point at where it was opened (its ``context_mark``) and say how to close it."""
+    ctx, problem, opened, found = e.context or "", e.problem or "", e.context_mark, e.problem_mark
+    if opened is None or found is None:
+        return None
+    where = (opened.line + first_line, opened.column + 1)
+    seen = f"line {found.line + first_line}, column {found.column + 1}"
+    char = _char_at(text, opened.line, opened.column)
+    if ctx.startswith("while parsing a flow") and char in _CLOSERS:
+        kind = "list" if char == "[" else "mapping"
+        at = where if found.line > opened.line else (found.line + first_line, found.column + 1)
+        return (*at, f"invalid YAML: the {kind} opened with '{char}' on line {where[0]} is not closed "
+                     f"(PyYAML stopped at {seen}): close the `{char}` with `{_CLOSERS[char]}`, or put the whole "
+                     "value in quotes if it is text")
+    if ctx.startswith("while scanning a quoted scalar") and char in "\"'" and ("end of stream" in problem
+                                                                              or "document" in problem):
+        other = "'" if char == '"' else '"'
+        return (*where, f"invalid YAML: the quote {char} opened here is never closed (PyYAML reached the end at "
+                        f"{seen}): close the quote with a matching {char} (text that contains "
+                        f"a {char} goes in {other} quotes)")
+    return None
 
 
 def _char_at(text: str, line: int, column: int) -> str:
