@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ticketops.desired import check, snapshot
 from ticketops.desired.source import open_repository
-from ticketops.doctor.report import Check, fail, ok
+from ticketops.doctor.report import Check, fail, ok, skip
 from ticketops.desired.secrets import scan_tickets
 from ticketops.model.config import BoardConfig
 from ticketops.model.errors import Problem, TicketopsError
@@ -52,10 +52,14 @@ def _listed(problems: list[Problem]) -> str:
 
 
 def _tickets(problems: list[Problem], tickets: tuple[Ticket, ...] | None) -> Check:
+    """``tickets`` None: config.yaml is invalid, so statuses and repos could not be checked."""
     if problems:
-        return fail("tickets", f"{len(problems)} problem(s) in ticket files:\n" + _listed(problems),
+        partly = " (statuses and repos not checked: config.yaml is invalid)" if tickets is None else ""
+        return fail("tickets", f"{len(problems)} problem(s) in ticket files{partly}:\n" + _listed(problems),
                     "fix them (`ticketops validate` lists them all); the other tickets still reconcile")
-    return ok("tickets", f"{len(tickets or ())} ticket file(s) valid")
+    if tickets is None:
+        return skip("tickets", "not checked: config.yaml is invalid (fix it, then run doctor again)")
+    return ok("tickets", f"{len(tickets)} ticket file(s) valid")
 
 
 def _secrets(repo: str, tickets_dir: str, rev: str) -> Check:

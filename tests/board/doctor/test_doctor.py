@@ -150,3 +150,19 @@ def test_no_token_names_the_variable(tmp_path, server: EmulatorServer, capsys, m
     data = json.loads(r.out)
     auth = next(c for c in data["checks"] if c["name"] == "auth")
     assert data["ok"] is False and auth["outcome"] == "FAIL" and "AZURE_DEVOPS_EXT_PAT" in auth["detail"]
+
+
+def test_tickets_are_not_reported_valid_when_config_is_invalid(tmp_path, server: EmulatorServer, capsys) -> None:
+    bad = "organization_url: https://dev.azure.com/contoso\nproject: Payments\nprocess: basik\n"
+    b = make(tmp_path, server.url, capsys, config=bad,
+             files={".tickets/HD-1.md": "---\ntitle: x\nstatus: nonsense\n---\n"})
+    r = b.run("doctor")
+    assert r.code == 1 and lines(r.out)["tickets"] == "skip", r.out
+    assert "not checked: config.yaml is invalid" in r.out and "ticket file(s) valid" not in r.out
+
+    (b.root / ".tickets" / "HD-2.md").write_text("---\ntitle: x\n---\n")  # wrong without any config
+    b.commit_all()
+    r = b.run("doctor")
+    assert lines(r.out)["tickets"] == "FAIL"
+    assert "1 problem(s) in ticket files (statuses and repos not checked: config.yaml is invalid)" in r.out
+    assert "missing required field 'status'" in r.out
