@@ -8,10 +8,18 @@ import sys
 
 from ticketops.apply import render_outcomes
 from ticketops.cli.common import load_desired
-from ticketops.cli.connect import add_board_args, build_client, open_engine, print_stats
+from ticketops.cli.connect import (
+    ReadOnlyMode,
+    add_board_args,
+    build_client,
+    open_engine,
+    print_stats,
+    refuse_read_only,
+)
 from ticketops.engine import DEFAULT_MAX_PASSES, PassResult, ReconcileResult
 from ticketops.engine.guarded import guarded_reconcile
-from ticketops.model.errors import ExitCode
+from ticketops.model.desired import DesiredState
+from ticketops.model.errors import ExitCode, TicketopsError
 from ticketops.plan import UpdateWorkItem, plan_json, render_text, summary_line
 from ticketops.schedule.options import add_lease_args, add_schedule_args, lease_options, reject_without_every
 from ticketops.schedule.runner import run_every
@@ -26,8 +34,12 @@ DESCRIPTION = (
     "(blocked or conflicting tickets, items ADO refused, or changes still pending). "
     "Writes happen under a lease (branch ticketops/lease of the default linked repository), so two "
     "runs never write at once. SIGTERM/Ctrl-C stop between two writes (exit 130). With --every it "
-    "runs a pass on an interval until stopped (exit 0), each pass a one-line summary; most passes "
-    "first check git and ADO for changes in one request (incremental), a full pass every --full-every."
+    "runs a pass on an interval, each pass a one-line summary (with --json: one JSON object per pass, "
+    "JSON Lines; --stats: request counts at exit); most passes first check git and ADO for changes in "
+    "one request (incremental), a full pass every --full-every. Exit codes with --every: 0 when stopped "
+    "by SIGTERM/Ctrl-C; with --count N (a CI job), 0 when the last pass converged and 1 when it failed "
+    "(ADO unreachable, say) or did not converge; 1 at once, without retrying, for errors no retry can "
+    "fix (read-only mode, failed sign-in, missing permission, lease unavailable)."
 )
 
 
@@ -71,10 +83,28 @@ def _warn(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+def _run_every(args: argparse.Namespace) -> int:
+    """Refuse read-only mode before the loop starts (as a one-off reconcile does); a board
+    that cannot be read yet is left to the passes, which report it and try again."""
+    refuse_read_only(None, args)
+    try:
+        first: DesiredState | None = load_desired(args)
+    except TicketopsError:
+        first = None
+    if first is not None:
+        refuse_read_only(first.config, args)
+    preloaded = [first] if first is not None else []
+
+    def load() -> DesiredState:
+        return preloaded.pop() if preloaded else load_desired(args)
+
+    return run_every(args, load=load, client_for=lambda config: build_client(config, args, write=True),
+                     fatal=(ReadOnlyMode,))
+
+
 def run(args: argparse.Namespace) -> int:
     if args.every is not None:
-        return run_every(args, load=lambda: load_desired(args),
-                         client_for=lambda config: build_client(config, args, write=True))
+        return _run_every(args)
     reject_without_every(args)
     engine = open_engine(args, write=True)
     with engine.client, stop_on_signals() as stop:

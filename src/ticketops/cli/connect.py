@@ -35,14 +35,29 @@ def build_client(
 ) -> AdoClient:
     """A client for the board. ``write=False`` makes it read-only (``plan``, ``status``);
     ``write=True`` refuses a board whose config says ``read_only: true``."""
-    if write and (config.read_only or read_only_requested(args)):
-        where = "--read-only was given" if read_only_requested(args) else "`read_only: true` in .tickets/config.yaml"
-        raise ConfigError(
-            f"read-only mode ({where}): this command writes to Azure DevOps, so it does not run. "
-            "`ticketops plan` shows what it would change; drop the flag (or that config line) to write"
-        )
+    if write:
+        refuse_read_only(config, args)
     auth, _info = resolve_board_auth(config, args)
     return AdoClient(org_url(config, args), auth, transport=transport, read_only=not write)
+
+
+class ReadOnlyMode(ConfigError):
+    """A command that writes was run in read-only mode. No later attempt can succeed."""
+
+
+def refuse_read_only(config: BoardConfig | None, args: argparse.Namespace) -> None:
+    """Raise :class:`ReadOnlyMode` when ``--read-only`` was given or (with ``config``)
+    config.yaml says ``read_only: true``."""
+    if read_only_requested(args):
+        where = "--read-only was given"
+    elif config is not None and config.read_only:
+        where = "`read_only: true` in .tickets/config.yaml"
+    else:
+        return
+    raise ReadOnlyMode(
+        f"read-only mode ({where}): this command writes to Azure DevOps, so it does not run. "
+        "`ticketops plan` shows what it would change; drop the flag (or that config line) to write"
+    )
 
 
 def resolve_board_auth(config: BoardConfig, args: argparse.Namespace) -> tuple[Auth, AuthInfo]:

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 import pygit2
 
-from ticketops.ado import AdoClient
+from ticketops.ado import AdoClient, RequestStats
 from ticketops.desired.source import open_repository
 from ticketops.engine.guarded import GuardedResult, LeaseOptions, guarded_reconcile
 from ticketops.engine.incremental import (
@@ -51,6 +51,15 @@ class PassSummary:
         return (f"{when} pass {self.number} {self.mode} {commit}: {self.outcome}; "
                 f"{self.requests} request{'s' if self.requests != 1 else ''}{writes}, {self.seconds:.2f}s")
 
+    def as_json(self) -> dict[str, object]:
+        """The pass as one JSON Lines record (``reconcile --every --json``)."""
+        return {
+            "pass": self.number, "started": self.started.strftime("%Y-%m-%dT%H:%M:%SZ"), "ok": True,
+            "mode": self.mode, "commit": self.commit, "settled": self.settled, "stopped": self.stopped,
+            "outcome": self.outcome, "requests": self.requests, "writes": self.writes,
+            "seconds": round(self.seconds, 3),
+        }
+
 
 @dataclass
 class PassSettings:
@@ -85,6 +94,8 @@ class BoardPass:
         self._desired: tuple[str, DesiredState] | None = None  # (tickets tree id, state read from it)
         # Whether the server keeps Markdown descriptions, once a write told (for this client).
         self._markdown: bool | None = None
+        # The request counters of every client this run used, oldest first (``--stats``).
+        self.request_stats: list[RequestStats] = []
 
     def close(self) -> None:
         if self._client is not None:
@@ -97,6 +108,7 @@ class BoardPass:
             self.close()
             self._client = self._client_for(config)
             self._client_key = key
+            self.request_stats.append(self._client.stats)
             self._markdown = None
         self._client.forget_identity_misses()  # a new pass: look again for people not found before
         return self._client

@@ -48,7 +48,8 @@ def add_schedule_args(p: argparse.ArgumentParser) -> None:
                    help=f"with --every: a full pass every K passes; the others first check both sides for "
                         f"changes in one request (default: {DEFAULT_FULL_EVERY}; 1 = always full)")
     g.add_argument("--count", type=int, default=None, metavar="N",
-                   help="with --every: stop after N passes (default: run until stopped)")
+                   help="with --every: stop after N passes (default: run until stopped); exit 0 when the last "
+                        "pass converged, 1 when it failed or did not converge")
 
 
 def reject_without_every(args: argparse.Namespace) -> None:
