@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.resources
 import shutil
 import sys
 import tempfile
@@ -52,19 +53,31 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--repo",
         default=None,
         metavar="PATH",
-        help="board folder to demo (holds .tickets/; default: example-repo/ of the ticketops checkout)",
+        help="board folder to demo (holds .tickets/; default: the example board shipped with ticketops, "
+        "example-repo/ in a source checkout)",
     )
 
 
+PACKAGED_BOARD = "demo_board"  # example-repo/ as shipped in the wheel (pyproject force-include)
+
+
 def example_repo() -> Path:
-    """``example-repo/`` next to ``src/`` in a source checkout."""
-    path = Path(ticketops.__file__).resolve().parents[2] / "example-repo"
-    if not (path / ".tickets").is_dir():
-        raise ConfigError(
-            f"the example board is not at {path} (ticketops is not running from a source checkout); "
-            "pass --repo PATH to a folder that holds .tickets/"
-        )
-    return path
+    """The example board: ``ticketops/demo_board`` when installed from a wheel (package data,
+    found through importlib.resources), else ``example-repo/`` next to ``src/`` in a checkout."""
+    packaged = importlib.resources.files(ticketops).joinpath(PACKAGED_BOARD)
+    if isinstance(packaged, Path) and (packaged / ".tickets").is_dir():
+        return packaged
+    checkout = Path(ticketops.__file__).resolve().parents[2] / "example-repo"
+    if (checkout / ".tickets").is_dir():
+        return checkout
+    raise ConfigError(
+        f"the example board is missing: neither {packaged} (installed package) nor {checkout} (source "
+        "checkout) holds .tickets/; reinstall ticketops, or pass --repo PATH to a folder that holds .tickets/"
+    )
+
+
+def _packaged(folder: Path) -> bool:
+    return folder.name == PACKAGED_BOARD and folder.resolve().parent == Path(ticketops.__file__).resolve().parent
 
 
 def commit_copy(source: Path, dest: Path) -> str:
@@ -132,7 +145,10 @@ def run(args: argparse.Namespace) -> int:
         desired = load(tmp)
         auth, _ = resolve_auth(desired.config.auth, {desired.config.auth.token_env: DEMO_TOKEN})
         print(f"Emulated Azure DevOps at {emu.url}")
-        where = "the files on disk (uncommitted changes)" if _dirty(source) else "its last commit"
+        if _packaged(source):
+            where = "the copy shipped with ticketops"
+        else:
+            where = "the files on disk (uncommitted changes)" if _dirty(source) else "its last commit"
         print(f"Board {source} read from {where}, committed as {sha[:12]} in a temporary repository")
         print(f"{len(desired.tickets)} tickets valid; {len(desired.problems)} problems")
         for problem in desired.problems:
