@@ -77,21 +77,28 @@ def _details(a: object, ids: tuple[int, ...] | None) -> str:
 
 
 def render(table: list[Row]) -> str:
+    """A table whose columns are as wide as their widest cell, header included."""
     if not table:
         return "No tickets and no managed work items.\n"
-    width = max(len(r.key) for r in table)
-    gw = max([len(r.git) for r in table if r.git] or [0])
-    git_head = f"{'git':<{gw}}  " if gw else ""
-    lines = [f"{'ticket':<{width}}  {'status':<9}  {'item':<7}  {git_head}details"]
-    for r in table:
-        item = f"#{r.id}" if r.id is not None else "-"
-        git = f"{r.git or '-':<{gw}}  " if gw else ""
-        lines.append(f"{r.key:<{width}}  {r.status:<9}  {item:<7}  {git}{r.details}".rstrip())
+    items = [f"#{r.id}" if r.id is not None else "-" for r in table]
+    cells = [[r.key, r.status, item, r.git or "-"] for r, item in zip(table, items, strict=True)]
+    heads = ["ticket", "status", "item", "git"]
+    if not any(r.git for r in table):  # no git column when no ticket has git work
+        heads.pop()
+        cells = [c[:-1] for c in cells]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
+    lines = [_row([*heads, "details"], widths)]
+    lines += [_row([*c, r.details], widths) for c, r in zip(cells, table, strict=True)]
     counts: dict[str, int] = {}
     for r in table:
         counts[r.status] = counts.get(r.status, 0) + 1
     lines.append(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     return "\n".join(lines) + "\n"
+
+
+def _row(cells: list[str], widths: list[int]) -> str:
+    padded = [f"{c:<{w}}" for c, w in zip(cells, widths, strict=False)]
+    return "  ".join([*padded, cells[-1]]).rstrip()
 
 
 def run(args: argparse.Namespace) -> int:
