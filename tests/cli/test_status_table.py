@@ -1,5 +1,5 @@
 """``ticketops status`` as a user reads it: columns line up under their headers whatever the key
-lengths."""
+lengths, and an item tagged ``ticketops`` that ticketops never wrote has its own row."""
 
 from __future__ import annotations
 
@@ -52,3 +52,22 @@ def test_short_keys_line_up_under_the_headers(tmp_path: Path, emu: Emulator, ser
     assert header.startswith("ticket  status")
     (item,) = [w.id for w in emu.db.work_items("Helpdesk") if w.fields["System.Title"] == "x"]
     assert columns(header, row)[:3] == [("ticket", "HD-3"), ("status", "Synced"), ("item", f"#{item}")]
+
+
+def test_an_item_tagged_ticketops_by_a_person_is_an_unpaired_row(tmp_path: Path, emu: Emulator,
+                                                                 server: EmulatorServer,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    stray = emu.db.create_work_item("Helpdesk", "Issue", {"System.Title": "About the rollout"}, tags=["ticketops"])
+    repo = tmp_path / "b"
+    make_repo(repo, {".tickets/config.yaml": CONFIG, ".tickets/HD-1.md": "---\ntitle: x\nstatus: todo\n---\n"})
+
+    code, lines = status(capsys, repo, server.url)
+
+    rows = {line.split()[0]: line for line in lines[1:-1]}
+    assert f"#{stray}" in rows, lines  # keyed by its id: it names no ticket
+    cells = dict(columns(lines[0], rows[f"#{stray}"]))
+    assert cells["status"] == "Unpaired" and cells["item"] == f"#{stray}"
+    assert "history shows no ticketops write" in rows[f"#{stray}"]
+    assert "Missing" in rows["HD-1"]  # the stray blocks nothing
+    assert lines[-1] == "1 Missing, 1 Unpaired"
+    assert code == 2  # HD-1 still to create; the unpaired item is no error
