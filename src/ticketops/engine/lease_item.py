@@ -40,12 +40,11 @@ from ticketops.ado import (
 )
 from ticketops.engine.adoclock import query_as_of, server_now
 from ticketops.engine.lease_store import LeaseRecord, LeaseUnavailable, LeaseView
-from ticketops.model.live import DESCRIPTION, STATE, TAGS, TITLE
+from ticketops.model.live import DESCRIPTION, LEASE_TAG, RETIRED_LEASE_TAG, STATE, TAGS, TITLE
 
 log = logging.getLogger(__name__)
 
-LEASE_TAG = "ticketops-lease"
-RETIRED_TAG = "ticketops-lease-retired"
+RETIRED_TAG = RETIRED_LEASE_TAG
 LEASE_TITLE = "ticketops lease — do not edit"
 ROTATE_AT = 9_000  # revisions; ADO refuses REST updates at 10,000
 PARK_CATEGORIES = ("Removed", "Completed")

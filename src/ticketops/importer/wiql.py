@@ -16,6 +16,7 @@ from typing import Protocol
 
 from ticketops.ado import BadRequest, wiql_literal
 from ticketops.model.errors import TicketopsError
+from ticketops.model.live import LEASE_TAG, RETIRED_LEASE_TAG
 
 WIQL_CAP = 20_000
 _SIZE_LIMIT_CODE = "VS402337"
@@ -54,7 +55,10 @@ def user_condition(query: str | None) -> str | None:
 
 def base_condition(project: str, types: Sequence[str], condition: str | None) -> str:
     """The condition every range query shares: the project, the types, the user's filter."""
-    parts = [f"[System.TeamProject] = {wiql_literal(project)}"]
+    parts = [f"[System.TeamProject] = {wiql_literal(project)}",
+             # ticketops' own lease items (boards without repos) are never tickets
+             f"[System.Tags] NOT CONTAINS {wiql_literal(LEASE_TAG)}",
+             f"[System.Tags] NOT CONTAINS {wiql_literal(RETIRED_LEASE_TAG)}"]
     if types:
         parts.append(f"[System.WorkItemType] IN ({', '.join(wiql_literal(t) for t in types)})")
     if condition:

@@ -18,6 +18,10 @@ from ticketops.model.ticket import KEY_RE
 
 # The ownership marker: every item ticketops creates carries both tags, set in the create call.
 COMMON_TAG = "ticketops"
+# The lease work item of a board without linked repositories (engine/lease_item.py): never a
+# ticket's item, never imported. A lease item replaced by a newer one carries the retired tag.
+LEASE_TAG = "ticketops-lease"
+RETIRED_LEASE_TAG = "ticketops-lease-retired"
 KEY_TAG_PREFIX = "ticketops:"
 _KEY_TAG_RE = re.compile(r"^ticketops:(?P<key>.+)$", re.IGNORECASE)
 

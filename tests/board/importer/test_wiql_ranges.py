@@ -79,5 +79,6 @@ def test_user_condition_accepts_a_condition_or_a_flat_query() -> None:
 
 def test_base_condition_quotes_project_and_types() -> None:
     where = base_condition("O'Neil", ["Bug", "User Story"], "[System.State] = 'New'")
-    assert where == ("[System.TeamProject] = 'O''Neil' AND [System.WorkItemType] IN ('Bug', 'User Story') "
-                     "AND ([System.State] = 'New')")
+    assert where == ("[System.TeamProject] = 'O''Neil' "
+                     "AND [System.Tags] NOT CONTAINS 'ticketops-lease' AND [System.Tags] NOT CONTAINS 'ticketops-lease-retired' "
+                     "AND [System.WorkItemType] IN ('Bug', 'User Story') AND ([System.State] = 'New')")

@@ -66,10 +66,13 @@ def test_the_next_apply_adopts_read_only_imports_without_duplicates(board: Impor
     plan = board.run("plan")
     assert plan.code == 2
     assert "+ " not in plan.out and "0 to create" in plan.out and "5 to update" in plan.out
-    count = len(emu.db.work_items("Payments"))
+    def tickets_items() -> list[int]:  # the board's items; the lease item apply takes is not one
+        return sorted(wi.id for wi in emu.db.work_items("Payments") if "ticketops-lease" not in wi.tags)
+
+    before = tickets_items()
     applied = board.run("apply")
     assert applied.code == 0, applied.out + applied.err
-    assert len(emu.db.work_items("Payments")) == count
+    assert tickets_items() == before
     for i in ids.values():
         assert f"ticketops:ADO-{i}" in emu.db.get_work_item(i).tags
     again = board.run("plan")
@@ -84,3 +87,26 @@ def test_a_writable_import_after_a_read_only_one_adopts(board: ImportBoard, emu:
     assert f"ticketops:ADO-{i}" in emu.db.get_work_item(i).tags
     board.commit_all()
     assert board.run("plan").code == 0
+
+
+def test_plan_after_a_read_only_import_shows_adoption_not_drift(board: ImportBoard, emu: Emulator) -> None:
+    """The items were written by people, never by ticketops: the plan adopts them (marker tags,
+    values from the ticket); nothing is 'changed in ADO, put back'. Real drift still shows later."""
+    i = emu.db.create_work_item("Payments", "Bug", {"System.Title": "Adopt me", "System.Description": "<p>Hi</p>"},
+                                tags=["triage"], by="carol@contoso.com")
+    assert board.run("import", "--project", "Payments", "--read-only").code == 0
+    board.commit_all()
+
+    plan = board.run("plan")
+    assert plan.code == 2
+    assert f"~ ADO-{i}      adopt #{i} (rev 1): not marked by ticketops yet" in plan.out
+    assert "drift" not in plan.out and "update #" not in plan.out
+    assert "1 to update (1 to adopt)" in plan.out
+    status = board.run("status")
+    assert "(drift)" not in status.out
+
+    assert board.run("apply").code == 0
+    emu.db.update_work_item("Payments", i, {"System.Title": "Renamed in ADO"}, by="carol@contoso.com")
+    again = board.run("plan")
+    assert f"~ ADO-{i}      update #{i}" in again.out and "1 drifted in ADO" in again.out
+    assert "adopt" not in again.out
