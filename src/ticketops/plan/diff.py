@@ -137,7 +137,10 @@ def diff_update(ticket: Ticket, item: LiveWorkItem, ctx: DiffContext) -> ItemDif
         change = check(ticket, item, ctx)
         if change is not None:
             out.append(change)
-    marked = tuple(c.model_copy(update={"drift": c.field in ctx.external}) for c in out)
+    # Drift is a change made in ADO to a field ticketops wrote. An item being adopted (paired by
+    # the ticket's `id:`, no marker tag, no ticketops write in its history) has none.
+    adopting = not item.marker_keys and not item.recovered_keys
+    marked = tuple(c.model_copy(update={"drift": not adopting and c.field in ctx.external}) for c in out)
     order = {name: i for i, name in enumerate(f.MANAGED_FIELDS)}
     return ItemDiff(tuple(sorted(marked, key=lambda c: order.get(c.field, 99))), path)
 

@@ -1,6 +1,6 @@
 """Render a plan for people (text) and for programs (JSON). Pure: returns strings.
 
-Text markers: ``+`` create, ``~`` update, ``-`` prune, ``?`` orphan or unpaired item (left alone),
+Text markers: ``+`` create, ``~`` update (``adopt`` for an item not marked yet), ``-`` prune, ``?`` orphan or unpaired item (left alone),
 ``!`` conflict, ``x`` blocked; a field change that puts back an edit made in ADO ends with
 ``! drift``. New action kinds add a line renderer with :func:`register_renderer`.
 """
@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ticketops.model.live import marker_keys, split_tags
 from ticketops.plan import fields as f
 from ticketops.plan.actions import (
     Action,
@@ -91,10 +92,24 @@ def _create(a: CreateWorkItem) -> list[str]:
     return [head, *(_field_line(c, create=a.initial_state, path=a.state_path) for c in a.fields if c.field != f.TITLE)]
 
 
+def adopts(a: UpdateWorkItem) -> bool:
+    """Whether the update adopts an item ticketops has not marked yet (paired by the ticket's
+    ``id:``, e.g. after a read-only import): it adds the ``ticketops:KEY`` marker tag."""
+    tags = next((c for c in a.changes if c.field == f.TAGS), None)
+    if tags is None:
+        return False
+    key = a.key.upper()
+    return key not in marker_keys(split_tags(str(tags.old or ""))) and key in marker_keys(split_tags(str(tags.new or "")))
+
+
 @register_renderer("update")
 def _update(a: UpdateWorkItem) -> list[str]:
-    drift = f", {len(a.drift)} drifted in ADO" if a.drift else ""
-    head = f"~ {a.key:<10} update #{a.id} (rev {a.rev}){drift}"
+    if adopts(a):
+        head = f"~ {a.key:<10} adopt #{a.id} (rev {a.rev}): not marked by ticketops yet; marker tags added, " \
+               "fields set from the ticket"
+    else:
+        drift = f", {len(a.drift)} drifted in ADO" if a.drift else ""
+        head = f"~ {a.key:<10} update #{a.id} (rev {a.rev}){drift}"
     return [head, *(_field_line(c, path=a.state_path) for c in a.changes)]
 
 
@@ -139,9 +154,11 @@ def _generic(a: Action) -> list[str]:
 def summary_line(plan: Plan) -> str:
     n = plan.counts()
     drift = sum(1 for a in plan.actions if isinstance(a, UpdateWorkItem) and a.drift)
+    adopt = sum(1 for a in plan.actions if isinstance(a, UpdateWorkItem) and adopts(a))
+    notes = [f"{adopt} to adopt"] * bool(adopt) + [f"{drift} with drift"] * bool(drift)
     parts = [
         f"{n.get('create', 0)} to create",
-        f"{n.get('update', 0)} to update" + (f" ({drift} with drift)" if drift else ""),
+        f"{n.get('update', 0)} to update" + (f" ({', '.join(notes)})" if notes else ""),
         f"{n.get('prune', 0)} to prune",
     ]
     others = [
