@@ -10,6 +10,7 @@ import pygit2
 import pytest
 from gitrepo import make_repo
 
+from ticketops.cli.main import main
 from ticketops.desired import check, load
 from ticketops.model.errors import ConfigError, GitError, ValidationFailed
 
@@ -216,3 +217,28 @@ def test_subdir_relative_to_git_root_for_a_normal_repo(tmp_path: Path, config_te
     os.makedirs(elsewhere)
     assert load(elsewhere, subdir="a").tickets_dir == "a/.tickets"
     assert load(workdir(repo), subdir="a", worktree=True).ticket("PAY-1").path == "a/.tickets/PAY-1.md"
+
+
+@pytest.mark.parametrize("worktree", [False, True])
+def test_a_ticket_file_in_a_sub_folder_is_reported_not_skipped(make_board, ticket, capsys, worktree: bool) -> None:
+    repo = make_board({
+        ".tickets/PAY-1.md": ticket("Top level"),
+        ".tickets/sprint1/PAY-4.md": ticket("Nested"),
+        ".tickets/sprint1/deeper/pay-5.md": ticket("Deeper, lower-case"),
+        ".tickets/archive/PAY-1.md": ticket("An old copy"),
+        ".tickets/sprint1/notes.md": "not a key: ignored\n",
+        ".tickets/.ticketops/PAY-9.md": "hidden tool folder: ignored\n",
+    })
+    argv = ["validate", "--repo", str(workdir(repo))] + (["--worktree"] if worktree else [])
+    assert main(argv) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert (".tickets/sprint1/PAY-4.md:0:0: PAY-4.md is in a sub-folder, so it is not a ticket: move it to .tickets/ "
+            "— only files directly in .tickets/ are tickets") in text
+    assert ".tickets/sprint1/deeper/pay-5.md" in text
+    assert ".tickets/archive/PAY-1.md:0:0: PAY-1.md is in a sub-folder" in text
+    assert "(.tickets/PAY-1.md already has this key: keep one of them)" in text
+    assert "notes.md" not in text and "PAY-9" not in text
+    state = load(workdir(repo), worktree=worktree)
+    assert [t.key for t in state.tickets] == ["PAY-1"]  # the valid ticket still reconciles
+    assert state.invalid_keys == {"PAY-4", "PAY-5"}  # their work items are not taken for orphans

@@ -7,7 +7,11 @@ Which files count, decided once here:
   ``pay-1.md``) are both refused: which one is meant is ambiguous.
 * ``README.md`` (any case) is documentation and ignored. Any other ``*.md`` whose name is not a
   key is a problem (it looks like a ticket that the reconciler would silently skip).
-* Other files (``.gitkeep``, images, notes) and sub-folders such as ``.ticketops/`` are ignored.
+* A ``KEY.md`` in a sub-folder (``.tickets/sprint1/PAY-4.md``) is a problem at its path: it is
+  not a ticket, and skipping it silently would hide it. Its key is kept out of reach of the
+  reconciler (its work item is not taken for an orphan) unless a ticket file has that key.
+* Other files (``.gitkeep``, images, notes) and hidden sub-folders such as ``.ticketops/`` are
+  ignored.
 """
 
 from __future__ import annotations
@@ -80,8 +84,20 @@ def _tickets(
             invalid |= claimed
         else:
             tickets.append(parsed_ok)
+    for path in snap.misplaced:
+        upper = key_from_name(path.rsplit("/", 1)[-1]).upper()
+        problems.append(_misplaced(path, snap.tickets_dir, by_key.get(upper, [])))
+        if upper not in by_key:
+            invalid.add(upper)
     tickets.sort(key=lambda t: t.key)
     return tickets, problems, invalid
+
+
+def _misplaced(path: str, tickets_dir: str, same_key: list[source.SourceFile]) -> Problem:
+    name = path.rsplit("/", 1)[-1]
+    also = f" ({same_key[0].path} already has this key: keep one of them)" if same_key else ""
+    return Problem(path, 0, 0, f"{name} is in a sub-folder, so it is not a ticket: move it to {tickets_dir}/{also} "
+                               f"— only files directly in {tickets_dir}/ are tickets")
 
 
 def _one(f: source.SourceFile, upper: str, config: BoardConfig | None) -> tuple[Ticket | None, list[Problem], set[str]]:

@@ -1,7 +1,9 @@
 """Where the ticket files come from: the tree of a commit (default) or the files on disk.
 
-Only the files directly in the tickets folder are read; sub-folders (such as ``.ticketops/``,
-where ``import`` keeps read-only comments and links) are never looked at.
+Only the files directly in the tickets folder are read. Sub-folders are never read as tickets;
+only the names in the visible ones are listed, so that a ``KEY.md`` put there by mistake
+(``.tickets/sprint1/PAY-4.md``) can be reported instead of silently skipped. Hidden sub-folders
+(such as ``.ticketops/``, where ``import`` keeps read-only comments and links) are not looked at.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ import pygit2
 
 from ticketops.desired.ticketfile import MAX_FILE_BYTES
 from ticketops.model.errors import ConfigError, GitError, Problem
+from ticketops.model.ticket import KEY_RE
 
 TICKETS_DIR = ".tickets"
 _MAX_LINK_HOPS = 8
+_MAX_NESTING = 8  # sub-folder levels searched for misplaced ticket files
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Snapshot:
     commit: str | None  # None for the worktree
     tickets_dir: str  # relative to the git root, posix
     files: tuple[SourceFile, ...]
+    misplaced: tuple[str, ...] = ()  # paths of KEY.md files in visible sub-folders (not tickets)
 
     def file(self, name: str) -> SourceFile | None:
         return next((f for f in self.files if f.name == name), None)
@@ -118,13 +123,21 @@ def read_commit(repo: pygit2.Repository, rev: str, start: str) -> Snapshot:
         except KeyError:
             continue
         if isinstance(obj, pygit2.Tree):
-            return Snapshot(str(commit.id), cand, tuple(_tree_files(repo, tree, obj, cand)))
+            files, subfolders = _tree_files(repo, tree, obj, cand)
+            return Snapshot(str(commit.id), cand, tuple(files), tuple(_misplaced_in_trees(subfolders, cand, 0)))
     raise _not_found(f"commit {str(commit.id)[:10]} ({rev})", start, committed=True)
 
 
-def _tree_files(repo: pygit2.Repository, root: pygit2.Tree, folder: pygit2.Tree, folder_path: str) -> list[SourceFile]:
-    out = []
+def _tree_files(
+    repo: pygit2.Repository, root: pygit2.Tree, folder: pygit2.Tree, folder_path: str
+) -> tuple[list[SourceFile], list[pygit2.Tree]]:
+    """The files of ``folder``, and its visible sub-folders (only searched for misplaced tickets)."""
+    out: list[SourceFile] = []
+    subfolders: list[pygit2.Tree] = []
     for entry in folder:
+        if entry.filemode == pygit2.GIT_FILEMODE_TREE and not (entry.name or ".").startswith("."):
+            assert isinstance(entry, pygit2.Tree)
+            subfolders.append(entry)
         if entry.filemode in (pygit2.GIT_FILEMODE_TREE, pygit2.GIT_FILEMODE_COMMIT):
             continue  # sub-folders (.ticketops/) and submodules are not ticket files
         name = entry.name or ""
@@ -144,6 +157,24 @@ def _tree_files(repo: pygit2.Repository, root: pygit2.Tree, folder: pygit2.Tree,
             out.append(SourceFile(name, path, problem=_too_large(path, len(data))))
             continue
         out.append(SourceFile(name, path, data=data, blob_id=str(blob.id)))
+    return out, subfolders
+
+
+def looks_like_ticket(name: str) -> bool:
+    """``PAY-4.md`` (any case): a name that would be a ticket directly in the tickets folder."""
+    return name[-3:].lower() == ".md" and KEY_RE.match(name[:-3].upper()) is not None
+
+
+def _misplaced_in_trees(subfolders: list[pygit2.Tree], folder_path: str, depth: int) -> list[str]:
+    """Ticket-like file names in ``subfolders`` (of ``folder_path``) and theirs; names only, no blob
+    is read."""
+    out: list[str] = []
+    for sub in subfolders if depth < _MAX_NESTING else []:
+        path = f"{folder_path}/{sub.name}"
+        out += [f"{path}/{e.name}" for e in sub
+                if e.filemode != pygit2.GIT_FILEMODE_TREE and looks_like_ticket(e.name or "")]
+        deeper = [e for e in sub if e.filemode == pygit2.GIT_FILEMODE_TREE and not (e.name or ".").startswith(".")]
+        out += _misplaced_in_trees(deeper, path, depth + 1)  # type: ignore[arg-type]
     return out
 
 
@@ -183,14 +214,17 @@ def read_worktree(repo: pygit2.Repository, start: str) -> Snapshot:
     for cand in _candidates(start):
         folder = os.path.join(root, *cand.split("/"))
         if os.path.isdir(folder):
-            return Snapshot(None, cand, tuple(_disk_files(root, folder, cand)))
+            files, subfolders = _disk_files(root, folder, cand)
+            return Snapshot(None, cand, tuple(files), tuple(_misplaced_on_disk(subfolders, cand, 0)))
     raise _not_found("the working tree", start, committed=False)
 
 
-def _disk_files(root: str, folder: str, folder_path: str) -> list[SourceFile]:
-    out = []
+def _disk_files(root: str, folder: str, folder_path: str) -> tuple[list[SourceFile], list[os.DirEntry[str]]]:
+    """The files of ``folder``, and its visible sub-folders (only searched for misplaced tickets)."""
+    out: list[SourceFile] = []
     with os.scandir(folder) as it:
         entries = sorted(it, key=lambda e: e.name)
+    subfolders = [e for e in entries if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)]
     for entry in entries:
         path = posixpath.join(folder_path, entry.name)
         if entry.is_symlink():
@@ -216,4 +250,20 @@ def _disk_files(root: str, folder: str, folder_path: str) -> list[SourceFile]:
             out.append(SourceFile(entry.name, path, problem=Problem(path, 0, 0, f"cannot read the file: {e.strerror}")))
             continue
         out.append(SourceFile(entry.name, path, data=data, blob_id=str(pygit2.hash(data))))
+    return out, subfolders
+
+
+def _misplaced_on_disk(subfolders: list[os.DirEntry[str]], folder_path: str, depth: int) -> list[str]:
+    """Like :func:`_misplaced_in_trees` for the working tree (symlinked folders are not followed)."""
+    out: list[str] = []
+    for sub in subfolders if depth < _MAX_NESTING else []:
+        path = f"{folder_path}/{sub.name}"
+        try:
+            with os.scandir(sub.path) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        out += [f"{path}/{e.name}" for e in entries if looks_like_ticket(e.name) and not e.is_dir(follow_symlinks=False)]
+        deeper = [e for e in entries if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)]
+        out += _misplaced_on_disk(deeper, path, depth + 1)
     return out
