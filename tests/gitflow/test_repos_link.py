@@ -63,3 +63,19 @@ def test_two_linked_repositories_without_default_are_refused_as_ambiguous(
     assert ".tickets/PAY-7.md:3:1: status 'in-progress' needs a repository" in out + err
     assert "add 'repo:' with one of payments-api, payments-web, or set default_repo" in out + err
     assert "PAY-8" not in out + err
+
+
+def test_repos_link_keeps_crlf_line_ends_and_the_bom(tmp_path: Path, emu, server, token_env, capsys) -> None:
+    original = "\ufeff# Board\r\n" + BARE_CONFIG.replace("\n", "\r\n")
+    board = GitBoard(tmp_path / "b", emu, original)
+    path = board.root / ".tickets" / "config.yaml"
+    assert path.read_bytes() == original.encode("utf-8")
+    mode = path.stat().st_mode
+
+    code, out, err = run(capsys, "repos", "link", WEB, "--repo", str(board.root), "--org-url", server.url)
+    assert code == 0, out + err
+    added = "repos:\r\n  payments-web:\r\n    name: payments-web\r\n    default_branch: main\r\n"
+    assert path.read_bytes() == (original + added).encode("utf-8")  # only the new lines differ
+    assert path.stat().st_mode == mode
+    code, out, err = run(capsys, "validate", "--worktree", "--repo", str(board.root))
+    assert code == 0, out + err

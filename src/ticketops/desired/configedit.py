@@ -23,6 +23,7 @@ from ticketops.desired.configfile import CONFIG_NAME, parse_config
 from ticketops.model.errors import ConfigError, ValidationFailed
 
 ALIAS_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+BOM = b"\xef\xbb\xbf"
 
 
 def config_path(start: str | os.PathLike[str]) -> Path:
@@ -55,20 +56,39 @@ def _yaml() -> YAML:
     return y
 
 
-def _load(path: Path) -> tuple[YAML, CommentedMap]:
+@dataclass(frozen=True)
+class _Layout:
+    """How the file is written, kept on rewrite: a UTF-8 BOM, and CRLF or LF line ends."""
+
+    bom: bool
+    crlf: bool
+
+    @classmethod
+    def of(cls, raw: bytes) -> _Layout:
+        body = raw.removeprefix(BOM)
+        return cls(bom=raw.startswith(BOM), crlf=body.count(b"\r\n") * 2 > body.count(b"\n"))
+
+    def encode(self, text: str) -> bytes:
+        text = text.replace("\r\n", "\n")
+        data = (text.replace("\n", "\r\n") if self.crlf else text).encode("utf-8")
+        return BOM + data if self.bom else data
+
+
+def _load(path: Path) -> tuple[YAML, CommentedMap, _Layout]:
     y = _yaml()
     try:
-        data = y.load(path.read_text(encoding="utf-8"))
-    except (OSError, YAMLError) as e:
+        raw = path.read_bytes()
+        data = y.load(raw.removeprefix(BOM).decode("utf-8").replace("\r\n", "\n"))
+    except (OSError, UnicodeDecodeError, YAMLError) as e:
         raise ConfigError(f"{path}: cannot read it as YAML ({e}); fix it first (`ticketops validate`)") from e
     if not isinstance(data, CommentedMap):
         raise ConfigError(f"{path}: config.yaml must be a mapping of settings")
-    return y, data
+    return y, data, _Layout.of(raw)
 
 
 def link_repo(path: Path, *, name: str, alias: str | None = None, default_branch: str = "main") -> LinkResult:
     """Add ``repos.<alias>: {name, default_branch}``; keep everything else as it is."""
-    y, data = _load(path)
+    y, data, layout = _load(path)
     repos = data.get("repos")
     if repos is None:
         repos = CommentedMap()
@@ -94,7 +114,7 @@ def link_repo(path: Path, *, name: str, alias: str | None = None, default_branch
     if repos:
         _move_trailing_comment(repos, entry)
     repos[alias] = entry
-    _write_checked(path, y, data)
+    _write_checked(path, y, data, layout)
     return LinkResult(alias, True, f"linked {name} as alias {alias!r} (default branch {entry['default_branch']}) in {path}")
 
 
@@ -115,17 +135,18 @@ def _move_trailing_comment(repos: CommentedMap, entry: CommentedMap) -> None:
     token[2] = None
 
 
-def _write_checked(path: Path, y: YAML, data: CommentedMap) -> None:
+def _write_checked(path: Path, y: YAML, data: CommentedMap, layout: _Layout) -> None:
     buf = io.StringIO()
     y.dump(data, buf)
-    text = buf.getvalue()
-    config, problems = parse_config(str(path), text.encode("utf-8"))
+    raw = layout.encode(buf.getvalue())
+    config, problems = parse_config(str(path), raw)
     if config is None:
         raise ValidationFailed(problems)
     fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".yaml", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+        os.chmod(tmp, path.stat().st_mode & 0o777)  # mkstemp makes it private; keep the file's mode
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
