@@ -30,8 +30,8 @@ def test_minimal_config_uses_process_defaults(make_board, ticket) -> None:
 
 def test_missing_config(make_board, ticket) -> None:
     assert config_problems(make_board, None, {".tickets/PAY-1.md": ticket()}) == [
-        f"{C}:0:0: missing config.yaml: create it with at least organization_url, project and repos "
-        "(example-repo/.tickets/config.yaml in the ticketops sources is a commented example)"
+        f"{C}:0:0: missing config.yaml: create it with at least organization_url and project (repos, to link git "
+        "repositories, is optional; example-repo/.tickets/config.yaml in the ticketops sources is a commented example)"
     ]
 
 

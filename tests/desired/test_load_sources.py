@@ -242,3 +242,24 @@ def test_a_ticket_file_in_a_sub_folder_is_reported_not_skipped(make_board, ticke
     state = load(workdir(repo), worktree=worktree)
     assert [t.key for t in state.tickets] == ["PAY-1"]  # the valid ticket still reconciles
     assert state.invalid_keys == {"PAY-4", "PAY-5"}  # their work items are not taken for orphans
+
+
+def test_head_on_a_branch_without_commits_names_branches_that_have_them(make_board, ticket, capsys) -> None:
+    bare = make_board({".tickets/PAY-1.md": ticket()}, bare=True)
+    branch = bare.head.shorthand
+    bare.references.create("refs/heads/dev", bare.head.target)
+    bare.set_head("refs/heads/gone")  # a bare clone whose HEAD names a branch that is not there
+    assert bare.head_is_unborn
+    assert main(["validate", "--repo", bare.path]) == 1
+    err = capsys.readouterr().err
+    assert f"HEAD in {bare.path} points at branch 'gone', which has no commits" in err
+    assert f"use --rev {branch} or --rev dev" in err and "no commits yet" not in err
+    assert main(["validate", "--repo", bare.path, "--rev", "dev"]) == 0
+
+
+def test_an_orphan_branch_suggests_rev(board: pygit2.Repository, capsys) -> None:
+    branch = board.head.shorthand
+    board.set_head("refs/heads/orphan")  # what `git checkout --orphan orphan` does
+    with pytest.raises(GitError, match=f"points at branch 'orphan', which has no commits.*use --rev {branch}"):
+        load(workdir(board))
+    assert main(["validate", "--repo", str(workdir(board)), "--rev", branch]) == 0

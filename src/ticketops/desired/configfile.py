@@ -84,8 +84,8 @@ def _missing(path: str, siblings: set[str]) -> Problem:
         return Problem(path, 0, 0, "missing config.yaml (found config.yml): rename it to config.yaml")
     return Problem(
         path, 0, 0,
-        "missing config.yaml: create it with at least organization_url, project and repos "
-        "(example-repo/.tickets/config.yaml in the ticketops sources is a commented example)",
+        "missing config.yaml: create it with at least organization_url and project (repos, to link git "
+        "repositories, is optional; example-repo/.tickets/config.yaml in the ticketops sources is a commented example)",
     )
 
 

@@ -100,7 +100,7 @@ def _not_found(where: str, start: str, committed: bool) -> ConfigError:
 
 def resolve_commit(repo: pygit2.Repository, rev: str) -> pygit2.Commit:
     if repo.head_is_unborn and rev in ("HEAD", "@"):
-        raise GitError(f"the repository at {repo.path} has no commits yet; commit {TICKETS_DIR}/ first or use --worktree")
+        raise _unborn_head(repo)
     try:
         obj = repo.revparse_single(rev)
         commit = obj.peel(pygit2.Commit)
@@ -112,6 +112,19 @@ def resolve_commit(repo: pygit2.Repository, rev: str) -> pygit2.Commit:
     if not isinstance(commit, pygit2.Commit):  # pragma: no cover - peel raises first
         raise GitError(f"revision {rev!r} does not name a commit")
     return commit
+
+
+def _unborn_head(repo: pygit2.Repository) -> GitError:
+    """HEAD names a branch without commits: a new repository, an orphan branch, or a bare clone
+    whose HEAD points at a branch that does not exist."""
+    branches = sorted(repo.branches.local, key=lambda b: (b not in ("main", "master"), b))
+    if not branches:
+        fix = "" if repo.is_bare else " or use --worktree"
+        return GitError(f"the repository at {repo.path} has no commits yet; commit {TICKETS_DIR}/ first{fix}")
+    head = str(repo.lookup_reference("HEAD").target).removeprefix("refs/heads/")
+    names = " or ".join(f"--rev {b}" for b in branches[:2])
+    return GitError(f"HEAD in {repo.path} points at branch {head!r}, which has no commits (the repository has "
+                    f"commits on other branches): use {names}, or commit {TICKETS_DIR}/ on {head}")
 
 
 def read_commit(repo: pygit2.Repository, rev: str, start: str) -> Snapshot:
