@@ -7,7 +7,7 @@ import json
 import sys
 
 from ticketops.apply import render_outcomes
-from ticketops.cli.common import load_desired
+from ticketops.cli.common import load_desired, name_org_url_source
 from ticketops.cli.connect import (
     ReadOnlyMode,
     add_board_args,
@@ -99,7 +99,7 @@ def _run_every(args: argparse.Namespace) -> int:
         return preloaded.pop() if preloaded else load_desired(args)
 
     return run_every(args, load=load, client_for=lambda config: build_client(config, args, write=True),
-                     fatal=(ReadOnlyMode,))
+                     fatal=(ReadOnlyMode,), explain=lambda e: name_org_url_source(str(e), args))
 
 
 def run(args: argparse.Namespace) -> int:

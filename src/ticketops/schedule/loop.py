@@ -35,9 +35,9 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def failed_json(number: int, error: TicketopsError, *, fatal: bool) -> str:
+def failed_json(number: int, message: str, *, fatal: bool) -> str:
     """The JSON Lines record of a pass that raised (``--json``)."""
-    return json.dumps({"pass": number, "started": _now(), "ok": False, "fatal": fatal, "error": str(error)},
+    return json.dumps({"pass": number, "started": _now(), "ok": False, "fatal": fatal, "error": message},
                       ensure_ascii=False)
 
 
@@ -55,6 +55,7 @@ class IntervalLoop:
         err: Callable[[str], None],
         fatal: tuple[type[TicketopsError], ...] = FATAL,
         json_lines: bool = False,
+        explain: Callable[[TicketopsError], str] = str,
     ) -> None:
         self.run_pass = run_pass
         self.settings = settings
@@ -63,6 +64,7 @@ class IntervalLoop:
         self.err = err
         self.fatal = fatal
         self.json_lines = json_lines
+        self.explain = explain  # an error's message for the user (the CLI names where settings came from)
         self.rng = random.Random(settings.seed)  # noqa: S311 - jitter, not security
         self.delays: list[float] = []  # every wait chosen, in order
 
@@ -96,9 +98,10 @@ class IntervalLoop:
         return int(ExitCode.OK)
 
     def _failed(self, number: int, error: TicketopsError, *, fatal: bool) -> None:
+        message = self.explain(error)
         if self.json_lines:
-            self.out(failed_json(number, error, fatal=fatal))
-        self.err(f"{_now()} pass {number}{'' if fatal else ' failed'}: {error}")
+            self.out(failed_json(number, message, fatal=fatal))
+        self.err(f"{_now()} pass {number}{'' if fatal else ' failed'}: {message}")
 
     def _counted(self, number: int, last_ok: bool) -> int:
         if last_ok:
