@@ -1,4 +1,5 @@
-"""Error messages name what the user has to fix: the real source of the organization URL."""
+"""Error messages name what the user has to fix: the real source of the organization URL, and how
+to start a board before ``import``."""
 
 from __future__ import annotations
 
@@ -60,3 +61,17 @@ def test_a_wrong_org_url_in_config_still_points_at_config(tmp_path: Path, server
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     err = error_of(capsys, "plan", "--repo", str(board(tmp_path / "b", wrong_org(server))))
     assert f"check `project:` and {CONFIG_SAYS}" in err and "--org-url" not in err
+
+
+def test_import_without_a_board_says_how_to_start_one(tmp_path: Path, server: EmulatorServer,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    make_repo(tmp_path / "empty", {"README.md": "nothing here yet\n"})
+    err = error_of(capsys, "import", "--repo", str(tmp_path / "empty"), "--org-url", server.url)
+    assert "no .tickets/ folder" in err
+    assert "create .tickets/config.yaml first" in err
+    assert "  organization_url: https://dev.azure.com/ORG\n  project: PROJECT\n" in err
+
+    (tmp_path / "empty" / ".tickets").mkdir()  # the hint, followed: import runs
+    (tmp_path / "empty" / ".tickets" / "config.yaml").write_text(
+        "organization_url: https://dev.azure.com/contoso\nproject: Helpdesk\nprocess: basic\n", encoding="utf-8")
+    assert main(["import", "--repo", str(tmp_path / "empty"), "--org-url", server.url, "--project", "Helpdesk"]) == 0

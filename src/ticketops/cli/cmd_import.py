@@ -11,8 +11,9 @@ from contextlib import contextmanager
 from ticketops.cli.common import add_json_arg, add_org_args, read_only_requested
 from ticketops.cli.connect import build_client, print_stats
 from ticketops.importer import ImportOptions, Importer, render_text
-from ticketops.importer.boards import main_board
-from ticketops.model.errors import ExitCode
+from ticketops.desired import TICKETS_DIR
+from ticketops.importer.boards import BoardTarget, main_board
+from ticketops.model.errors import ConfigError, ExitCode
 
 NAME = "import"
 ORDER = 30
@@ -90,8 +91,28 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
         yield update
 
 
+BOARD_HINT = (
+    "import bootstraps a board from Azure DevOps, and writes into the board's .tickets/ folder: create "
+    ".tickets/config.yaml first (in this folder or the repository root), at least:\n\n"
+    "  organization_url: https://dev.azure.com/ORG\n"
+    "  project: PROJECT\n\n"
+    "(add `process: scrum`, `basic` or `cmmi` when the project does not use the agile process), then run "
+    "`ticketops import` again"
+)
+
+
+def _main_board(repo: str) -> BoardTarget:
+    """The board to import into; with no .tickets/ at all, say how to start one."""
+    try:
+        return main_board(repo)
+    except ConfigError as e:
+        if f"no {TICKETS_DIR}/ folder" not in str(e):
+            raise
+        raise ConfigError(f"{e}\n{BOARD_HINT}") from None
+
+
 def run(args: argparse.Namespace) -> int:
-    board = main_board(args.repo)
+    board = _main_board(args.repo)
     read_only = read_only_requested(args) or board.config.read_only
     options = ImportOptions(
         projects=tuple(args.project), types=_types(args.types), query=args.query,
