@@ -37,6 +37,17 @@ def test_repos_lists_the_project_repositories_and_their_aliases(board: GitBoard,
     assert board.emu.log.writes() == []
 
 
+def test_repos_table_columns_line_up_with_their_headers_whatever_the_name_lengths() -> None:
+    from ticketops.cli.cmd_repos import RepoRow, render
+
+    short = [RepoRow(name="api", default_branch="release/2026-q4", aliases=["a"], exists=True),
+             RepoRow(name="web", default_branch="main", aliases=[], exists=True)]
+    lines = render("Payments", short).splitlines()
+    starts = [lines[0].index("default"), lines[0].index("aliases")]
+    assert [lines[1].index("release/2026-q4"), lines[1].index("a", starts[1])] == starts
+    assert lines[2].index("main") == starts[0] and lines[2].rstrip().endswith("-")
+
+
 def test_repos_reports_an_alias_whose_repository_is_gone(tmp_path: Path, emu, server, token_env, capsys) -> None:
     board = GitBoard(tmp_path / "b", emu, CONFIG.replace("name: payments-web", "name: payments-old"))
     code, out, _ = run(capsys, "repos", "--repo", str(board.root), "--org-url", server.url, "--json")

@@ -64,12 +64,13 @@ def rows(config: BoardConfig, repos: list[Repository]) -> list[RepoRow]:
 def render(project: str, table: list[RepoRow]) -> str:
     if not table:
         return f"Project {project} has no git repositories.\n"
-    width = max(len(r.name) for r in table)
-    lines = [f"{'repository':<{width}}  {'default':<12}  aliases"]
+    width = max(len("repository"), *(len(r.name) for r in table))
+    branch = max(len("default"), *(len(r.default_branch) for r in table))
+    lines = [f"{'repository':<{width}}  {'default':<{branch}}  aliases"]
     for r in table:
         alias = ", ".join(r.aliases) or "-"
         missing = "   MISSING: not in the project; fix or remove this alias in config.yaml" if not r.exists else ""
-        lines.append(f"{r.name:<{width}}  {r.default_branch:<12}  {alias}{missing}".rstrip())
+        lines.append(f"{r.name:<{width}}  {r.default_branch:<{branch}}  {alias}{missing}".rstrip())
     return "\n".join(lines) + "\n"
 
 

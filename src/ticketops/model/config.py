@@ -1,7 +1,7 @@
 """Board settings: ``.tickets/config.yaml``.
 
 Pydantic models are frozen and forbid unknown fields. Defaults come from the process
-template (agile, scrum, basic, cmmi), so a minimal config is organisation, project and repos.
+template (agile, scrum, basic, cmmi), so a minimal config is organisation and project (``repos`` links git repositories).
 """
 
 from __future__ import annotations

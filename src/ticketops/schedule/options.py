@@ -22,7 +22,8 @@ def add_lease_args(p: argparse.ArgumentParser) -> None:
                    help=f"how long the lease lives unless renewed; a holder renews it every third of that "
                         f"(default: {DEFAULT_TTL:g}s)")
     g.add_argument("--no-lease", action="store_true",
-                   help="do not take the lease (branch ticketops/lease of the default linked repository); "
+                   help="do not take the lease (the branch ticketops/lease of the default linked repository, or "
+                        "for a board without repos a work item tagged ticketops-lease); "
                         "only when nothing else can write to this project at the same time")
 
 
