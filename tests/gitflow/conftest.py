@@ -17,6 +17,7 @@ for _p in (Path(__file__).resolve().parent, Path(__file__).resolve().parents[1])
 from gitkit import TOKEN, TOKEN_ENV, GitBoard  # noqa: E402
 
 from ticketops.emulator import Emulator  # noqa: E402
+from ticketops.emulator.server import EmulatorServer  # noqa: E402
 
 
 
@@ -30,3 +31,10 @@ def board(tmp_path: Path, emu: Emulator) -> GitBoard:
 def token_env(monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
     return TOKEN
+
+
+@pytest.fixture
+def server(emu: Emulator) -> Iterator[EmulatorServer]:
+    """The emulator served over loopback HTTP, for commands run with ``--org-url``."""
+    with EmulatorServer(emu) as srv:
+        yield srv

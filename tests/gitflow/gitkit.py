@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pygit2
+import pytest
 from gitrepo import commit_files, front_matter, make_repo
 
 from ticketops.ado import AdoClient, resolve_auth
+from ticketops.cli.main import main
 from ticketops.desired import load
 from ticketops.emulator import Emulator
 from ticketops.emulator.db.records import PullRequest
@@ -110,3 +112,10 @@ class GitBoard:
 
     def statuses(self, operation: str) -> list[int]:
         return [r.status for r in self.emu.log.records if r.operation_id == operation]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """``ticketops ARGV`` through ``main(argv)``: exit code, stdout, stderr."""
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -4,27 +4,12 @@ user runs them: ``main(argv)`` against the emulator served over HTTP with ``--or
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gitkit import API, CONFIG, GitBoard, ticket
+from gitkit import API, CONFIG, GitBoard, run, ticket
 
 from ticketops.cli.main import main
-from ticketops.emulator import Emulator
-from ticketops.emulator.server import EmulatorServer
-
-
-@pytest.fixture
-def server(emu: Emulator) -> Iterator[EmulatorServer]:
-    with EmulatorServer(emu) as srv:
-        yield srv
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_repos_lists_the_project_repositories_and_their_aliases(board: GitBoard, server, token_env, capsys) -> None:

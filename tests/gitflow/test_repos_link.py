@@ -4,29 +4,14 @@ a board with one linked repository works without ``default_repo``, and the edit 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gitkit import API, PROJECT, WEB, GitBoard, ticket
+from gitkit import API, PROJECT, WEB, GitBoard, run, ticket
 
-from ticketops.cli.main import main
-from ticketops.emulator import Emulator
 from ticketops.emulator.server import EmulatorServer
 
 BARE_CONFIG = f"organization_url: https://dev.azure.com/contoso\nproject: {PROJECT}\nprocess: agile\n"
-
-
-@pytest.fixture
-def server(emu: Emulator) -> Iterator[EmulatorServer]:
-    with EmulatorServer(emu) as srv:
-        yield srv
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _link_and_commit(board: GitBoard, server: EmulatorServer, capsys: pytest.CaptureFixture[str], name: str) -> None:
