@@ -14,7 +14,8 @@ from ticketops.ado import AdoClient
 from ticketops.emulator import Emulator, ManualClock
 from ticketops.engine.lease import Lease, LeaseBusy, LeaseKeeper, LeaseLost, exclusive, lease_store
 from ticketops.engine.lease_git import LEASE_REF, GitBranchStore
-from ticketops.engine.lease_item import LEASE_TAG, WorkItemStore
+from ticketops.engine.lease_item import WorkItemStore
+from ticketops.model.live import LEASE_TAG
 from ticketops.model.config import BoardConfig
 
 from leasekit import Ticks

@@ -11,7 +11,8 @@ import pytest
 from ticketops.ado import AdoClient
 from ticketops.emulator import Emulator, ManualClock
 from ticketops.engine.lease import Lease
-from ticketops.engine.lease_item import LEASE_TAG, RETIRED_TAG, WorkItemStore, parse_record, render_record
+from ticketops.engine.lease_item import WorkItemStore, parse_record, render_record
+from ticketops.model.live import LEASE_TAG, RETIRED_LEASE_TAG
 from ticketops.engine.lease_store import LeaseRecord
 
 
@@ -61,7 +62,7 @@ def test_the_lease_moves_to_a_new_item_before_the_revision_limit(emu: Emulator, 
     a.renew()  # reaches rev 8: the holder moves the lease
 
     (second,) = tagged(emu, "Payments", LEASE_TAG)
-    assert second > first and tagged(emu, "Payments", RETIRED_TAG) == [first]
+    assert second > first and tagged(emu, "Payments", RETIRED_LEASE_TAG) == [first]
     assert a.held and a.read().record.token == a.token and emu.db.wit.get(second).state == "Removed"
     other = b.try_acquire()
     assert other is not None and other.holder == "host-a"  # still held, now on the new item
@@ -85,7 +86,7 @@ def test_rotation_also_retires_stray_lease_items(emu: Emulator, lease) -> None:
 
     (only,) = tagged(emu, "Payments", LEASE_TAG)
     assert only not in (first, stray.id)
-    assert sorted(tagged(emu, "Payments", RETIRED_TAG)) == [first, stray.id]
+    assert sorted(tagged(emu, "Payments", RETIRED_LEASE_TAG)) == [first, stray.id]
     assert a.read().version.id == only and a.held
 
 

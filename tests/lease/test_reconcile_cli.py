@@ -17,7 +17,7 @@ from ticketops.cli.main import main
 from ticketops.emulator import Emulator
 from ticketops.emulator.server import EmulatorServer
 from ticketops.engine.lease import Lease, lease_store
-from ticketops.engine.lease_item import LEASE_TAG
+from ticketops.model.live import LEASE_TAG
 from ticketops.model.config import BoardConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ for the shared gitrepo helper

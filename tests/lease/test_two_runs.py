@@ -15,7 +15,8 @@ import pytest
 
 from ticketops.emulator import Emulator
 from ticketops.emulator.server import EmulatorServer
-from ticketops.engine.lease_item import LEASE_TAG, parse_record
+from ticketops.engine.lease_item import parse_record
+from ticketops.model.live import LEASE_TAG
 
 BASE = "organization_url: https://dev.azure.com/contoso\nproject: Payments\nprocess: agile\n"
 CONFIGS = {"branch": BASE + "repos:\n  api: {name: payments-api}\ndefault_repo: api\n", "item": BASE}

@@ -35,11 +35,11 @@ from ticketops.ado import (
     StaleRevision,
     Throttled,
     WorkItem,
-    wiql_literal,
 )
 from ticketops.apply import ops as patch
 from ticketops.apply.fence import WriteFence, WritesStopped, fenced
 from ticketops.apply.report import ApplyReport, Outcome
+from ticketops.live.reader import marker_query
 from ticketops.model.live import DESCRIPTION, key_tag
 from ticketops.plan.actions import Action, CreateWorkItem, FieldChange, Plan, Prune, UpdateWorkItem
 from ticketops.plan.fields import markdown_to_html
@@ -167,9 +167,7 @@ class Applier:
     def marked(self, key: str) -> list[int]:
         """The items that carry ``key``'s marker tag now (one WIQL). The fence sees the query's
         ``asOf`` (ADO's time), so a create is never sent once ADO's clock says the lease is over."""
-        query = (f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(self.project)} "
-                 f"AND [System.Tags] CONTAINS {wiql_literal(key_tag(key))}")
-        result = self.client.wiql_result(self.project, query, time_precision=True)
+        result = self.client.wiql_result(self.project, marker_query(self.project, [key]), time_precision=True)
         if self.fence is not None and result.as_of is not None:
             self.fence.check_ado_time(result.as_of)
         return sorted(result.ids)

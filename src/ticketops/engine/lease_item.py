@@ -44,7 +44,6 @@ from ticketops.model.live import DESCRIPTION, LEASE_TAG, RETIRED_LEASE_TAG, STAT
 
 log = logging.getLogger(__name__)
 
-RETIRED_TAG = RETIRED_LEASE_TAG
 LEASE_TITLE = "ticketops lease — do not edit"
 ROTATE_AT = 9_000  # revisions; ADO refuses REST updates at 10,000
 PARK_CATEGORIES = ("Removed", "Completed")
@@ -183,7 +182,7 @@ class WorkItemStore:
     def _retire(self, version: ItemVersion | int) -> bool:
         """Take the lease tag off an item (``test /rev`` when its revision is known)."""
         target = version if isinstance(version, int) else version.id
-        ops = [PatchOp.set_field(TAGS, RETIRED_TAG)]
+        ops = [PatchOp.set_field(TAGS, RETIRED_LEASE_TAG)]
         try:
             if isinstance(version, ItemVersion):
                 self._patch(version, ops)

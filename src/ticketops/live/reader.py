@@ -137,12 +137,7 @@ class LiveReader:
         """
         found: set[int] = set()
         for chunk in _key_chunks(self.project, keys):
-            clauses = " OR ".join(f"[System.Tags] CONTAINS {wiql_literal(key_tag(k))}" for k in chunk)
-            query = (
-                f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(self.project)} "
-                f"AND ({clauses})"
-            )
-            found.update(self.client.wiql(self.project, query))
+            found.update(self.client.wiql(self.project, marker_query(self.project, chunk)))
         return sorted(found)
 
     def read_items(self, ids: Iterable[int]) -> tuple[LiveWorkItem, ...]:
@@ -219,6 +214,13 @@ def identities_needed(desired: DesiredState, items: tuple[LiveWorkItem, ...]) ->
         if t.assignee and assigned.get(t.key) != {t.assignee.lower()}:
             need.add(t.assignee.lower())
     return frozenset(need)
+
+
+def marker_query(project: str, keys: Sequence[str]) -> str:
+    """WIQL for the items of ``project`` marked ``ticketops:KEY`` for any of ``keys`` (keep the
+    list under the query size limit: :meth:`LiveReader.ids_for_keys` chunks it)."""
+    clauses = " OR ".join(f"[System.Tags] CONTAINS {wiql_literal(key_tag(k))}" for k in keys)
+    return f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(project)} AND ({clauses})"
 
 
 def _key_chunks(project: str, keys: Sequence[str]) -> list[list[str]]:
