@@ -17,7 +17,6 @@ from pathlib import Path
 import pygit2
 
 from benchkit import commit_board
-
 from ticketops.desired import load
 
 CONFIG = b"""\
@@ -77,8 +76,10 @@ def best_of(runs: int, path: Path, n: int) -> tuple[float, float]:
 
 
 def main(sizes: list[int]) -> None:
-    print(f"{'N':>8}  {'seconds':>8}  {'cpu s':>6}  {'tickets/s':>10}  {'HTTP requests':>13}   "
-          "(load() from a commit, best of 3)")
+    print(
+        f"{'N':>8}  {'seconds':>8}  {'cpu s':>6}  {'tickets/s':>10}  {'HTTP requests':>13}   "
+        "(load() from a commit, best of 3)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             path = Path(tmp) / f"board-{n}.git"

@@ -39,7 +39,9 @@ def seed_items(emu: Emulator) -> None:
 
 def main() -> None:
     rows: list[tuple[str, str, int]] = []
-    with httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"id": 1})), base_url="http://x/o") as bare:
+    with httpx.Client(
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"id": 1})), base_url="http://x/o"
+    ) as bare:
         t = timed(lambda: bare.get("/_apis/projects/Payments", params=V), GETS)
         rows.append(("baseline: bare httpx MockTransport GET", f"{1 / t:,.0f} req/s", 0))
     with Emulator() as emu, httpx.Client(transport=emu.transport, base_url=emu.url) as c:
@@ -61,7 +63,7 @@ def main() -> None:
             "WIQL tag CONTAINS 'hot' (index)": "[System.Tags] CONTAINS 'hot'",
             "WIQL ChangedDate >= date (scan)": f"[System.ChangedDate] >= '{cutoff}'",
             "WIQL tag + ChangedDate + state": f"[System.Tags] CONTAINS 'ticketops' AND [System.ChangedDate] >= '{cutoff}' "
-                                              "AND [System.State] <> 'Removed'",
+            "AND [System.State] <> 'Removed'",
         }
         for label, where in queries.items():
             body = {"query": f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND {where}"}
@@ -77,8 +79,14 @@ def main() -> None:
 
         emu.log.reset()
         ids = list(range(1, 201))
-        t = timed(lambda: c.post("/Payments/_apis/wit/workitemsbatch", params=V,
-                                 json={"ids": ids, "fields": ["System.Title", "System.State", "System.Tags"]}), 20)
+        t = timed(
+            lambda: c.post(
+                "/Payments/_apis/wit/workitemsbatch",
+                params=V,
+                json={"ids": ids, "fields": ["System.Title", "System.State", "System.Tags"]},
+            ),
+            20,
+        )
         rows.append(("workitemsbatch 200 ids", f"{t * 1000:.1f} ms", emu.log.count() // 20))
 
     width = max(len(r[0]) for r in rows)

@@ -20,25 +20,35 @@ import tempfile
 from pathlib import Path
 
 from benchkit import commit_board, seed_then_noop
-
 from ticketops.desired import load
 from ticketops.emulator import Emulator
 
 REPOS = ("payments-api", "payments-web")
 PR_PAGE = 100
-GIT_OPS = {"GET git.repositories", "GET git.refs", "GET git.pullrequests", "POST git.itemsbatch", "GET git.item",
-           "GET ims.identities", "GET wit.workitem"}
+GIT_OPS = {
+    "GET git.repositories",
+    "GET git.refs",
+    "GET git.pullrequests",
+    "POST git.itemsbatch",
+    "GET git.item",
+    "GET ims.identities",
+    "GET wit.workitem",
+}
 
 
 def config(repos: int) -> bytes:
     links = "".join(f"  r{i}:\n    name: {REPOS[i]}\n" for i in range(repos))
-    return (f"organization_url: https://dev.azure.com/contoso\nproject: Payments\nprocess: agile\n"
-            f"repos:\n{links}default_repo: r0\n").encode()
+    return (
+        f"organization_url: https://dev.azure.com/contoso\nproject: Payments\nprocess: agile\n"
+        f"repos:\n{links}default_repo: r0\n"
+    ).encode()
 
 
 def ticket(i: int, status: str, repos: int) -> bytes:
-    return (f"---\ntitle: Bench ticket {i}\nstatus: {status}\nrepo: r{i % repos}\nreviewers: [alice@contoso.com]\n"
-            f"acceptance_criteria:\n  - criterion {i}\n---\n## Spec {i}\n\nBody of ticket {i}.\n").encode()
+    return (
+        f"---\ntitle: Bench ticket {i}\nstatus: {status}\nrepo: r{i % repos}\nreviewers: [alice@contoso.com]\n"
+        f"acceptance_criteria:\n  - criterion {i}\n---\n## Spec {i}\n\nBody of ticket {i}.\n"
+    ).encode()
 
 
 def make_board(root: Path, n: int, status: str, repos: int) -> None:
@@ -59,7 +69,12 @@ def run(n: int, status: str, repos: int) -> bool:
         make_board(Path(tmp), n, status, repos)
         run_ = seed_then_noop(emu, load(tmp))
     seeded, t_seed, result, t_noop, stats, writes = (
-        run_.seeded, run_.seed_seconds, run_.result, run_.noop_seconds, run_.stats, run_.writes
+        run_.seeded,
+        run_.seed_seconds,
+        run_.result,
+        run_.noop_seconds,
+        run_.stats,
+        run_.writes,
     )
     git = {op: c for op, c in stats.by_operation.items() if op in GIT_OPS}
     git_total = sum(git.values())
@@ -67,11 +82,15 @@ def run(n: int, status: str, repos: int) -> bool:
     ok = result.converged and not result.passes and writes == 0 and git_total <= budget
     print(f"N = {n:,} tickets {status}, {repos} linked repositor{'y' if repos == 1 else 'ies'}")
     print(f"  seeding: {seeded.writes:,} writes through the REST API in {t_seed:.1f}s")
-    print(f"  no-op reconcile: {stats.total} requests ({git_total} git, {stats.total - git_total} work items), "
-          f"{writes} writes, {t_noop:.3f}s")
+    print(
+        f"  no-op reconcile: {stats.total} requests ({git_total} git, {stats.total - git_total} work items), "
+        f"{writes} writes, {t_noop:.3f}s"
+    )
     print(f"    git by operation: {git}")
-    print(f"    git budget 1 + repos x (1 refs + PR pages + itemsbatch/200) = {budget}: "
-          f"{'OK' if git_total <= budget else 'OVER'}")
+    print(
+        f"    git budget 1 + repos x (1 refs + PR pages + itemsbatch/200) = {budget}: "
+        f"{'OK' if git_total <= budget else 'OVER'}"
+    )
     return ok
 
 

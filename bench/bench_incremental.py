@@ -19,9 +19,8 @@ import threading
 import time
 from pathlib import Path
 
-from ticketops.ado import AdoClient
 from benchkit import client_for, commit_board
-
+from ticketops.ado import AdoClient
 from ticketops.desired import load
 from ticketops.emulator import Emulator
 from ticketops.engine.guarded import LeaseOptions
@@ -64,8 +63,10 @@ def run(n: int) -> bool:
     print(f"  {'no-op pass':<22}{'requests':>9}{'time':>10}")
     print(f"  {'incremental':<22}{quiet.requests:>9}{quiet_s:>9.3f}s")
     print(f"  {'full':<22}{full.requests:>9}{full_s:>9.3f}s")
-    print(f"  incremental / full: {quiet.requests / full.requests:.3f} of the requests, "
-          f"{quiet_s / full_s:.3f} of the time  [{'OK' if ok else 'FAILED: incremental no-op must be 1 request'}]")
+    print(
+        f"  incremental / full: {quiet.requests / full.requests:.3f} of the requests, "
+        f"{quiet_s / full_s:.3f} of the time  [{'OK' if ok else 'FAILED: incremental no-op must be 1 request'}]"
+    )
     return ok
 
 

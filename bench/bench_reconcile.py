@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 from benchkit import client_for, commit_board, seed_then_noop
-
 from ticketops.desired import load
 from ticketops.emulator import Emulator
 from ticketops.engine import Engine
@@ -71,7 +70,12 @@ def run(n: int) -> bool:
 
         run_ = seed_then_noop(emu, desired)
         seeded, t_seed, result, t_noop, ours, writes = (
-            run_.seeded, run_.seed_seconds, run_.result, run_.noop_seconds, run_.stats, run_.writes
+            run_.seeded,
+            run_.seed_seconds,
+            run_.result,
+            run_.noop_seconds,
+            run_.stats,
+            run_.writes,
         )
 
         naive_requests, t_naive, naive_clean = naive_noop(emu, desired)
@@ -81,8 +85,10 @@ def run(n: int) -> bool:
     print(f"N = {n:,} converged tickets")
     print(f"  board: {n:,} tickets committed with pygit2 and loaded in {t_git:.2f}s")
     print(f"  seeding: first apply through the REST API (emulator), {seeded.writes:,} writes in {t_seed:.1f}s")
-    print(f"  no-op reconcile: {ours.total} requests, {writes} writes, {t_noop:.3f}s  "
-          f"(budget 2 + ceil(N/200) + {METADATA} = {budget}: {'OK' if ours.total <= budget else 'OVER'})")
+    print(
+        f"  no-op reconcile: {ours.total} requests, {writes} writes, {t_noop:.3f}s  "
+        f"(budget 2 + ceil(N/200) + {METADATA} = {budget}: {'OK' if ours.total <= budget else 'OVER'})"
+    )
     print(f"    by operation: {ours.by_operation}")
     print(f"  naive (one GET per ticket): {naive_requests:,} requests, {t_naive:.3f}s")
     print(f"  ratio naive/ours: {naive_requests / ours.total:.0f}x requests, {t_naive / t_noop:.1f}x wall time")

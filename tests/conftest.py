@@ -13,7 +13,7 @@ from ticketops.emulator import Emulator
 if str(TESTS_DIR := Path(__file__).resolve().parent) not in sys.path:  # shared helpers: gitrepo, support/
     sys.path.insert(0, str(TESTS_DIR))
 
-from support.emulators import checked_emulator  # noqa: E402
+from support.emulators import checked_emulator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SPEC_DIR = REPO_ROOT.parent / "shared" / "ado-rest-spec" / "7.1"

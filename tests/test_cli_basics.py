@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/ for the shared gitrepo helper
-from gitrepo import make_repo  # noqa: E402
-
-from ticketops import __version__  # noqa: E402
-from ticketops.cli.main import main  # noqa: E402
+from gitrepo import make_repo
+from ticketops import __version__
+from ticketops.cli.main import main
 
 CONFIG = "organization_url: https://dev.azure.com/contoso\nproject: Payments\nrepos:\n  api: {name: payments-api}\n"
 GOOD = "---\ntitle: Refunds\nstatus: backlog\n---\n\nSpec.\n"
@@ -89,7 +88,9 @@ def test_validate_json(repo_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert doc["commit"] is None
     assert doc["tickets"] == 1
     assert doc["problems"][0] == {
-        "path": ".tickets/PAY-2.md", "line": 3, "col": 1,
+        "path": ".tickets/PAY-2.md",
+        "line": 3,
+        "col": 1,
         "message": "unknown status 'doing'; valid statuses: backlog, in-progress, in-review, done",
     }
     assert main(["validate", "--repo", str(repo_path), "--json"]) == 0
@@ -136,7 +137,7 @@ def test_command_modules_are_named_after_their_command() -> None:
     for info in pkgutil.iter_modules(pkg.__path__):
         if info.name.startswith("cmd_"):
             mod = importlib.import_module(f"ticketops.cli.{info.name}")
-            assert mod.NAME == info.name.removeprefix("cmd_"), info.name
+            assert info.name.removeprefix("cmd_") == mod.NAME, info.name
 
 
 def test_running_one_command_does_not_import_the_others(repo_path: Path) -> None:
@@ -155,7 +156,7 @@ def test_validate_refuses_a_token_committed_under_tickets(tmp_path: Path, capsys
     pat = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst"  # PAT-shaped: 52 chars of base32
     files = {
         ".tickets/config.yaml": CONFIG,
-        ".tickets/PAY-1.md": "---\ntitle: Capture\nstatus: backlog\n---\nTry it with\n" f"  curl -u :{pat} ...\n",
+        ".tickets/PAY-1.md": f"---\ntitle: Capture\nstatus: backlog\n---\nTry it with\n  curl -u :{pat} ...\n",
         ".tickets/.ticketops/PAY-1.comments.md": f"## note\n\ntoken={pat}\n",
     }
     make_repo(tmp_path, files)

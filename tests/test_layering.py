@@ -1,7 +1,7 @@
 """The layers import only downward, the core never imports the emulator, and modules stay small.
 
-    model <- desired, ado <- live <- plan (pure) <- apply <- engine <- cli, hooks, watch, schedule
-    emulator stands to the side: only entry points (and tests) import it.
+model <- desired, ado <- live <- plan (pure) <- apply <- engine <- cli, hooks, watch, schedule
+emulator stands to the side: only entry points (and tests) import it.
 """
 
 from __future__ import annotations
@@ -55,7 +55,9 @@ def test_every_package_has_a_place_in_the_layers() -> None:
 def test_core_package_imports_only_below_itself(package: str) -> None:
     for path in _modules(package):
         bad = _imports(path) - CORE[package]
-        assert not bad, f"{path.relative_to(SRC)} imports ticketops.{sorted(bad)}; {package} may use {sorted(CORE[package])}"
+        assert not bad, (
+            f"{path.relative_to(SRC)} imports ticketops.{sorted(bad)}; {package} may use {sorted(CORE[package])}"
+        )
 
 
 @pytest.mark.parametrize("package", sorted(ONLY_CLI_RUNS_THE_EMULATOR))

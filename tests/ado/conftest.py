@@ -11,21 +11,21 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for `support.*`
 
-from support.fake_ado import ORG_URL, PAT, FakeAdo, Handler, Sleeps  # noqa: E402
-from support.spec_check import SpecChecker, SpecIndex  # noqa: E402
-from ticketops.ado import AdoClient, PatAuth, RetryPolicy  # noqa: E402
+from support.fake_ado import ORG_URL, PAT, FakeAdo, Handler, Sleeps
+from support.spec_check import SpecChecker, SpecIndex
+from ticketops.ado import AdoClient, PatAuth, RetryPolicy
 
 SPEC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "ado-rest-spec" / "7.1"
 
 MakeClient = Callable[..., tuple[AdoClient, FakeAdo]]
 
 
-@pytest.fixture()
+@pytest.fixture
 def sleeps() -> Sleeps:
     return Sleeps()
 
 
-@pytest.fixture()
+@pytest.fixture
 def make_client(sleeps: Sleeps) -> Iterator[MakeClient]:
     """``make_client(handler, **AdoClient kwargs) -> (client, fake)`` with injected sleep/clock."""
     clients: list[AdoClient] = []
@@ -55,6 +55,6 @@ def spec_index_json() -> dict[str, object]:
     return json.loads((SPEC_DIR / "index.json").read_text(encoding="utf-8-sig"))
 
 
-@pytest.fixture()
+@pytest.fixture
 def spec_checker(spec_index: SpecIndex) -> SpecChecker:
     return SpecChecker(spec_index)

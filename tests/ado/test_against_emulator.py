@@ -13,12 +13,13 @@ import pytest
 
 from support.fake_ado import PAT
 from ticketops.ado import (
+    AccessToken,
     AdoClient,
     AuthError,
+    BadRequest,
     BearerAuth,
     Change,
     NotFound,
-    BadRequest,
     OutcomeUnknown,
     PatAuth,
     PatchOp,
@@ -35,7 +36,6 @@ from ticketops.ado import (
     raise_for_failures,
     wiql_literal,
 )
-from ticketops.ado import AccessToken
 from ticketops.ado.redact import Secret
 from ticketops.emulator import Emulator, ManualClock
 
@@ -43,18 +43,18 @@ P = "Payments"
 REPO = "payments-api"
 
 
-@pytest.fixture()
+@pytest.fixture
 def clock() -> ManualClock:
     return ManualClock()
 
 
-@pytest.fixture()
+@pytest.fixture
 def emu(clock: ManualClock) -> Iterator[Emulator]:
     with Emulator(pat=PAT, clock=clock) as e:
         yield e
 
 
-@pytest.fixture()
+@pytest.fixture
 def client(emu: Emulator, clock: ManualClock) -> Iterator[AdoClient]:
     # waiting advances the emulator's clock, so throttling windows pass without real sleeps
     with AdoClient(emu.url, PatAuth(PAT), transport=emu.transport, sleep=clock.sleep, clock=clock.time) as c:
@@ -96,7 +96,10 @@ def test_create_read_and_query_a_work_item(client: AdoClient) -> None:
 
 def test_wiql_quotes_are_doubled(client: AdoClient) -> None:
     wid = _story(client, "Bob's card")
-    assert client.wiql(P, f"SELECT [System.Id] FROM WorkItems WHERE [System.Title] = {wiql_literal(chr(66) + 'ob' + chr(39) + 's card')}") == [wid]
+    assert client.wiql(
+        P,
+        f"SELECT [System.Id] FROM WorkItems WHERE [System.Title] = {wiql_literal(chr(66) + 'ob' + chr(39) + 's card')}",
+    ) == [wid]
 
 
 def test_wiql_result_has_the_server_time_and_compares_to_the_millisecond(client: AdoClient, clock: ManualClock) -> None:
@@ -209,7 +212,12 @@ def test_branch_push_and_read_back_a_file(client: AdoClient) -> None:
     raise_for_failures(results)
     text = "---\nkey: PAY-1\n---\nPay by card\n"
     push = client.push(
-        P, REPO, ref="feature/PAY-1-card", old_object_id=main, comment="PAY-1: ticket", changes=[Change.add("/.tickets/PAY-1.md", text)]
+        P,
+        REPO,
+        ref="feature/PAY-1-card",
+        old_object_id=main,
+        comment="PAY-1: ticket",
+        changes=[Change.add("/.tickets/PAY-1.md", text)],
     )
     assert push.new_object_id and push.new_object_id != main
     item = client.get_item(P, REPO, ".tickets/PAY-1.md", branch="feature/PAY-1-card", include_content=True)
@@ -258,17 +266,21 @@ def test_pull_request_flow(client: AdoClient) -> None:
 
 
 def test_wrong_pat_is_auth_error(emu: Emulator) -> None:
-    with AdoClient(emu.url, PatAuth("wrong-pat-123456"), transport=emu.transport) as bad:
-        with pytest.raises(AuthError) as info:
-            bad.list_projects()
+    with (
+        AdoClient(emu.url, PatAuth("wrong-pat-123456"), transport=emu.transport) as bad,
+        pytest.raises(AuthError) as info,
+    ):
+        bad.list_projects()
     assert info.value.status == 401
 
 
 def test_sign_in_page_is_auth_error(emu: Emulator) -> None:
     emu.sign_in_page_on_bad_auth = True
-    with AdoClient(emu.url, PatAuth("wrong-pat-123456"), transport=emu.transport) as bad:
-        with pytest.raises(AuthError, match="text/html") as info:
-            bad.get_work_items(P, [1])
+    with (
+        AdoClient(emu.url, PatAuth("wrong-pat-123456"), transport=emu.transport) as bad,
+        pytest.raises(AuthError, match="text/html") as info,
+    ):
+        bad.get_work_items(P, [1])
     assert info.value.status == 203
 
 
@@ -336,7 +348,9 @@ def test_503_on_a_read_is_retried(client: AdoClient, emu: Emulator) -> None:
 def test_throttling_is_waited_out(emu: Emulator, clock: ManualClock) -> None:
     emu.rate_limit(budget=5, window_seconds=60)
     policy = RetryPolicy(max_attempts=4, max_total_wait=600, seed=1)
-    with AdoClient(emu.url, PatAuth(PAT), transport=emu.transport, retry=policy, sleep=clock.sleep, clock=clock.time) as c:
+    with AdoClient(
+        emu.url, PatAuth(PAT), transport=emu.transport, retry=policy, sleep=clock.sleep, clock=clock.time
+    ) as c:
         for _ in range(8):
             c.list_projects()
         snap = c.stats.snapshot()
@@ -345,13 +359,19 @@ def test_throttling_is_waited_out(emu: Emulator, clock: ManualClock) -> None:
     assert all(r.status in (200, 429) for r in emu.log.records)
 
 
-def test_a_retry_after_longer_than_the_budget_is_given_up_at_once_and_says_so(emu: Emulator, clock: ManualClock) -> None:
+def test_a_retry_after_longer_than_the_budget_is_given_up_at_once_and_says_so(
+    emu: Emulator, clock: ManualClock
+) -> None:
     emu.rate_limit(budget=10, window_seconds=300)  # the 11th request in 5 minutes is blocked for minutes
     policy = RetryPolicy(max_total_wait=120, seed=1)
-    with AdoClient(emu.url, PatAuth(PAT), transport=emu.transport, retry=policy, sleep=clock.sleep, clock=clock.time) as c:
-        with pytest.raises(Throttled) as info:
-            for _ in range(20):
-                c.list_projects()
+    with (
+        AdoClient(
+            emu.url, PatAuth(PAT), transport=emu.transport, retry=policy, sleep=clock.sleep, clock=clock.time
+        ) as c,
+        pytest.raises(Throttled) as info,
+    ):
+        for _ in range(20):
+            c.list_projects()
     blocked = [r for r in emu.log.records if r.status == 429]
     asked = int(blocked[-1].response_headers["Retry-After"])
     assert len(blocked) == 1 and asked > 120  # never retried: the wait alone passes the budget
@@ -381,7 +401,9 @@ def test_wiql_top_limits_the_ids(client: AdoClient) -> None:
     assert len(client.wiql(P, "SELECT [System.Id] FROM WorkItems ORDER BY [System.Id]", top=2)) == 2
 
 
-def test_pull_requests_are_listed_across_pages(client: AdoClient, emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pull_requests_are_listed_across_pages(
+    client: AdoClient, emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import ticketops.ado.git_api as git_api
 
     monkeypatch.setattr(git_api, "PR_PAGE", 2)

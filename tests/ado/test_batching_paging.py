@@ -123,7 +123,12 @@ def test_comments_follow_the_body_continuation_token(make_client) -> None:
             return httpx.Response(200, json={"totalCount": 3, "count": 1, "comments": [{"id": 3, "text": "c"}]})
         return httpx.Response(
             200,
-            json={"totalCount": 3, "count": 2, "comments": [{"id": 1, "text": "a"}, {"id": 2, "text": "b"}], "continuationToken": "c2"},
+            json={
+                "totalCount": 3,
+                "count": 2,
+                "comments": [{"id": 1, "text": "a"}, {"id": 2, "text": "b"}],
+                "continuationToken": "c2",
+            },
         )
 
     client, fake = make_client(answer)
@@ -133,7 +138,12 @@ def test_comments_follow_the_body_continuation_token(make_client) -> None:
 
 def test_pull_requests_page_with_top_and_skip(make_client) -> None:
     def pr(n: int) -> dict[str, object]:
-        return {"pullRequestId": n, "status": "active", "sourceRefName": f"refs/heads/f{n}", "targetRefName": "refs/heads/main"}
+        return {
+            "pullRequestId": n,
+            "status": "active",
+            "sourceRefName": f"refs/heads/f{n}",
+            "targetRefName": "refs/heads/main",
+        }
 
     total = 230
 

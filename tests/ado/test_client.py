@@ -25,9 +25,12 @@ def test_injected_http_client_is_used_and_left_open() -> None:
 
 def test_injected_http_client_still_honours_read_only() -> None:
     fake = FakeAdo(_ok)
-    with httpx.Client(transport=fake.transport) as http, AdoClient(ORG_URL, None, http=http, read_only=True) as client:
-        with pytest.raises(ReadOnlyViolation):
-            client.create_work_item("P", "Bug", [PatchOp.set_field("System.Title", "x")])
+    with (
+        httpx.Client(transport=fake.transport) as http,
+        AdoClient(ORG_URL, None, http=http, read_only=True) as client,
+        pytest.raises(ReadOnlyViolation),
+    ):
+        client.create_work_item("P", "Bug", [PatchOp.set_field("System.Title", "x")])
     assert fake.requests == []
 
 

@@ -89,7 +89,9 @@ def test_stale_push_without_confirmed_type_key(make_client) -> None:
     msg = "TF401028: The reference 'refs/heads/feature/x' has already been updated by another client, so you cannot update it. Please try again."
     client, _ = make_client(lambda r: ado_error(409, None, msg))
     with pytest.raises(StalePush, match="TF401028"):
-        client.push("Payments", "app", ref="feature/x", old_object_id="a" * 40, comment="c", changes=[Change.edit("/a", "b")])
+        client.push(
+            "Payments", "app", ref="feature/x", old_object_id="a" * 40, comment="c", changes=[Change.edit("/a", "b")]
+        )
 
 
 def test_other_409_is_conflict(make_client) -> None:
@@ -116,7 +118,9 @@ def test_forbidden_is_permission_denied(make_client) -> None:
 
 def test_html_sign_in_page_with_203_is_auth_error_not_data(make_client) -> None:
     page = "<html><head><title>Azure DevOps Services | Sign In</title></head><body>sign in</body></html>"
-    client, _ = make_client(lambda r: httpx.Response(203, text=page, headers={"Content-Type": "text/html; charset=utf-8"}))
+    client, _ = make_client(
+        lambda r: httpx.Response(203, text=page, headers={"Content-Type": "text/html; charset=utf-8"})
+    )
     with pytest.raises(AuthError, match="expected JSON but got text/html") as info:
         client.get_work_items("Payments", [1, 2])
     assert info.value.status == 203
@@ -124,14 +128,18 @@ def test_html_sign_in_page_with_203_is_auth_error_not_data(make_client) -> None:
 
 def test_redirect_to_sign_in_is_auth_error(make_client) -> None:
     client, _ = make_client(
-        lambda r: httpx.Response(302, headers={"Location": "https://spsprodweu5.vssps.visualstudio.com/_signin?realm=x"})
+        lambda r: httpx.Response(
+            302, headers={"Location": "https://spsprodweu5.vssps.visualstudio.com/_signin?realm=x"}
+        )
     )
     with pytest.raises(AuthError, match="_signin"):
         client.list_projects()
 
 
 def test_non_json_error_body_still_maps(make_client) -> None:
-    client, _ = make_client(lambda r: httpx.Response(404, text="<html>Not Found</html>", headers={"Content-Type": "text/html"}))
+    client, _ = make_client(
+        lambda r: httpx.Response(404, text="<html>Not Found</html>", headers={"Content-Type": "text/html"})
+    )
     with pytest.raises(NotFound, match="Not Found"):
         client.get_project("Nope")
 
@@ -150,7 +158,9 @@ def test_ref_update_failures_are_raised_by_helper(make_client) -> None:
         )
 
     client, _ = make_client(handler)
-    results = client.update_refs("P", "app", [RefUpdate.create("refs/heads/a", "1" * 40), RefUpdate.create("refs/heads/b", "2" * 40)])
+    results = client.update_refs(
+        "P", "app", [RefUpdate.create("refs/heads/a", "1" * 40), RefUpdate.create("refs/heads/b", "2" * 40)]
+    )
     assert [r.ok for r in results] == [True, False]
     with pytest.raises(RefUpdateFailed) as info:
         raise_for_failures(results)
@@ -164,7 +174,9 @@ def test_all_refs_ok_raises_nothing() -> None:
 
 
 def test_missing_file_is_none_not_an_error(make_client) -> None:
-    msg = "TF401174: The item '/x.md' could not be found in the repository 'app' at the version specified by 'feature/x'."
+    msg = (
+        "TF401174: The item '/x.md' could not be found in the repository 'app' at the version specified by 'feature/x'."
+    )
     client, _ = make_client(lambda r: ado_error(404, "GitItemNotFoundException", msg))
     assert client.get_item("P", "app", "/x.md", branch="feature/x") is None
 
@@ -189,7 +201,9 @@ def test_ok_response_parses(make_client) -> None:
 
 @pytest.mark.parametrize("status", [200, 203])
 def test_empty_html_2xx_is_auth_error_not_an_empty_list(make_client, status: int) -> None:
-    client, _ = make_client(lambda r: httpx.Response(status, content=b"", headers={"Content-Type": "text/html; charset=utf-8"}))
+    client, _ = make_client(
+        lambda r: httpx.Response(status, content=b"", headers={"Content-Type": "text/html; charset=utf-8"})
+    )
     with pytest.raises(AuthError, match="expected JSON but got text/html"):
         client.wiql("Payments", "SELECT [System.Id] FROM WorkItems")
     with pytest.raises(AuthError):

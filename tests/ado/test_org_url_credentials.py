@@ -7,10 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gitrepo import make_repo
 
-from ticketops.ado import AdoClient
-from ticketops.ado import urls
+from gitrepo import make_repo
+from ticketops.ado import AdoClient, urls
 from ticketops.cli.main import main
 from ticketops.model.errors import ConfigError
 
@@ -65,12 +64,15 @@ def test_organization_url_in_config_yaml_names_the_file_and_line(board, capsys, 
     assert "auth.token_env" in text and "AZURE_DEVOPS_EXT_PAT" in text
 
 
-@pytest.mark.parametrize("url", [
-    URL,
-    f"https://alice:{PASSWORD}@dev.azure.com/contoso",
-    f"https://{PASSWORD}@dev.azure.com/contoso",  # a token as the user name
-    f"https://alice:pa/ss#{PASSWORD}@dev.azure.com/contoso",  # '/' and '#' in the password
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        URL,
+        f"https://alice:{PASSWORD}@dev.azure.com/contoso",
+        f"https://{PASSWORD}@dev.azure.com/contoso",  # a token as the user name
+        f"https://alice:pa/ss#{PASSWORD}@dev.azure.com/contoso",  # '/' and '#' in the password
+    ],
+)
 def test_the_client_refuses_credentials_in_the_url(url: str) -> None:
     with pytest.raises(ConfigError) as info:
         AdoClient(url, None)
@@ -83,4 +85,6 @@ def test_other_refusals_never_echo_a_query_either() -> None:
         urls.org_urls(f"https://dev.azure.com/contoso?token={PASSWORD}")
     assert PASSWORD not in str(info.value) and "https://dev.azure.com/contoso?***" in str(info.value)
     assert urls.shown_url("https://dev.azure.com/contoso") == "https://dev.azure.com/contoso"
-    assert repr(AdoClient("https://dev.azure.com/contoso", None)).startswith("AdoClient('https://dev.azure.com/contoso'")
+    assert repr(AdoClient("https://dev.azure.com/contoso", None)).startswith(
+        "AdoClient('https://dev.azure.com/contoso'"
+    )

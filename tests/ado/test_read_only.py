@@ -18,7 +18,7 @@ def _answer(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json=work_item(1))
 
 
-@pytest.fixture()
+@pytest.fixture
 def recorded() -> tuple[AdoClient, FakeAdo]:
     fake = FakeAdo(_answer)
     client = AdoClient(ORG_URL, None, transport=fake.transport, read_only=True)

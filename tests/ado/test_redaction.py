@@ -72,6 +72,8 @@ def test_install_log_redaction_covers_other_loggers(caplog: pytest.LogCaptureFix
 
 
 def test_filter_redacts_authorization_values_it_never_saw() -> None:
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "Authorization: Bearer %s", ("eyJunregistered.token.value",), None)
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "Authorization: Bearer %s", ("eyJunregistered.token.value",), None
+    )
     RedactingFilter().filter(record)
     assert record.getMessage() == "Authorization: Bearer ***"

@@ -23,7 +23,9 @@ from ticketops.ado.retry import RateHeaders, pace_after_success, wait_before_ret
 THROTTLED = "TF400733: The request has been canceled: Request was blocked due to exceeding usage of resource"
 
 
-def script(*responses: Callable[[httpx.Request], httpx.Response] | httpx.Response) -> Callable[[httpx.Request], httpx.Response]:
+def script(
+    *responses: Callable[[httpx.Request], httpx.Response] | httpx.Response,
+) -> Callable[[httpx.Request], httpx.Response]:
     """Answer the n-th request with the n-th entry (responses, or callables that may raise)."""
     queue = list(responses)
 
@@ -179,7 +181,9 @@ def test_retry_after_on_a_200_delays_the_next_request(make_client, sleeps: Sleep
 
 def test_low_remaining_budget_slows_down(make_client, sleeps: Sleeps) -> None:
     low = httpx.Response(200, json=work_item(5), headers={"X-RateLimit-Limit": "200", "X-RateLimit-Remaining": "10"})
-    plenty = httpx.Response(200, json=work_item(5), headers={"X-RateLimit-Limit": "200", "X-RateLimit-Remaining": "150"})
+    plenty = httpx.Response(
+        200, json=work_item(5), headers={"X-RateLimit-Limit": "200", "X-RateLimit-Remaining": "150"}
+    )
     policy = RetryPolicy(slow_down_delay=1.5, low_remaining_ratio=0.1)
     client, _ = make_client(script(plenty, ok_item, low, ok_item), retry=policy)
     client.get_work_item("P", 5)
@@ -267,7 +271,9 @@ def test_update_guarded_by_test_rev_is_retried_and_reports_stale(make_client) ->
 def test_update_without_test_rev_is_not_replayed(make_client) -> None:
     client, fake = make_client(drop_after_send)
     with pytest.raises(OutcomeUnknown):
-        client.update_work_item("P", 5, [PatchOp(op="add", path="/relations/-", value={"rel": "Hyperlink", "url": "x"})])
+        client.update_work_item(
+            "P", 5, [PatchOp(op="add", path="/relations/-", value={"rel": "Hyperlink", "url": "x"})]
+        )
     assert len(fake.requests) == 1
 
 
@@ -276,4 +282,3 @@ def test_reviewer_put_is_retried(make_client) -> None:
     client, fake = make_client(script(drop_after_send, reviewer))
     assert client.add_reviewer("P", "app", 3, "r1", is_required=True).is_required
     assert len(fake.requests) == 2
-

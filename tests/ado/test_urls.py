@@ -50,6 +50,6 @@ def test_join_builds_paths_under_the_right_host() -> None:
     ],
 )
 def test_ambiguous_or_wrong_urls_are_refused(url: str, why: str) -> None:
-    with pytest.raises(ConfigError, match="https://dev.azure.com/ORG") as info:
+    with pytest.raises(ConfigError, match=r"https://dev\.azure\.com/ORG") as info:
         org_urls(url)
     assert why in str(info.value)

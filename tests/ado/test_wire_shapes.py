@@ -37,10 +37,12 @@ IDENTITY = {
 }
 
 
-def _answer(request: httpx.Request) -> httpx.Response:  # noqa: PLR0911 - one branch per resource
+def _answer(request: httpx.Request) -> httpx.Response:
     path = request.url.path.lower()
     if path.endswith("/wiql"):
-        return httpx.Response(200, json={"queryType": "flat", "workItems": [{"id": 7, "url": "u"}, {"id": 3, "url": "u"}]})
+        return httpx.Response(
+            200, json={"queryType": "flat", "workItems": [{"id": 7, "url": "u"}, {"id": 3, "url": "u"}]}
+        )
     if path.endswith("/workitemsbatch"):
         return listing([work_item(i) for i in json.loads(request.content)["ids"]])
     if "/comments" in path:
@@ -74,10 +76,16 @@ def _answer(request: httpx.Request) -> httpx.Response:  # noqa: PLR0911 - one br
     if path.endswith("/pushes"):
         return httpx.Response(
             201,
-            json={"pushId": 3, "refUpdates": [{"name": "refs/heads/x", "newObjectId": "b" * 40}], "commits": [{"commitId": "b" * 40}]},
+            json={
+                "pushId": 3,
+                "refUpdates": [{"name": "refs/heads/x", "newObjectId": "b" * 40}],
+                "commits": [{"commitId": "b" * 40}],
+            },
         )
     if path.endswith("/items"):
-        return httpx.Response(200, json={"objectId": "c" * 40, "gitObjectType": "blob", "path": "/a.md", "content": "hello"})
+        return httpx.Response(
+            200, json={"objectId": "c" * 40, "gitObjectType": "blob", "path": "/a.md", "content": "hello"}
+        )
     if path.endswith("/reviewers") and request.method == "GET":
         return listing([{**ME, "vote": 10}])
     if "/reviewers/" in path:
@@ -105,10 +113,16 @@ CALLS: dict[str, Callable[[AdoClient], object]] = {
         [
             PatchOp.set_field("System.Title", "Pay by card"),
             PatchOp(op="add", path="/multilineFieldsFormat/System.Description", value="Markdown"),
-            PatchOp(op="add", path="/relations/-", value={"rel": "Hyperlink", "url": "https://x", "attributes": {"comment": "c"}}),
+            PatchOp(
+                op="add",
+                path="/relations/-",
+                value={"rel": "Hyperlink", "url": "https://x", "attributes": {"comment": "c"}},
+            ),
         ],
     ),
-    "create validate_only": lambda c: c.create_work_item("Payments", "Bug", [PatchOp.set_field("System.Title", "x")], validate_only=True),
+    "create validate_only": lambda c: c.create_work_item(
+        "Payments", "Bug", [PatchOp.set_field("System.Title", "x")], validate_only=True
+    ),
     "update_work_item": lambda c: c.update_work_item(
         "Payments", 7, [PatchOp.test_rev(1), PatchOp(op="remove", path="/relations/0")]
     ),
@@ -136,14 +150,25 @@ CALLS: dict[str, Callable[[AdoClient], object]] = {
         comment="PAY-1: ticket",
         changes=[Change.add("/.tickets/PAY-1.md", "# x"), Change.edit("/b.bin", b"\x00\x01"), Change.delete("/c")],
     ),
-    "get_item": lambda c: c.get_item("Payments", "app", "/.tickets/PAY-1.md", branch="refs/heads/feature/x", include_content=True),
+    "get_item": lambda c: c.get_item(
+        "Payments", "app", "/.tickets/PAY-1.md", branch="refs/heads/feature/x", include_content=True
+    ),
     "create_pull_request": lambda c: c.create_pull_request(
-        "Payments", "app", source_ref="feature/x", target_ref="main", title="t", description="d",
-        reviewers=["d291b0c4"], work_item_ids=[7], is_draft=True,
+        "Payments",
+        "app",
+        source_ref="feature/x",
+        target_ref="main",
+        title="t",
+        description="d",
+        reviewers=["d291b0c4"],
+        work_item_ids=[7],
+        is_draft=True,
     ),
     "get_pull_request": lambda c: c.get_pull_request("Payments", "app", 22),
     "list_pull_requests": lambda c: c.list_pull_requests("Payments", "app", source_ref="feature/x", target_ref="main"),
-    "update_pull_request": lambda c: c.update_pull_request("Payments", "app", 22, title="t", description="d", status="completed"),
+    "update_pull_request": lambda c: c.update_pull_request(
+        "Payments", "app", 22, title="t", description="d", status="completed"
+    ),
     "add_reviewer": lambda c: c.add_reviewer("Payments", "app", 22, "d291b0c4", is_required=True),
     "list_reviewers": lambda c: c.list_reviewers("Payments", "app", 22),
     "get_pull_request_work_items": lambda c: c.get_pull_request_work_items("Payments", "app", 22),
@@ -169,8 +194,7 @@ def test_every_route_is_a_spec_operation_with_its_api_version(spec_checker: Spec
         if not isinstance(route, routes.Route):
             continue
         matches = [
-            op for op in index.operations
-            if op.method == route.method and op.template.lower() == route.template.lower()
+            op for op in index.operations if op.method == route.method and op.template.lower() == route.template.lower()
         ]
         assert matches, f"{route.operation} is not in the spec"
         assert route.api_version in {op.api_version for op in matches}, route.operation

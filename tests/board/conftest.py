@@ -19,8 +19,6 @@ from ticketops.emulator import Emulator  # noqa: E402
 from ticketops.emulator.server import EmulatorServer  # noqa: E402
 
 
-
-
 @pytest.fixture
 def server(emu: Emulator) -> Iterator[EmulatorServer]:
     with EmulatorServer(emu) as srv:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pygit2
 import pytest
-from gitrepo import commit_files, make_repo
 
+from gitrepo import commit_files, make_repo
 from ticketops.cli.main import main
 from ticketops.emulator import Emulator
 
@@ -44,8 +44,11 @@ class ImportBoard:
 
     def files(self) -> dict[str, bytes]:
         """Every file of the working tree outside .git, by posix path."""
-        return {p.relative_to(self.root).as_posix(): p.read_bytes()
-                for p in self.root.rglob("*") if p.is_file() and ".git" not in p.relative_to(self.root).parts}
+        return {
+            p.relative_to(self.root).as_posix(): p.read_bytes()
+            for p in self.root.rglob("*")
+            if p.is_file() and ".git" not in p.relative_to(self.root).parts
+        }
 
     def text(self, rel: str) -> str:
         return (self.root / rel).read_text(encoding="utf-8")
@@ -69,31 +72,61 @@ def seed_every_type(emu: Emulator) -> dict[str, int]:
     """One existing item of each Agile type, people's way: HTML descriptions, links, comments."""
     db = emu.db
     ids: dict[str, int] = {}
-    ids["Epic"] = db.create_work_item("Payments", "Epic", {
-        "System.Title": "Payments v2",
-        "System.Description": "<h2>Goal</h2><p>Ship <b>v2</b> of payments.</p><ul><li>cards</li><li>refunds</li></ul>",
-    }, by="alice@contoso.com")
-    ids["Feature"] = db.create_work_item("Payments", "Feature", {
-        "System.Title": "Card vault", "System.AssignedTo": "alice@contoso.com",
-    }, relations=[link(emu, "System.LinkTypes.Hierarchy-Reverse", ids["Epic"])], by="alice@contoso.com")
-    ids["User Story"] = db.create_work_item("Payments", "User Story", {
-        "System.Title": "Store cards: safely",
-        "System.AreaPath": "Payments\\API",
-        "Microsoft.VSTS.Common.Priority": 1,
-        "Microsoft.VSTS.Common.AcceptanceCriteria": "<div>Cards are encrypted at rest</div><div>Keys rotate monthly</div>",
-    }, tags=["security", "pci"], relations=[
-        link(emu, "System.LinkTypes.Hierarchy-Reverse", ids["Feature"]),
-        pr_link(emu, 7),
-        {"rel": "Hyperlink", "url": "https://example.com/pci-spec", "attributes": {"comment": "PCI spec"}},
-    ], by="bob@contoso.com")
-    ids["Bug"] = db.create_work_item("Payments", "Bug", {
-        "System.Title": "Refund crashes", "System.Description": "<p>Steps:</p><ol><li>refund</li><li>crash</li></ol>",
-        "System.AssignedTo": "carol@contoso.com",
-    }, relations=[link(emu, "System.LinkTypes.Related", ids["User Story"])], by="carol@contoso.com")
+    ids["Epic"] = db.create_work_item(
+        "Payments",
+        "Epic",
+        {
+            "System.Title": "Payments v2",
+            "System.Description": "<h2>Goal</h2><p>Ship <b>v2</b> of payments.</p><ul><li>cards</li><li>refunds</li></ul>",
+        },
+        by="alice@contoso.com",
+    )
+    ids["Feature"] = db.create_work_item(
+        "Payments",
+        "Feature",
+        {
+            "System.Title": "Card vault",
+            "System.AssignedTo": "alice@contoso.com",
+        },
+        relations=[link(emu, "System.LinkTypes.Hierarchy-Reverse", ids["Epic"])],
+        by="alice@contoso.com",
+    )
+    ids["User Story"] = db.create_work_item(
+        "Payments",
+        "User Story",
+        {
+            "System.Title": "Store cards: safely",
+            "System.AreaPath": "Payments\\API",
+            "Microsoft.VSTS.Common.Priority": 1,
+            "Microsoft.VSTS.Common.AcceptanceCriteria": "<div>Cards are encrypted at rest</div><div>Keys rotate monthly</div>",
+        },
+        tags=["security", "pci"],
+        relations=[
+            link(emu, "System.LinkTypes.Hierarchy-Reverse", ids["Feature"]),
+            pr_link(emu, 7),
+            {"rel": "Hyperlink", "url": "https://example.com/pci-spec", "attributes": {"comment": "PCI spec"}},
+        ],
+        by="bob@contoso.com",
+    )
+    ids["Bug"] = db.create_work_item(
+        "Payments",
+        "Bug",
+        {
+            "System.Title": "Refund crashes",
+            "System.Description": "<p>Steps:</p><ol><li>refund</li><li>crash</li></ol>",
+            "System.AssignedTo": "carol@contoso.com",
+        },
+        relations=[link(emu, "System.LinkTypes.Related", ids["User Story"])],
+        by="carol@contoso.com",
+    )
     db.update_work_item("Payments", ids["Bug"], {"System.State": "Active"}, by="carol@contoso.com")
-    ids["Task"] = db.create_work_item("Payments", "Task", {"System.Title": "Write the vault tests"},
-                                      relations=[link(emu, "System.LinkTypes.Hierarchy-Reverse", ids["User Story"])],
-                                      by="dave@contoso.com")
+    ids["Task"] = db.create_work_item(
+        "Payments",
+        "Task",
+        {"System.Title": "Write the vault tests"},
+        relations=[link(emu, "System.LinkTypes.Hierarchy-Reverse", ids["User Story"])],
+        by="dave@contoso.com",
+    )
     db.update_work_item("Payments", ids["Task"], {"System.State": "Closed"}, by="dave@contoso.com")
     db.add_comment(ids["User Story"], "<p>Use the <b>HSM</b>, not a file.</p>", by="bob@contoso.com", fmt="html")
     db.add_comment(ids["User Story"], "Agreed, HSM it is.", by="alice@contoso.com")

@@ -16,9 +16,23 @@ from tests.conftest import REPO_ROOT
 def _build_wheel(dest: Path) -> Path:
     """The wheel `pip install .` would install, built offline with the installed hatchling."""
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",
-         "-w", str(dest), str(REPO_ROOT)],
-        check=True, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-q",
+            "-w",
+            str(dest),
+            str(REPO_ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     (wheel,) = dest.glob("ticketops-*.whl")
     return wheel
@@ -41,8 +55,9 @@ def test_demo_runs_from_an_installed_wheel_outside_the_checkout(tmp_path: Path) 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = dict(os.environ, PYTHONPATH=str(tmp_path / "site"))  # the wheel's copy wins over the checkout
-    proc = subprocess.run([sys.executable, "-m", "ticketops", "demo"], cwd=elsewhere, env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ticketops", "demo"], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300
+    )
 
     assert proc.returncode == 0, proc.stderr
     site = (tmp_path / "site" / "ticketops" / "demo_board").resolve()

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gitrepo import make_repo
 
+from gitrepo import make_repo
 from ticketops.cli.main import main
 from ticketops.emulator import Emulator
 from ticketops.emulator.server import EmulatorServer
@@ -38,8 +38,9 @@ def columns(header: str, row: str) -> list[tuple[str, str]]:
     return out
 
 
-def test_short_keys_line_up_under_the_headers(tmp_path: Path, emu: Emulator, server: EmulatorServer,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_short_keys_line_up_under_the_headers(
+    tmp_path: Path, emu: Emulator, server: EmulatorServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = tmp_path / "b"
     make_repo(repo, {".tickets/config.yaml": CONFIG, ".tickets/HD-3.md": "---\ntitle: x\nstatus: todo\n---\n"})
     assert main(["apply", "--repo", str(repo), "--org-url", server.url]) == 0
@@ -54,9 +55,9 @@ def test_short_keys_line_up_under_the_headers(tmp_path: Path, emu: Emulator, ser
     assert columns(header, row)[:3] == [("ticket", "HD-3"), ("status", "Synced"), ("item", f"#{item}")]
 
 
-def test_an_item_tagged_ticketops_by_a_person_is_an_unpaired_row(tmp_path: Path, emu: Emulator,
-                                                                 server: EmulatorServer,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_item_tagged_ticketops_by_a_person_is_an_unpaired_row(
+    tmp_path: Path, emu: Emulator, server: EmulatorServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     stray = emu.db.create_work_item("Helpdesk", "Issue", {"System.Title": "About the rollout"}, tags=["ticketops"])
     repo = tmp_path / "b"
     make_repo(repo, {".tickets/config.yaml": CONFIG, ".tickets/HD-1.md": "---\ntitle: x\nstatus: todo\n---\n"})

@@ -32,50 +32,108 @@ SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "ado-rest-spec" /
 ORG, PROJECT, TEAM = "fabrikam", "Fabrikam-Fiber-Git", "Fabrikam-Fiber-Git Team"
 PROJECT_ID = "6ce954b1-ce1f-45d1-b94d-e6bf2464ba2c"
 REPO_WEB, REPO_PR, REPO_OTHER, REPO_REFS, REPO_TEMP = (
-    "278d5cd2-584d-4b63-824a-2ba458937249", "3411ebc1-d5aa-464f-9615-0b527bc66719",
-    "5febef5a-833d-4e14-b9c0-14cb638f91e6", "d3d1760b-311c-4175-a726-20dfc6a7f885",
+    "278d5cd2-584d-4b63-824a-2ba458937249",
+    "3411ebc1-d5aa-464f-9615-0b527bc66719",
+    "5febef5a-833d-4e14-b9c0-14cb638f91e6",
+    "d3d1760b-311c-4175-a726-20dfc6a7f885",
     "8ee9091d-0f54-4633-9bb2-b5ac74855a46",
 )
 JAMAL, JOHNNIE, NORMAL, JTSENG = (
-    SeedUser(email="fabrikamfiber4@hotmail.com", display_name="Jamal Hartnett", id="d291b0c4-a05c-4ea6-8df1-4b41d5f39eff"),
-    SeedUser(email="fabrikamfiber2@hotmail.com", display_name="Johnnie McLeod", id="19d9411e-9a34-45bb-b985-d24d9d87c0c9"),
-    SeedUser(email="fabrikamfiber16@hotmail.com", display_name="Normal Paulk", id="d6245f20-2af8-44f4-9451-8107cb2767db"),
+    SeedUser(
+        email="fabrikamfiber4@hotmail.com", display_name="Jamal Hartnett", id="d291b0c4-a05c-4ea6-8df1-4b41d5f39eff"
+    ),
+    SeedUser(
+        email="fabrikamfiber2@hotmail.com", display_name="Johnnie McLeod", id="19d9411e-9a34-45bb-b985-d24d9d87c0c9"
+    ),
+    SeedUser(
+        email="fabrikamfiber16@hotmail.com", display_name="Normal Paulk", id="d6245f20-2af8-44f4-9451-8107cb2767db"
+    ),
     SeedUser(email="jtseng@vscsi.us", display_name="Jia-hao Tseng", id="81fa6389-0872-6fdd-a451-7ba7880f566a"),
 )
 VIEWS = "MyWebSite/MyWebSite/Views"
 CONTRACT_SEED = Seed(
     organization=ORG,
-    projects=(SeedProject(name=PROJECT, id=PROJECT_ID, process="agile", repos=(
-        SeedRepo(name="Fabrikam-Fiber-Git", id=REPO_WEB, default_branch="master", files={
-            f"{VIEWS}/Home/_Home.cshtml": "home", f"{VIEWS}/Home/Index.cshtml": "index", f"{VIEWS}/Shared/_Layout.cshtml": "layout"}),
-        SeedRepo(name="2016_10_31", id=REPO_PR, default_branch="master", files={"README.md": "pr repo"}),
-        SeedRepo(name="AnotherRepository", id=REPO_OTHER, default_branch="master", files={"README.md": "other"}),
-        SeedRepo(name="MyRepo", id=REPO_REFS, default_branch="master", files={"README.md": "refs"}),
-        SeedRepo(name="TempRepo", id=REPO_TEMP),  # empty: the push examples start with an initial commit
-    ), areas=("Website",)),),
+    projects=(
+        SeedProject(
+            name=PROJECT,
+            id=PROJECT_ID,
+            process="agile",
+            repos=(
+                SeedRepo(
+                    name="Fabrikam-Fiber-Git",
+                    id=REPO_WEB,
+                    default_branch="master",
+                    files={
+                        f"{VIEWS}/Home/_Home.cshtml": "home",
+                        f"{VIEWS}/Home/Index.cshtml": "index",
+                        f"{VIEWS}/Shared/_Layout.cshtml": "layout",
+                    },
+                ),
+                SeedRepo(name="2016_10_31", id=REPO_PR, default_branch="master", files={"README.md": "pr repo"}),
+                SeedRepo(
+                    name="AnotherRepository", id=REPO_OTHER, default_branch="master", files={"README.md": "other"}
+                ),
+                SeedRepo(name="MyRepo", id=REPO_REFS, default_branch="master", files={"README.md": "refs"}),
+                SeedRepo(name="TempRepo", id=REPO_TEMP),  # empty: the push examples start with an initial commit
+            ),
+            areas=("Website",),
+        ),
+    ),
     users=(JAMAL, JOHNNIE, NORMAL, JTSENG),
 )
 
 # The operations ticketops uses (issue 3): their examples are all replayed.
 USED = {
-    "Work Items_Create", "Work Items_Update", "Work Items_Get Work Item", "Work Items_List", "Work Items_Get Work Items Batch",
-    "Wiql_Query By Wiql", "Work Item Types_List", "Work Item Types_Get", "Work Item Type States_List", "Comments_Add Comment",
-    "Comments_Get Comments Batch", "Updates_List", "Updates_Get", "Revisions_List", "Revisions_Get", "Repositories_List",
-    "Repositories_Get Repository", "Refs_List", "Refs_Update Refs", "Pushes_Create", "Items_List", "Pull Requests_Create",
-    "Pull Requests_Get Pull Request By Id", "Pull Requests_Get Pull Requests", "Pull Requests_Get Pull Requests By Project",
-    "Pull Requests_Get Pull Request", "Pull Requests_Update", "Pull Request Reviewers_Create Pull Request Reviewer",
-    "Pull Request Reviewers_List", "Pull Request Work Items_List", "Identities_Read Identities", "Projects_List", "Projects_Get",
+    "Work Items_Create",
+    "Work Items_Update",
+    "Work Items_Get Work Item",
+    "Work Items_List",
+    "Work Items_Get Work Items Batch",
+    "Wiql_Query By Wiql",
+    "Work Item Types_List",
+    "Work Item Types_Get",
+    "Work Item Type States_List",
+    "Comments_Add Comment",
+    "Comments_Get Comments Batch",
+    "Updates_List",
+    "Updates_Get",
+    "Revisions_List",
+    "Revisions_Get",
+    "Repositories_List",
+    "Repositories_Get Repository",
+    "Refs_List",
+    "Refs_Update Refs",
+    "Pushes_Create",
+    "Items_List",
+    "Pull Requests_Create",
+    "Pull Requests_Get Pull Request By Id",
+    "Pull Requests_Get Pull Requests",
+    "Pull Requests_Get Pull Requests By Project",
+    "Pull Requests_Get Pull Request",
+    "Pull Requests_Update",
+    "Pull Request Reviewers_Create Pull Request Reviewer",
+    "Pull Request Reviewers_List",
+    "Pull Request Work Items_List",
+    "Identities_Read Identities",
+    "Projects_List",
+    "Projects_Get",
     "Users_List",
 }
 
 # Examples we do not replay, and why.
 SKIPPED = {
-    ("Work Items_Update", "Move work items (API Availability: Team Services only (not TFS))"):
-        "moving an item to another project (System.TeamProject) is not emulated; the emulator refuses it with 400",
-    ("Work Items_Update", "Change work item type (API Availability: Team Services only (not TFS))"):
-        "changing System.WorkItemType is not emulated; the emulator refuses it with 400",
-    ("Repositories_Get Repository", "Get a repository by remote URL"):
-        "the example calls the git smart-HTTP URL (_git/<repo>/vsts/info), not the REST API",
+    (
+        "Work Items_Update",
+        "Move work items (API Availability: Team Services only (not TFS))",
+    ): "moving an item to another project (System.TeamProject) is not emulated; the emulator refuses it with 400",
+    (
+        "Work Items_Update",
+        "Change work item type (API Availability: Team Services only (not TFS))",
+    ): "changing System.WorkItemType is not emulated; the emulator refuses it with 400",
+    (
+        "Repositories_Get Repository",
+        "Get a repository by remote URL",
+    ): "the example calls the git smart-HTTP URL (_git/<repo>/vsts/info), not the REST API",
     ("Identities_Read Identities", "By Name"): "groups (Project Collection Valid Users) are not emulated",
 }
 
@@ -89,31 +147,78 @@ class Allowed:
     never: tuple[str, ...] = ()  # path patterns this entry must not excuse
 
     def excuses(self, op: str, kind: str, path: str) -> bool:
-        return (kind == self.kind and fnmatch.fnmatchcase(op, self.ops) and fnmatch.fnmatchcase(path, self.path)
-                and not any(fnmatch.fnmatchcase(path, n) for n in self.never))
+        return (
+            kind == self.kind
+            and fnmatch.fnmatchcase(op, self.ops)
+            and fnmatch.fnmatchcase(path, self.path)
+            and not any(fnmatch.fnmatchcase(path, n) for n in self.never)
+        )
 
 
 # Fields every work item has: their absence is never excused.
-CORE_FIELDS = tuple(f"*fields.System.{f}" for f in (
-    "Title", "State", "Reason", "WorkItemType", "TeamProject", "AreaPath", "IterationPath", "CreatedDate", "CreatedBy",
-    "ChangedDate", "ChangedBy", "Tags", "Description", "Id"))
+CORE_FIELDS = tuple(
+    f"*fields.System.{f}"
+    for f in (
+        "Title",
+        "State",
+        "Reason",
+        "WorkItemType",
+        "TeamProject",
+        "AreaPath",
+        "IterationPath",
+        "CreatedDate",
+        "CreatedBy",
+        "ChangedDate",
+        "ChangedBy",
+        "Tags",
+        "Description",
+        "Id",
+    )
+)
 
 ALLOWED = (
-    Allowed("*", "*fields.*", "missing", "which fields a work item has depends on the recorded item's data and process "
-            "(custom and Kanban fields, AreaId/NodeName and other computed fields the emulator does not keep)", CORE_FIELDS),
-    *(Allowed("*", f"*.fields.System.{f}", "type", "old examples (api-version 1.0) show identities as 'Name <email>' "
-              "strings; 7.1 sends an IdentityRef object (wire notes)") for f in ("AssignedTo", "CreatedBy", "ChangedBy")),
+    Allowed(
+        "*",
+        "*fields.*",
+        "missing",
+        "which fields a work item has depends on the recorded item's data and process "
+        "(custom and Kanban fields, AreaId/NodeName and other computed fields the emulator does not keep)",
+        CORE_FIELDS,
+    ),
+    *(
+        Allowed(
+            "*",
+            f"*.fields.System.{f}",
+            "type",
+            "old examples (api-version 1.0) show identities as 'Name <email>' "
+            "strings; 7.1 sends an IdentityRef object (wire notes)",
+        )
+        for f in ("AssignedTo", "CreatedBy", "ChangedBy")
+    ),
     Allowed("Comments_*", "*commentId", "missing", "7.1 names it 'id' (spec README: comment examples are old)"),
-    Allowed("Pull Requests_*", "*.lastMergeCommit", "missing", "the merge preview commit exists only once a PR completes"),
-    Allowed("Pull Requests_*", "*.repository.remoteUrl", "missing", "the repository reference inside a PR carries no remoteUrl here"),
+    Allowed(
+        "Pull Requests_*", "*.lastMergeCommit", "missing", "the merge preview commit exists only once a PR completes"
+    ),
+    Allowed(
+        "Pull Requests_*",
+        "*.repository.remoteUrl",
+        "missing",
+        "the repository reference inside a PR carries no remoteUrl here",
+    ),
     Allowed("Pull Requests_*", "*.completionQueueTime", "missing", "auto-complete queueing is not emulated"),
     Allowed("*", "*._links.workItemHistory", "missing", "the legacy history link is not emulated"),
-    Allowed("Identities_*", "*.properties.*", "missing", "only the identity properties the wire notes name are emulated "
-            "(Mail, Account, ...); PUID, DN, objectidentifier and the like are not"),
+    Allowed(
+        "Identities_*",
+        "*.properties.*",
+        "missing",
+        "only the identity properties the wire notes name are emulated "
+        "(Mail, Account, ...); PUID, DN, objectidentifier and the like are not",
+    ),
 )
 
 
 # ---- loading the examples ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Case:
@@ -149,6 +254,7 @@ CASES = _cases()
 
 # ---- the world each example runs in --------------------------------------------------------------
 
+
 @dataclass
 class World:
     emu: Emulator
@@ -162,16 +268,30 @@ class World:
         """Work items with exactly these ids (created in ascending order)."""
         for n in sorted(ids):
             if self.db.wit.find(n) is None:
-                self.db.create_work_item(PROJECT, "Task", {
-                    "System.Title": f"Item {n}", "System.Description": "Follow the code samples from MSDN",
-                    "Microsoft.VSTS.Scheduling.RemainingWork": 4, "System.AssignedTo": JAMAL.email,
-                    "System.Tags": "Tag1"}, id=n)
+                self.db.create_work_item(
+                    PROJECT,
+                    "Task",
+                    {
+                        "System.Title": f"Item {n}",
+                        "System.Description": "Follow the code samples from MSDN",
+                        "Microsoft.VSTS.Scheduling.RemainingWork": 4,
+                        "System.AssignedTo": JAMAL.email,
+                        "System.Tags": "Tag1",
+                    },
+                    id=n,
+                )
 
     def link(self, child: int, parent: int | None, related: int | None) -> None:
         url = f"{self.emu.url}/_apis/wit/workItems/"
         rels = []
         if parent:
-            rels.append({"rel": "System.LinkTypes.Hierarchy-Reverse", "url": f"{url}{parent}", "attributes": {"comment": "decomposition of work"}})
+            rels.append(
+                {
+                    "rel": "System.LinkTypes.Hierarchy-Reverse",
+                    "url": f"{url}{parent}",
+                    "attributes": {"comment": "decomposition of work"},
+                }
+            )
         if related:
             rels.append({"rel": "System.LinkTypes.Related", "url": f"{url}{related}"})
         rels.append({"rel": "Hyperlink", "url": "http://blogs.msdn.com/b/bharry/archive/2014/05/12/a-new-api.aspx"})
@@ -181,8 +301,15 @@ class World:
         return self.db.push_files(PROJECT, repo, name, dict(files), by=NORMAL.email)
 
     def pr(self, source: str, target: str = "refs/heads/master") -> int:
-        pr = self.db.pulls.create(self.db.find_repo(REPO_PR, None), source, target, "A new feature", "Adding a new feature",
-                                  self.db.users.by_email(NORMAL.email), [(self.db.users.by_email(NORMAL.email), False)])
+        pr = self.db.pulls.create(
+            self.db.find_repo(REPO_PR, None),
+            source,
+            target,
+            "A new feature",
+            "Adding a new feature",
+            self.db.users.by_email(NORMAL.email),
+            [(self.db.users.by_email(NORMAL.email), False)],
+        )
         return pr.id
 
 
@@ -195,7 +322,9 @@ def setup(case: Case, world: World, params: dict[str, str], query: dict[str, str
     """Put the state the example expects into the emulator (and note substitutions)."""
     op = case.op_id
     if op.startswith(("Work Items_", "Updates_", "Revisions_", "Comments_")) and op != "Work Items_Create":
-        ids = _ids_in(body) | {int(x) for x in query.get("ids", "").split(",") if x.isdigit() and op != "Comments_Get Comments Batch"}
+        ids = _ids_in(body) | {
+            int(x) for x in query.get("ids", "").split(",") if x.isdigit() and op != "Comments_Get Comments Batch"
+        }
         ids |= {int(params[k]) for k in ("id", "workItemId") if params.get(k, "").isdigit()}
         if isinstance(body, dict) and isinstance(body.get("ids"), list):
             ids |= {int(i) for i in body["ids"]}
@@ -310,6 +439,7 @@ def build_url(case: Case, params: dict[str, str]) -> str:
 
 # ---- comparing responses -------------------------------------------------------------------------
 
+
 def _kind(v: object) -> str:
     if v is None:
         return "null"
@@ -347,12 +477,16 @@ def unexplained(op: str, diffs: list[tuple[str, str, str]]) -> list[tuple[str, s
 
 # ---- the test ------------------------------------------------------------------------------------
 
+
 @pytest.mark.skipif(not CASES, reason=f"the ADO REST spec is not at {SPEC}")
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.op_id}: {c.name}" for c in CASES])
 def test_example_replays_against_the_emulator(case: Case) -> None:
     if (case.op_id, case.name) in SKIPPED:
         pytest.skip(SKIPPED[(case.op_id, case.name)])
-    with Emulator(CONTRACT_SEED, clock=ManualClock()) as emu, httpx.Client(transport=emu.transport, base_url="https://dev.azure.com") as c:
+    with (
+        Emulator(CONTRACT_SEED, clock=ManualClock()) as emu,
+        httpx.Client(transport=emu.transport, base_url="https://dev.azure.com") as c,
+    ):
         world = World(emu)
         ex = case.example
         params, query = path_params(case), query_params(case)
@@ -364,9 +498,16 @@ def test_example_replays_against_the_emulator(case: Case) -> None:
         query = _substitute(query, world.subs)  # type: ignore[assignment]
         body = _substitute(body, world.subs)
         query["api-version"] = str(case.op["apiVersion"])
-        headers = {"Content-Type": str((case.op.get("consumes") or ["application/json"])[0])} if body is not None else {}
-        r = c.request(str(case.op["method"]), build_url(case, params), params=query,
-                      content=json.dumps(body) if body is not None else None, headers=headers)
+        headers = (
+            {"Content-Type": str((case.op.get("consumes") or ["application/json"])[0])} if body is not None else {}
+        )
+        r = c.request(
+            str(case.op["method"]),
+            build_url(case, params),
+            params=query,
+            content=json.dumps(body) if body is not None else None,
+            headers=headers,
+        )
         code, expected = next(iter(ex["responses"].items()))  # type: ignore[union-attr]
         assert [x.operation_id for x in emu.log.records][-1] == case.op_id
         assert emu.log.unknown_routes == [] and emu.internal_errors == []
@@ -392,4 +533,9 @@ def test_the_examples_cover_every_operation_used() -> None:
         pytest.skip(f"the ADO REST spec is not at {SPEC}")
     covered = {c.op_id for c in CASES}
     # Operations without a recorded example are covered by tests/emulator instead.
-    assert USED - covered <= {"Pull Requests_Get Pull Request", "Pull Requests_Update", "Pull Request Work Items_List", "Projects_Get"}
+    assert USED - covered <= {
+        "Pull Requests_Get Pull Request",
+        "Pull Requests_Update",
+        "Pull Request Work Items_List",
+        "Projects_Get",
+    }

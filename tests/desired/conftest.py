@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ for the shared gitrepo helper
 
-from gitrepo import FileValue, commit_files, make_repo  # noqa: E402
+from gitrepo import FileValue, commit_files, make_repo
 
 CONFIG = """\
 organization_url: https://dev.azure.com/contoso

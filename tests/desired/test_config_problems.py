@@ -117,7 +117,9 @@ def test_secret_keys_anywhere(make_board, key: str) -> None:
     assert "hunter2" not in msg
 
 
-@pytest.mark.parametrize("value", [PAT, "8fJk2LmQ9zXw3RtY7uVb1NcE5pHs0aGd", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"])
+@pytest.mark.parametrize(
+    "value", [PAT, "8fJk2LmQ9zXw3RtY7uVb1NcE5pHs0aGd", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"]
+)
 def test_token_pasted_into_token_env(make_board, value: str) -> None:
     found = config_problems(make_board, HEAD + f"auth:\n  token_env: {value}\n")
     assert found == [

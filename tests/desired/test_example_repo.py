@@ -36,10 +36,17 @@ def test_example_repo_covers_every_status_both_repos_and_the_seeded_people() -> 
     state, _ = check(EXAMPLE, worktree=True)
     assert state is not None
     cfg = state.config
-    assert (cfg.organization_url, cfg.project, cfg.process.value) == ("https://dev.azure.com/contoso", "Payments", "agile")
+    assert (cfg.organization_url, cfg.project, cfg.process.value) == (
+        "https://dev.azure.com/contoso",
+        "Payments",
+        "agile",
+    )
     assert {a: r.name for a, r in cfg.repos.items()} == {"api": "payments-api", "web": "payments-web"}
     assert [(s.name, s.state) for s in cfg.effective_statuses] == [
-        ("backlog", "New"), ("in-progress", "Active"), ("in-review", "Resolved"), ("done", "Closed"),
+        ("backlog", "New"),
+        ("in-progress", "Active"),
+        ("in-review", "Resolved"),
+        ("done", "Closed"),
     ]
     assert {t.status for t in state.tickets} == {"backlog", "in-progress", "in-review", "done"}
     assert {state.repo_alias(t) for t in state.tickets} == {"api", "web"}

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pygit2
 import pytest
-from gitrepo import make_repo
 
+from gitrepo import make_repo
 from ticketops.cli.main import main
 from ticketops.desired import check, load
 from ticketops.model.errors import ConfigError, GitError, ValidationFailed
@@ -86,25 +86,32 @@ def test_running_with_the_default_repo_from_a_nested_cwd(
 
 
 def test_monorepo_subfolder_paths_are_relative_to_the_git_root(tmp_path: Path, config_text: str, ticket) -> None:
-    repo = make_repo(tmp_path / "mono", {
-        "services/payments/.tickets/config.yaml": config_text,
-        "services/payments/.tickets/PAY-1.md": ticket("In the monorepo"),
-        "services/other/README.md": "other team\n",
-    })
+    repo = make_repo(
+        tmp_path / "mono",
+        {
+            "services/payments/.tickets/config.yaml": config_text,
+            "services/payments/.tickets/PAY-1.md": ticket("In the monorepo"),
+            "services/other/README.md": "other team\n",
+        },
+    )
     state = load(workdir(repo) / "services" / "payments")
     assert state.tickets_dir == "services/payments/.tickets"
     assert state.ticket("PAY-1").path == "services/payments/.tickets/PAY-1.md"
-    with pytest.raises(ConfigError, match="no .tickets/ folder"):
+    with pytest.raises(ConfigError, match=r"no \.tickets/ folder"):
         load(workdir(repo) / "services" / "other")
 
 
 def test_bare_repository_reads_the_tree_root_or_a_subdir(tmp_path: Path, config_text: str, ticket) -> None:
-    bare = make_repo(tmp_path / "board.git", {
-        ".tickets/config.yaml": config_text,
-        ".tickets/PAY-1.md": ticket("At the root"),
-        "team/.tickets/config.yaml": config_text,
-        "team/.tickets/PAY-7.md": ticket("In team/"),
-    }, bare=True)
+    bare = make_repo(
+        tmp_path / "board.git",
+        {
+            ".tickets/config.yaml": config_text,
+            ".tickets/PAY-1.md": ticket("At the root"),
+            "team/.tickets/config.yaml": config_text,
+            "team/.tickets/PAY-7.md": ticket("In team/"),
+        },
+        bare=True,
+    )
     assert bare.is_bare
     root = load(tmp_path / "board.git")
     assert [t.key for t in root.tickets] == ["PAY-1"]
@@ -116,25 +123,29 @@ def test_bare_repository_reads_the_tree_root_or_a_subdir(tmp_path: Path, config_
 
 
 def test_ticketops_folder_readme_and_other_files_are_ignored(make_board, ticket) -> None:
-    repo = make_board({
-        ".tickets/PAY-1.md": ticket(),
-        ".tickets/README.md": "# How we write tickets\n",
-        ".tickets/.gitkeep": "",
-        ".tickets/diagram.png": b"\x89PNG\r\n\x1a\n\x00\x00",
-        ".tickets/.ticketops/PAY-1.comments.md": "not a ticket",
-        ".tickets/.ticketops/NOPE.md": "not a ticket either",
-    })
+    repo = make_board(
+        {
+            ".tickets/PAY-1.md": ticket(),
+            ".tickets/README.md": "# How we write tickets\n",
+            ".tickets/.gitkeep": "",
+            ".tickets/diagram.png": b"\x89PNG\r\n\x1a\n\x00\x00",
+            ".tickets/.ticketops/PAY-1.comments.md": "not a ticket",
+            ".tickets/.ticketops/NOPE.md": "not a ticket either",
+        }
+    )
     state, problems = check(workdir(repo))
     assert problems == ()
     assert [t.key for t in state.tickets] == ["PAY-1"]
 
 
 def test_an_invalid_ticket_does_not_block_the_others(make_board, ticket) -> None:
-    repo = make_board({
-        ".tickets/PAY-1.md": ticket("Good one"),
-        ".tickets/PAY-2.md": ticket("Bad status", "doing"),
-        ".tickets/PAY-3.md": ticket("Also good", "done"),
-    })
+    repo = make_board(
+        {
+            ".tickets/PAY-1.md": ticket("Good one"),
+            ".tickets/PAY-2.md": ticket("Bad status", "doing"),
+            ".tickets/PAY-3.md": ticket("Also good", "done"),
+        }
+    )
     state = load(workdir(repo))
     assert [t.key for t in state.tickets] == ["PAY-1", "PAY-3"]
     assert state.invalid_keys == frozenset({"PAY-2"})
@@ -153,10 +164,12 @@ def test_crlf_files_and_a_bom_are_read(make_board) -> None:
 def test_symlink_inside_the_repo_is_followed(make_board, ticket) -> None:
     from gitrepo import Symlink
 
-    repo = make_board({
-        "specs/payments.md": ticket("Shared spec"),
-        ".tickets/PAY-1.md": Symlink("../specs/payments.md"),
-    })
+    repo = make_board(
+        {
+            "specs/payments.md": ticket("Shared spec"),
+            ".tickets/PAY-1.md": Symlink("../specs/payments.md"),
+        }
+    )
     for worktree in (False, True):
         t = load(workdir(repo), worktree=worktree).ticket("PAY-1")
         assert t.title == "Shared spec"
@@ -182,7 +195,7 @@ def test_unknown_revision_names_the_fix(board: pygit2.Repository) -> None:
 
 def test_repository_without_commits(tmp_path: Path) -> None:
     pygit2.init_repository(str(tmp_path / "empty"))
-    with pytest.raises(GitError, match="no commits yet.*--worktree"):
+    with pytest.raises(GitError, match=r"no commits yet.*--worktree"):
         load(tmp_path / "empty")
 
 
@@ -202,7 +215,9 @@ def test_invalid_config_raises_from_load_but_check_reports_tickets_too(make_boar
     )
     with pytest.raises(ValidationFailed) as err:
         load(workdir(repo))
-    assert [str(p) for p in err.value.problems] == [".tickets/config.yaml:1:1: missing required field 'organization_url'"]
+    assert [str(p) for p in err.value.problems] == [
+        ".tickets/config.yaml:1:1: missing required field 'organization_url'"
+    ]
     state, problems = check(workdir(repo))
     assert state is None
     assert [str(p) for p in problems] == [
@@ -221,20 +236,24 @@ def test_subdir_relative_to_git_root_for_a_normal_repo(tmp_path: Path, config_te
 
 @pytest.mark.parametrize("worktree", [False, True])
 def test_a_ticket_file_in_a_sub_folder_is_reported_not_skipped(make_board, ticket, capsys, worktree: bool) -> None:
-    repo = make_board({
-        ".tickets/PAY-1.md": ticket("Top level"),
-        ".tickets/sprint1/PAY-4.md": ticket("Nested"),
-        ".tickets/sprint1/deeper/pay-5.md": ticket("Deeper, lower-case"),
-        ".tickets/archive/PAY-1.md": ticket("An old copy"),
-        ".tickets/sprint1/notes.md": "not a key: ignored\n",
-        ".tickets/.ticketops/PAY-9.md": "hidden tool folder: ignored\n",
-    })
+    repo = make_board(
+        {
+            ".tickets/PAY-1.md": ticket("Top level"),
+            ".tickets/sprint1/PAY-4.md": ticket("Nested"),
+            ".tickets/sprint1/deeper/pay-5.md": ticket("Deeper, lower-case"),
+            ".tickets/archive/PAY-1.md": ticket("An old copy"),
+            ".tickets/sprint1/notes.md": "not a key: ignored\n",
+            ".tickets/.ticketops/PAY-9.md": "hidden tool folder: ignored\n",
+        }
+    )
     argv = ["validate", "--repo", str(workdir(repo))] + (["--worktree"] if worktree else [])
     assert main(argv) == 1
     out = capsys.readouterr()
     text = out.out + out.err
-    assert (".tickets/sprint1/PAY-4.md:0:0: PAY-4.md is in a sub-folder, so it is not a ticket: move it to .tickets/ "
-            "— only files directly in .tickets/ are tickets") in text
+    assert (
+        ".tickets/sprint1/PAY-4.md:0:0: PAY-4.md is in a sub-folder, so it is not a ticket: move it to .tickets/ "
+        "— only files directly in .tickets/ are tickets"
+    ) in text
     assert ".tickets/sprint1/deeper/pay-5.md" in text
     assert ".tickets/archive/PAY-1.md:0:0: PAY-1.md is in a sub-folder" in text
     assert "(.tickets/PAY-1.md already has this key: keep one of them)" in text

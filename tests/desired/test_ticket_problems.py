@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pygit2
 import pytest
-from gitrepo import Symlink
 
+from gitrepo import Symlink
 from ticketops.cli.main import main
 from ticketops.desired import MAX_FILE_BYTES, check, load, parse_config, parse_ticket
 
@@ -94,7 +94,10 @@ def test_missing_required_fields(problems) -> None:
     [
         ("priority: high", "4:1: priority: expected a whole number, got 'high'"),
         ("priority: 9", "4:1: priority: input should be less than or equal to 4 (got the number 9)"),
-        ("tags: urgent", "4:1: tags: expected a list, got 'urgent'; write a list, for example [urgent] or one '- item' per line"),
+        (
+            "tags: urgent",
+            "4:1: tags: expected a list, got 'urgent'; write a list, for example [urgent] or one '- item' per line",
+        ),
         ("reviewers: {bob: yes}", "4:1: reviewers: expected a list, got a mapping"),
         ("assignee: [bob@contoso.com]", "4:1: assignee: expected text, got a list"),
     ],
@@ -107,7 +110,7 @@ def test_wrong_types(problems, line: str, expected: str) -> None:
 def test_yaml_booleans_in_text_fields_say_to_quote(problems) -> None:
     text = "---\ntitle: yes\nstatus: backlog\n---\n"
     assert problems({P: text}) == [
-        f"{P}:2:1: title: expected text, got the boolean true; YAML read the text yes as a bool: put it in quotes, \"yes\""
+        f'{P}:2:1: title: expected text, got the boolean true; YAML read the text yes as a bool: put it in quotes, "yes"'
     ]
 
 
@@ -167,8 +170,10 @@ def test_started_ticket_uses_the_only_linked_repo(make_board) -> None:
 
 
 def test_started_ticket_with_several_repos_and_no_default_is_ambiguous(make_board) -> None:
-    config = ("organization_url: https://dev.azure.com/contoso\nproject: P\nrepos:\n  api: {name: payments-api}\n"
-              "  web: {name: payments-web}\n")
+    config = (
+        "organization_url: https://dev.azure.com/contoso\nproject: P\nrepos:\n  api: {name: payments-api}\n"
+        "  web: {name: payments-web}\n"
+    )
     repo = make_board({P: "---\ntitle: A\nstatus: in-progress\n---\n"}, config=config)
     _, found = check(Path(repo.workdir))
     assert [str(p) for p in found] == [
@@ -198,7 +203,7 @@ def test_title_length_counts_emoji_as_two_like_azure_devops(make_board, tmp_path
     """200 emoji are 200 Python characters but 400 UTF-16 code units, which ADO would refuse."""
     from ticketops.cli.main import main
 
-    text = "---\nstatus: backlog\ntitle: " + "\U0001F680" * 200 + "\n---\n"
+    text = "---\nstatus: backlog\ntitle: " + "\U0001f680" * 200 + "\n---\n"
     expected = (
         f"{P}:3:1: title is 400 characters long as Azure DevOps counts them (an emoji or other character outside "
         "the Basic Multilingual Plane counts as 2); the limit is 255: shorten the title"
@@ -208,7 +213,7 @@ def test_title_length_counts_emoji_as_two_like_azure_devops(make_board, tmp_path
     assert main(["validate", "--repo", repo.workdir]) == 1
     out = capsys.readouterr()
     assert expected in out.out + out.err
-    fits = "---\nstatus: backlog\ntitle: x" + "\U0001F680" * 127 + "\n---\n"  # 255 code units
+    fits = "---\nstatus: backlog\ntitle: x" + "\U0001f680" * 127 + "\n---\n"  # 255 code units
     (tmp_path / "repo" / P).write_text(fits, encoding="utf-8")
     assert not check(Path(repo.workdir), rev=None, worktree=True)[1]
 
@@ -259,15 +264,20 @@ def test_symlink_outside_the_repository_on_disk(make_board, tmp_path: Path, tick
 
 
 def test_every_problem_in_every_file_in_one_run(make_board, ticket) -> None:
-    repo = make_board({
-        ".tickets/PAY-1.md": "---\ntitle: A\nstatus: doing\nasignee: x\n---\n",
-        ".tickets/PAY-2.md": ticket("Valid"),
-        ".tickets/PAY-3.md": "no front matter\n",
-        ".tickets/PAY-4.md": "---\ntitle: [unclosed\nstatus: backlog\n---\n",
-    })
+    repo = make_board(
+        {
+            ".tickets/PAY-1.md": "---\ntitle: A\nstatus: doing\nasignee: x\n---\n",
+            ".tickets/PAY-2.md": ticket("Valid"),
+            ".tickets/PAY-3.md": "no front matter\n",
+            ".tickets/PAY-4.md": "---\ntitle: [unclosed\nstatus: backlog\n---\n",
+        }
+    )
     state, found = check(Path(repo.workdir))
     assert [(p.path, p.line) for p in found] == [
-        (".tickets/PAY-1.md", 3), (".tickets/PAY-1.md", 4), (".tickets/PAY-3.md", 1), (".tickets/PAY-4.md", 2),
+        (".tickets/PAY-1.md", 3),
+        (".tickets/PAY-1.md", 4),
+        (".tickets/PAY-3.md", 1),
+        (".tickets/PAY-4.md", 2),
     ]
     assert [t.key for t in state.tickets] == ["PAY-2"]
     assert state.invalid_keys == frozenset({"PAY-1", "PAY-3", "PAY-4"})
@@ -286,11 +296,18 @@ def test_parse_ticket_is_pure_and_reports_like_the_loader(config_text: str, tick
 
 @pytest.mark.parametrize("title", ['"   "', "' \t '"])
 def test_blank_title_is_refused_at_its_line(make_board, capsys, title: str) -> None:
-    repo = make_board({".tickets/PAY-3.md": f"---\nstatus: backlog\ntitle: {title}\n---\n", P: "---\ntitle: A\nstatus: backlog\n---\n"})
+    repo = make_board(
+        {
+            ".tickets/PAY-3.md": f"---\nstatus: backlog\ntitle: {title}\n---\n",
+            P: "---\ntitle: A\nstatus: backlog\n---\n",
+        }
+    )
     assert main(["validate", "--repo", repo.workdir]) == 1
     out = capsys.readouterr()
-    assert (".tickets/PAY-3.md:3:1: title is blank (only spaces); Azure DevOps requires a title: write one line "
-            "that names the work, e.g. title: Add refunds") in out.out + out.err
+    assert (
+        ".tickets/PAY-3.md:3:1: title is blank (only spaces); Azure DevOps requires a title: write one line "
+        "that names the work, e.g. title: Add refunds"
+    ) in out.out + out.err
     assert "PAY-1" not in out.out + out.err
     state = load(repo.workdir)
     assert [t.key for t in state.tickets] == ["PAY-1"] and "PAY-3" in state.invalid_keys
@@ -304,10 +321,14 @@ def test_unclosed_bracket_and_quote_point_where_they_open_with_a_fix(make_board,
     assert main(["validate", "--worktree", "--repo", repo.workdir]) == 1
     out = capsys.readouterr()
     text = out.out + out.err
-    assert (".tickets/HD-1.md:2:8: invalid YAML: the list opened with '[' on line 2 is not closed (PyYAML stopped "
-            "at line 3, column 7): close the `[` with `]`, or put the whole value in quotes if it is text") in text
-    assert ('.tickets/HD-2.md:2:8: invalid YAML: the quote " opened here is never closed (PyYAML reached the end '
-            "at line 4, column 1): close the quote with a matching \" (text that contains a \" goes in ' quotes)") in text
+    assert (
+        ".tickets/HD-1.md:2:8: invalid YAML: the list opened with '[' on line 2 is not closed (PyYAML stopped "
+        "at line 3, column 7): close the `[` with `]`, or put the whole value in quotes if it is text"
+    ) in text
+    assert (
+        '.tickets/HD-2.md:2:8: invalid YAML: the quote " opened here is never closed (PyYAML reached the end '
+        'at line 4, column 1): close the quote with a matching " (text that contains a " goes in \' quotes)'
+    ) in text
 
 
 def test_a_bracket_closed_with_the_wrong_character_is_reported_where_it_goes_wrong(problems) -> None:

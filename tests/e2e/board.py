@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pygit2
-from gitrepo import commit_files, front_matter, make_repo
 
+from gitrepo import commit_files, front_matter, make_repo
 from ticketops.ado import AdoClient, resolve_auth
 from ticketops.desired import load
 from ticketops.engine import Engine

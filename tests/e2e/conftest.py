@@ -15,10 +15,6 @@ for _p in (Path(__file__).resolve().parent, Path(__file__).resolve().parents[1])
 
 from board import TOKEN, TOKEN_ENV  # noqa: E402
 
-from ticketops.emulator import Emulator  # noqa: E402
-
-
-
 
 @pytest.fixture
 def token_env(monkeypatch: pytest.MonkeyPatch) -> str:

@@ -7,21 +7,28 @@ from __future__ import annotations
 from pathlib import Path
 
 from board import Board, ticket_md
-
 from ticketops.desired import load
 from ticketops.plan import Blocked, CreateWorkItem, UpdateWorkItem, render_text
 from ticketops.plan import fields as f
 
 
 def _area_writes(emu) -> list[object]:
-    return [op.get("value") for r in emu.log.writes() for op in (r.json() or [])
-            if isinstance(op, dict) and op.get("path") == f"/fields/{f.AREA_PATH}"]
+    return [
+        op.get("value")
+        for r in emu.log.writes()
+        for op in (r.json() or [])
+        if isinstance(op, dict) and op.get("path") == f"/fields/{f.AREA_PATH}"
+    ]
 
 
 def test_a_slash_area_path_is_created_and_updated_with_backslashes(tmp_path: Path, emu) -> None:
     board = Board(tmp_path, emu)
-    board.commit({"PAY-1.md": ticket_md("Slash area", "backlog", "Body\n", area_path="Payments/Web"),
-                  "PAY-2.md": ticket_md("Backslash area", "backlog", "Body\n", area_path="'Payments\\Web'")})
+    board.commit(
+        {
+            "PAY-1.md": ticket_md("Slash area", "backlog", "Body\n", area_path="Payments/Web"),
+            "PAY-2.md": ticket_md("Backslash area", "backlog", "Body\n", area_path="'Payments\\Web'"),
+        }
+    )
     plan = board.plan()
     creates = {a.key: a for a in plan.actions if isinstance(a, CreateWorkItem)}
     assert creates["PAY-1"].field(f.AREA_PATH).new == "Payments\\Web" == creates["PAY-2"].field(f.AREA_PATH).new
@@ -44,8 +51,12 @@ def test_a_slash_area_path_is_created_and_updated_with_backslashes(tmp_path: Pat
 
 def test_a_malformed_area_path_names_the_file_and_line_and_blocks_only_its_ticket(tmp_path: Path, emu) -> None:
     board = Board(tmp_path, emu)
-    board.commit({"PAY-1.md": ticket_md("Typo", "backlog", area_path="Payments//Web"),
-                  "PAY-2.md": ticket_md("Fine", "backlog", area_path="Payments/Web")})
+    board.commit(
+        {
+            "PAY-1.md": ticket_md("Typo", "backlog", area_path="Payments//Web"),
+            "PAY-2.md": ticket_md("Fine", "backlog", area_path="Payments/Web"),
+        }
+    )
     (problem,) = load(tmp_path).problems
     assert problem.path == ".tickets/PAY-1.md" and problem.line == 4
     assert "empty node" in problem.message and "Payments\\Web" in problem.message

@@ -7,7 +7,6 @@ import math
 from pathlib import Path
 
 from board import Board, ticket_md
-
 from ticketops.emulator import Emulator
 
 METADATA = 2  # work item type (+ states when the type lacks categories); identities only on change
@@ -16,8 +15,12 @@ METADATA = 2  # work item type (+ states when the type lacks categories); identi
 def test_noop_reconcile_reads_in_bulk_within_the_request_budget(tmp_path: Path, emu) -> None:
     n = 450
     board = Board(tmp_path, emu)
-    board.commit({f"PAY-{i}.md": ticket_md(f"Ticket {i}", "backlog", f"Body {i}\n", assignee="bob@contoso.com")
-                  for i in range(1, n + 1)})
+    board.commit(
+        {
+            f"PAY-{i}.md": ticket_md(f"Ticket {i}", "backlog", f"Body {i}\n", assignee="bob@contoso.com")
+            for i in range(1, n + 1)
+        }
+    )
     assert board.reconcile().converged
 
     emu.log.reset()
@@ -34,10 +37,12 @@ def test_noop_reconcile_reads_in_bulk_within_the_request_budget(tmp_path: Path, 
 def test_server_without_markdown_gets_html_and_converges(tmp_path: Path) -> None:
     emu = Emulator(markdown_supported=False)
     board = Board(tmp_path, emu)
-    board.commit({
-        "PAY-1.md": ticket_md("Markdown body", "backlog", "Some *emphasis*\n\n- one\n- two\n"),
-        "PAY-2.md": ticket_md("Second", "backlog", "Plain\n"),
-    })
+    board.commit(
+        {
+            "PAY-1.md": ticket_md("Markdown body", "backlog", "Some *emphasis*\n\n- one\n- two\n"),
+            "PAY-2.md": ticket_md("Second", "backlog", "Plain\n"),
+        }
+    )
     result = board.reconcile()
     assert result.converged
     item = board.items()["PAY-1"]
@@ -51,11 +56,19 @@ def test_server_without_markdown_gets_html_and_converges(tmp_path: Path) -> None
 
 
 def test_an_adopted_html_item_stays_html_and_new_descriptions_are_still_markdown(tmp_path: Path, emu) -> None:
-    legacy = emu.db.create_work_item("Payments", "User Story", {
-        "System.Title": "Legacy", "System.Description": "<p>Old <strong>text</strong></p>"}, tags=["ticketops", "ticketops:PAY-1"])
+    legacy = emu.db.create_work_item(
+        "Payments",
+        "User Story",
+        {"System.Title": "Legacy", "System.Description": "<p>Old <strong>text</strong></p>"},
+        tags=["ticketops", "ticketops:PAY-1"],
+    )
     board = Board(tmp_path, emu)
-    board.commit({"PAY-1.md": ticket_md("Legacy", "backlog", "Old **text**\n"),
-                  "PAY-2.md": ticket_md("Brand new", "backlog", "New **markdown** spec\n")})
+    board.commit(
+        {
+            "PAY-1.md": ticket_md("Legacy", "backlog", "Old **text**\n"),
+            "PAY-2.md": ticket_md("Brand new", "backlog", "New **markdown** spec\n"),
+        }
+    )
 
     plan = board.plan()
     (create,) = plan.changes
@@ -70,7 +83,8 @@ def test_an_adopted_html_item_stays_html_and_new_descriptions_are_still_markdown
     board.commit({"PAY-1.md": ticket_md("Legacy", "backlog", "Rewritten *spec*\n")})
     (update,) = board.plan().changes
     assert [(c.field, c.old, c.new, c.format) for c in update.changes] == [
-        ("System.Description", "<p>Old <strong>text</strong></p>", "Rewritten *spec*", "markdown")]
+        ("System.Description", "<p>Old <strong>text</strong></p>", "Rewritten *spec*", "markdown")
+    ]
     assert board.reconcile().converged
     assert board.items()["PAY-1"].description_format == "markdown" and legacy == board.items()["PAY-1"].id
     emu.log.reset()

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from board import TOKEN, TOKEN_ENV, Board, ticket_md
 
+from board import TOKEN, TOKEN_ENV, Board, ticket_md
 from ticketops.cli.main import main
 from ticketops.emulator.server import EmulatorServer
 
@@ -22,10 +22,12 @@ def server(emu):
 @pytest.fixture
 def board(tmp_path: Path, emu) -> Board:
     b = Board(tmp_path / "board", emu)
-    b.commit({
-        "PAY-1.md": ticket_md("Card vault", "in-progress", "Store cards safely.\n", assignee="alice@contoso.com"),
-        "PAY-2.md": ticket_md("Refunds", "backlog", "Refund flow.\n"),
-    })
+    b.commit(
+        {
+            "PAY-1.md": ticket_md("Card vault", "in-progress", "Store cards safely.\n", assignee="alice@contoso.com"),
+            "PAY-2.md": ticket_md("Refunds", "backlog", "Refund flow.\n"),
+        }
+    )
     return b
 
 
@@ -95,8 +97,11 @@ def test_missing_token_is_an_error_naming_the_variable(board: Board, server, cap
 
 
 def test_env_org_url_override_and_read_only_board(tmp_path: Path, emu, server, token_env, monkeypatch, capsys) -> None:
-    b = Board(tmp_path / "ro", emu, config="organization_url: https://dev.azure.com/contoso\nproject: Payments\n"
-              "read_only: true\n")
+    b = Board(
+        tmp_path / "ro",
+        emu,
+        config="organization_url: https://dev.azure.com/contoso\nproject: Payments\nread_only: true\n",
+    )
     b.commit({"PAY-1.md": ticket_md("Read only", "backlog")})
     monkeypatch.setenv("TICKETOPS_ORG_URL", server.url)
     code, out, _ = run(capsys, "plan", "--repo", str(b.root))

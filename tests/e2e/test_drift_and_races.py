@@ -8,17 +8,19 @@ import json
 from pathlib import Path
 
 import httpx
-from board import Board, ticket_md
 
+from board import Board, ticket_md
 from ticketops.model.live import COMMON_TAG
 from ticketops.plan import CreateWorkItem, UpdateWorkItem, render_text
 
 
 def _two_tickets(board: Board) -> None:
-    board.commit({
-        "PAY-1.md": ticket_md("Checkout with Apple Pay", "in-progress", "Body one\n", assignee="alice@contoso.com"),
-        "PAY-2.md": ticket_md("Refunds", "backlog", "Body two\n"),
-    })
+    board.commit(
+        {
+            "PAY-1.md": ticket_md("Checkout with Apple Pay", "in-progress", "Body one\n", assignee="alice@contoso.com"),
+            "PAY-2.md": ticket_md("Refunds", "backlog", "Body two\n"),
+        }
+    )
     assert board.reconcile().converged
 
 
@@ -72,8 +74,9 @@ def test_concurrent_edit_between_read_and_write_is_never_overwritten_on_a_stale_
     board = Board(tmp_path, emu)
     _two_tickets(board)
     target = board.items()["PAY-1"]
-    board.commit({"PAY-1.md": ticket_md("Checkout with Apple Pay v2", "in-progress", "Body one\n",
-                                        assignee="alice@contoso.com")})
+    board.commit(
+        {"PAY-1.md": ticket_md("Checkout with Apple Pay v2", "in-progress", "Body one\n", assignee="alice@contoso.com")}
+    )
 
     def person_edit() -> None:
         emu.db.update_work_item("Payments", target.id, {"System.Tags": "ticketops; ticketops:PAY-1; hot"})

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from board import Board, config_yaml, ticket_md
 
+from board import Board, config_yaml, ticket_md
 from ticketops.model.errors import ConfigError
 from ticketops.plan import Blocked, Conflict, Orphan, Prune
 
@@ -21,8 +21,9 @@ def test_two_items_with_one_marker_are_a_conflict_and_that_key_gets_no_writes(tm
     board.commit({"PAY-1.md": ticket_md("Original", "backlog"), "PAY-2.md": ticket_md("Other", "backlog")})
     assert board.reconcile().converged
     original = board.items()["PAY-1"]
-    copy_id = emu.db.create_work_item("Payments", "User Story", {
-        "System.Title": "Copy of Original", "System.Tags": "ticketops; ticketops:PAY-1"})
+    copy_id = emu.db.create_work_item(
+        "Payments", "User Story", {"System.Title": "Copy of Original", "System.Tags": "ticketops; ticketops:PAY-1"}
+    )
 
     board.commit({"PAY-1.md": ticket_md("Original v2", "backlog"), "PAY-2.md": ticket_md("Other v2", "backlog")})
     emu.log.reset()
@@ -37,10 +38,12 @@ def test_two_items_with_one_marker_are_a_conflict_and_that_key_gets_no_writes(tm
 
 def test_unknown_assignee_is_blocked_with_no_write_and_others_apply(tmp_path: Path, emu) -> None:
     board = Board(tmp_path, emu)
-    board.commit({
-        "PAY-1.md": ticket_md("Needs a stranger", "backlog", assignee="zed@contoso.com"),
-        "PAY-2.md": ticket_md("Fine", "backlog", assignee="erin@contoso.com"),
-    })
+    board.commit(
+        {
+            "PAY-1.md": ticket_md("Needs a stranger", "backlog", assignee="zed@contoso.com"),
+            "PAY-2.md": ticket_md("Fine", "backlog", assignee="erin@contoso.com"),
+        }
+    )
     result = board.reconcile()
     assert not result.converged
     (blocked,) = [a for a in result.final_plan.actions if isinstance(a, Blocked)]
@@ -62,10 +65,14 @@ def test_config_for_another_process_stops_before_any_write_listing_real_states(t
 
 
 def test_config_states_missing_from_the_type_stop_before_any_write(tmp_path: Path, emu) -> None:
-    statuses = "\n".join([
-        "statuses:", "  - {name: backlog, state: New}", "  - {name: doing, state: Doing, start: true, review: true}",
-        "  - {name: done, state: Closed, done: true}",
-    ])
+    statuses = "\n".join(
+        [
+            "statuses:",
+            "  - {name: backlog, state: New}",
+            "  - {name: doing, state: Doing, start: true, review: true}",
+            "  - {name: done, state: Closed, done: true}",
+        ]
+    )
     board = Board(tmp_path, emu, config=config_yaml("agile") + statuses + "\n")
     board.commit({"PAY-1.md": ticket_md("Fine", "backlog")})
     with pytest.raises(ConfigError) as e:
@@ -76,10 +83,12 @@ def test_config_states_missing_from_the_type_stop_before_any_write(tmp_path: Pat
 
 def test_a_ticket_rejected_by_a_rule_error_is_reported_and_the_others_apply(tmp_path: Path, emu) -> None:
     board = Board(tmp_path, emu)
-    board.commit({
-        "PAY-1.md": ticket_md("Bad area", "backlog", "Body *one*\n", area_path="Payments\\Nowhere"),
-        "PAY-2.md": ticket_md("Good", "in-progress", "Has a *body*\n"),
-    })
+    board.commit(
+        {
+            "PAY-1.md": ticket_md("Bad area", "backlog", "Body *one*\n", area_path="Payments\\Nowhere"),
+            "PAY-2.md": ticket_md("Good", "in-progress", "Has a *body*\n"),
+        }
+    )
     result = board.engine().apply()
     by_key = {o.key: o for o in result.report.outcomes}
     assert by_key["PAY-1"].status == "failed" and "System.AreaPath" in by_key["PAY-1"].message

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from board import Board, ticket_md
-
 from ticketops.plan import Blocked, Conflict, CreateWorkItem, Unpaired, render_text
 
 UPDATES = "Updates_List"
@@ -16,8 +15,12 @@ UPDATES = "Updates_List"
 
 def _converged_board(tmp_path: Path, emu) -> tuple[Board, dict[str, int]]:
     board = Board(tmp_path, emu)
-    board.commit({"PAY-1.md": ticket_md("Checkout", "in-progress", "Body\n"),
-                  "PAY-2.md": ticket_md("Refunds", "backlog", "Body\n")})
+    board.commit(
+        {
+            "PAY-1.md": ticket_md("Checkout", "in-progress", "Body\n"),
+            "PAY-2.md": ticket_md("Refunds", "backlog", "Body\n"),
+        }
+    )
     assert board.reconcile().converged
     return board, {k: i.id for k, i in board.items().items()}
 
@@ -52,8 +55,9 @@ def test_a_removed_key_tag_blocks_the_ticket_instead_of_creating_a_duplicate(tmp
 def test_a_removed_key_tag_after_a_duplicate_was_made_is_a_conflict_naming_both(tmp_path: Path, emu) -> None:
     board, ids = _converged_board(tmp_path, emu)
     emu.db.update_work_item("Payments", ids["PAY-1"], {"System.Tags": "ticketops"})
-    twin = emu.db.create_work_item("Payments", "User Story", {"System.Title": "Checkout"},
-                                   tags=["ticketops", "ticketops:PAY-1"])
+    twin = emu.db.create_work_item(
+        "Payments", "User Story", {"System.Title": "Checkout"}, tags=["ticketops", "ticketops:PAY-1"]
+    )
     board.commit({"PAY-1.md": ticket_md("Checkout v2", "in-progress", "Body\n")})
 
     emu.log.reset()
@@ -65,15 +69,16 @@ def test_a_removed_key_tag_after_a_duplicate_was_made_is_a_conflict_naming_both(
 
 
 def test_an_item_tagged_ticketops_by_a_person_is_reported_and_blocks_nothing(tmp_path: Path, emu) -> None:
-    stray = emu.db.create_work_item("Payments", "User Story", {"System.Title": "About the ticketops rollout"},
-                                    tags=["ticketops"])
+    stray = emu.db.create_work_item(
+        "Payments", "User Story", {"System.Title": "About the ticketops rollout"}, tags=["ticketops"]
+    )
     board = Board(tmp_path, emu)
     board.commit({"PAY-1.md": ticket_md("Checkout", "backlog", "Body\n")})
 
     plan = board.plan()
     (unpaired,) = [a for a in plan.actions if isinstance(a, Unpaired)]
     assert unpaired.id == stray and "history shows no ticketops write" in unpaired.reason
-    assert f"unpaired #{stray} \"About the ticketops rollout\"" in render_text(plan)
+    assert f'unpaired #{stray} "About the ticketops rollout"' in render_text(plan)
 
     result = board.reconcile()
     assert result.converged  # reported, not an error: ticketops never wrote that item

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from board import Board, ticket_md
 
+from board import Board, ticket_md
 from ticketops.model.config import DEFAULT_STATUSES, Process
 
 CASES = {
@@ -24,11 +24,20 @@ def test_create_update_and_state_changes_converge(tmp_path: Path, emu, process: 
     statuses = DEFAULT_STATUSES[Process(process)]
     first, last = statuses[0], statuses[-1]
     board = Board(tmp_path, emu, process)
-    board.commit({
-        "T-1.md": ticket_md("Write the spec", first.name, "The *spec* body.\n", assignee="alice@contoso.com",
-                            priority=1, tags=["docs"], acceptance_criteria=["reviewed", "merged"]),
-        "T-2.md": ticket_md("Ship it", last.name, "Ship body\n"),
-    })
+    board.commit(
+        {
+            "T-1.md": ticket_md(
+                "Write the spec",
+                first.name,
+                "The *spec* body.\n",
+                assignee="alice@contoso.com",
+                priority=1,
+                tags=["docs"],
+                acceptance_criteria=["reviewed", "merged"],
+            ),
+            "T-2.md": ticket_md("Ship it", last.name, "Ship body\n"),
+        }
+    )
 
     result = board.reconcile()
     assert result.converged, result.final_plan
@@ -41,16 +50,28 @@ def test_create_update_and_state_changes_converge(tmp_path: Path, emu, process: 
     assert t2.state == CASES[process][1]  # walked from the initial state
 
     # Change the ticket in git: title, state (backwards and forwards), assignee.
-    board.commit({
-        "T-1.md": ticket_md("Write the spec v2", statuses[1].name, "The *spec* body.\n", assignee="bob@contoso.com",
-                            priority=1, tags=["docs"], acceptance_criteria=["reviewed", "merged"]),
-        "T-2.md": ticket_md("Ship it", first.name, "Ship body\n"),
-    })
+    board.commit(
+        {
+            "T-1.md": ticket_md(
+                "Write the spec v2",
+                statuses[1].name,
+                "The *spec* body.\n",
+                assignee="bob@contoso.com",
+                priority=1,
+                tags=["docs"],
+                acceptance_criteria=["reviewed", "merged"],
+            ),
+            "T-2.md": ticket_md("Ship it", first.name, "Ship body\n"),
+        }
+    )
     assert board.plan().has_changes
     assert board.reconcile().converged
     items = board.items()
     assert (items["T-1"].title, items["T-1"].state, items["T-1"].assignee) == (
-        "Write the spec v2", statuses[1].state, "bob@contoso.com")
+        "Write the spec v2",
+        statuses[1].state,
+        "bob@contoso.com",
+    )
     assert items["T-2"].state == first.state
 
     # Converged: the plan is empty and a further reconcile writes nothing at all.

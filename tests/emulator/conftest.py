@@ -7,6 +7,7 @@ hit an unknown route and the emulator must not have crashed.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -41,36 +42,68 @@ class Ado:
         out.setdefault("api-version", version or self.version)
         return out
 
-    def get(self, path: str, params: dict[str, object] | None = None, *, version: str | None = None,
-            headers: dict[str, str] | None = None) -> httpx.Response:
+    def get(
+        self,
+        path: str,
+        params: dict[str, object] | None = None,
+        *,
+        version: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         return self.client.get(path, params=self._params(params, version), headers=headers)
 
-    def send(self, method: str, path: str, body: object, params: dict[str, object] | None = None, *,
-             content_type: str = "application/json", version: str | None = None) -> httpx.Response:
-        return self.client.request(method, path, params=self._params(params, version),
-                                   content=json.dumps(body), headers={"Content-Type": content_type})
+    def send(
+        self,
+        method: str,
+        path: str,
+        body: object,
+        params: dict[str, object] | None = None,
+        *,
+        content_type: str = "application/json",
+        version: str | None = None,
+    ) -> httpx.Response:
+        return self.client.request(
+            method,
+            path,
+            params=self._params(params, version),
+            content=json.dumps(body),
+            headers={"Content-Type": content_type},
+        )
 
     def post(self, path: str, body: object, params: dict[str, object] | None = None, **kw: object) -> httpx.Response:
         return self.send("POST", path, body, params, **kw)  # type: ignore[arg-type]
 
-    def create(self, project: str, wit: str, ops: list[dict[str, object]], params: dict[str, object] | None = None) -> httpx.Response:
+    def create(
+        self, project: str, wit: str, ops: list[dict[str, object]], params: dict[str, object] | None = None
+    ) -> httpx.Response:
         return self.send("POST", f"/{project}/_apis/wit/workitems/${wit}", ops, params, content_type=PATCH_JSON)
 
-    def update(self, item_id: int, ops: list[dict[str, object]], params: dict[str, object] | None = None,
-               project: str = "Payments") -> httpx.Response:
+    def update(
+        self,
+        item_id: int,
+        ops: list[dict[str, object]],
+        params: dict[str, object] | None = None,
+        project: str = "Payments",
+    ) -> httpx.Response:
         return self.send("PATCH", f"/{project}/_apis/wit/workitems/{item_id}", ops, params, content_type=PATCH_JSON)
 
-    def story(self, title: str = "A story", *more: dict[str, object], project: str = "Payments", wit: str = "User Story") -> dict:
+    def story(
+        self, title: str = "A story", *more: dict[str, object], project: str = "Payments", wit: str = "User Story"
+    ) -> dict:
         """Create an item and return its JSON (asserts success)."""
         r = self.create(project, wit, [{"op": "add", "path": "/fields/System.Title", "value": title}, *more])
         assert r.status_code == 200, r.text
         return r.json()
 
-    def wiql(self, query: str, params: dict[str, object] | None = None, project: str | None = "Payments") -> httpx.Response:
+    def wiql(
+        self, query: str, params: dict[str, object] | None = None, project: str | None = "Payments"
+    ) -> httpx.Response:
         prefix = f"/{project}" if project else ""
         return self.post(f"{prefix}/_apis/wit/wiql", {"query": query}, params)
 
-    def wiql_ids(self, query: str, params: dict[str, object] | None = None, project: str | None = "Payments") -> list[int]:
+    def wiql_ids(
+        self, query: str, params: dict[str, object] | None = None, project: str | None = "Payments"
+    ) -> list[int]:
         r = self.wiql(query, params, project)
         assert r.status_code == 200, r.text
         return [w["id"] for w in r.json()["workItems"]]
@@ -94,22 +127,28 @@ def _item_invariants(item: WorkItem) -> None:
     assert [r.rev for r in item.revisions] == list(range(1, item.rev + 1))
     dates = [r.fields["System.ChangedDate"] for r in item.revisions]
     assert all(isinstance(d, float) for d in dates)
-    assert all(a < b for a, b in zip(dates, dates[1:])), f"item {item.id}: ChangedDate not strictly increasing"
+    assert all(a < b for a, b in itertools.pairwise(dates)), f"item {item.id}: ChangedDate not strictly increasing"
     tags = item.tags
     assert list(tags) == sorted(tags, key=str.lower), f"item {item.id}: tags not sorted: {tags}"
     assert len({t.lower() for t in tags}) == len(tags), f"item {item.id}: duplicate tags {tags}"
     assert all(t == t.strip() and t for t in tags)
     state = item.type.state(item.state)
-    assert state is not None and state.name == item.state, f"item {item.id}: state {item.state!r} not of {item.type.name}"
+    assert state is not None and state.name == item.state, (
+        f"item {item.id}: state {item.state!r} not of {item.type.name}"
+    )
     parents = [r for r in item.relations if r.rel == "System.LinkTypes.Hierarchy-Reverse"]
     assert len(parents) <= 1, f"item {item.id}: more than one parent"
 
 
 SPEC_INDEX = Path(__file__).resolve().parents[2].parent / "shared" / "ado-rest-spec" / "7.1" / "index.json"
 # Query parameters the service takes on operations whose spec entry omits them (wire notes / examples).
-EXTRA_QUERY = {"Comments_Get Comments Batch": {"order", "$top", "continuationtoken", "format"},
-               "Comments_Add Comment": {"format"}, "Items_List": {"path", "includecontent", "$format"},
-               "Projects_Get": set(), "Wiql_Query By Wiql": set()}
+EXTRA_QUERY = {
+    "Comments_Get Comments Batch": {"order", "$top", "continuationtoken", "format"},
+    "Comments_Add Comment": {"format"},
+    "Items_List": {"path", "includecontent", "$format"},
+    "Projects_Get": set(),
+    "Wiql_Query By Wiql": set(),
+}
 
 
 def _spec_operations() -> dict[str, dict[str, object]]:

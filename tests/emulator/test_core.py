@@ -32,14 +32,18 @@ def test_project_get_by_name_or_id(ado) -> None:
 
 
 def test_identity_search_by_email(ado) -> None:
-    r = ado.get("/_apis/identities", {"searchFilter": "General", "filterValue": "Carol@contoso.com", "queryMembership": "None"})
+    r = ado.get(
+        "/_apis/identities", {"searchFilter": "General", "filterValue": "Carol@contoso.com", "queryMembership": "None"}
+    )
     body = r.json()
     assert body["count"] == 1
     who = body["value"][0]
     assert who["providerDisplayName"] == "Carol Chen"
     assert who["properties"]["Mail"]["$value"] == "carol@contoso.com"
     assert len(who["id"]) == 36 and who["descriptor"]
-    nobody = ado.get("/_apis/identities", {"searchFilter": "General", "filterValue": "zed@contoso.com", "queryMembership": "None"})
+    nobody = ado.get(
+        "/_apis/identities", {"searchFilter": "General", "filterValue": "zed@contoso.com", "queryMembership": "None"}
+    )
     assert nobody.status_code == 200 and nobody.json() == {"count": 0, "value": []}
     by_id = ado.get("/_apis/identities", {"identityIds": who["id"]}).json()
     assert by_id["value"][0]["providerDisplayName"] == "Carol Chen"
@@ -77,7 +81,10 @@ def test_unknown_routes_fail_loudly_and_are_recorded(client: httpx.Client, emu: 
     assert r.json()["$id"] == "1" and "no route" in r.json()["message"]
     other_org = client.get("http://ado.emulator/fabrikam/_apis/projects", params={"api-version": "7.1"})
     assert other_org.status_code == 404
-    assert [x.path for x in emu.log.unknown_routes] == ["/contoso/Payments/_apis/wit/nothing/here", "/fabrikam/_apis/projects"]
+    assert [x.path for x in emu.log.unknown_routes] == [
+        "/contoso/Payments/_apis/wit/nothing/here",
+        "/fabrikam/_apis/projects",
+    ]
     emu.log.reset()  # the autouse check in conftest asserts the log has no unknown routes
 
 
@@ -136,7 +143,9 @@ def test_bearer_tokens_expire_on_the_emulator_clock(locked: Emulator, clock: Man
     clock.advance(3601)
     assert _get(locked, "Bearer entra-token-1").status_code == 401
     locked.accept_bearer("entra-token-2", expires_at=clock.time() + 3600, user="bob@contoso.com")
-    with httpx.Client(transport=locked.transport, base_url=locked.url, headers={"Authorization": "Bearer entra-token-2"}) as c:
+    with httpx.Client(
+        transport=locked.transport, base_url=locked.url, headers={"Authorization": "Bearer entra-token-2"}
+    ) as c:
         me = c.get("/_apis/connectionData", params={"api-version": "7.1-preview"}).json()
     assert me["authenticatedUser"]["properties"]["Mail"]["$value"] == "bob@contoso.com"
 

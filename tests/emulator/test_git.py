@@ -20,8 +20,13 @@ def tip(ado, branch: str = "main") -> str:
 
 
 def push(ado, branch: str, old: str, changes: list[dict], comment: str = "change") -> object:
-    return ado.post(f"{REPO}/pushes", {"refUpdates": [{"name": f"refs/heads/{branch}", "oldObjectId": old}],
-                                       "commits": [{"comment": comment, "changes": changes}]})
+    return ado.post(
+        f"{REPO}/pushes",
+        {
+            "refUpdates": [{"name": f"refs/heads/{branch}", "oldObjectId": old}],
+            "commits": [{"comment": comment, "changes": changes}],
+        },
+    )
 
 
 def add_file(path: str, content: str, kind: str = "add") -> dict:
@@ -45,7 +50,13 @@ def test_repositories_by_project_name_and_id(ado, emu: Emulator) -> None:
 
 def test_push_makes_real_commits_and_items_report_real_blob_ids(ado, emu: Emulator) -> None:
     main = tip(ado)
-    r = push(ado, "feature/PAY-1-card", main, [add_file("/.tickets/PAY-1.md", "---\ntitle: Card\n---\nSpec\n")], "PAY-1: ticket")
+    r = push(
+        ado,
+        "feature/PAY-1-card",
+        main,
+        [add_file("/.tickets/PAY-1.md", "---\ntitle: Card\n---\nSpec\n")],
+        "PAY-1: ticket",
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["refUpdates"][0]["oldObjectId"] == ZERO  # a new branch, based on main
@@ -54,13 +65,28 @@ def test_push_makes_real_commits_and_items_report_real_blob_ids(ado, emu: Emulat
     git = emu.db.repo("Payments", "payments-api")
     commit = git.get(new)
     assert (commit.tree / ".tickets/PAY-1.md").data == b"---\ntitle: Card\n---\nSpec\n"
-    item = ado.get(f"{REPO}/items", {"path": "/.tickets/PAY-1.md", "versionDescriptor.version": "feature/PAY-1-card",
-                                     "versionDescriptor.versionType": "branch", "includeContent": "true", "$format": "json"}).json()
+    item = ado.get(
+        f"{REPO}/items",
+        {
+            "path": "/.tickets/PAY-1.md",
+            "versionDescriptor.version": "feature/PAY-1-card",
+            "versionDescriptor.versionType": "branch",
+            "includeContent": "true",
+            "$format": "json",
+        },
+    ).json()
     assert item["objectId"] == str(pygit2.hash(b"---\ntitle: Card\n---\nSpec\n"))
     assert item["gitObjectType"] == "blob" and item["commitId"] == new and item["path"] == "/.tickets/PAY-1.md"
     assert item["content"] == "---\ntitle: Card\n---\nSpec\n"
-    no_content = ado.get(f"{REPO}/items", {"path": "/.tickets/PAY-1.md", "versionDescriptor.version": new,
-                                           "versionDescriptor.versionType": "commit", "$format": "json"}).json()
+    no_content = ado.get(
+        f"{REPO}/items",
+        {
+            "path": "/.tickets/PAY-1.md",
+            "versionDescriptor.version": new,
+            "versionDescriptor.versionType": "commit",
+            "$format": "json",
+        },
+    ).json()
     assert "content" not in no_content and no_content["objectId"] == item["objectId"]
     missing = ado.get(f"{REPO}/items", {"path": "/nope.md", "$format": "json"})
     assert missing.status_code == 404 and missing.json()["message"].startswith("TF401174")
@@ -69,10 +95,28 @@ def test_push_makes_real_commits_and_items_report_real_blob_ids(ado, emu: Emulat
 
 
 def test_edit_delete_and_base64_content(ado) -> None:
-    r = push(ado, "main", tip(ado), [{"changeType": "add", "item": {"path": "/bin/logo.png"},
-                                     "newContent": {"content": base64.b64encode(b"\x89PNG\x00\x01").decode(), "contentType": "Base64Encoded"}}])
+    r = push(
+        ado,
+        "main",
+        tip(ado),
+        [
+            {
+                "changeType": "add",
+                "item": {"path": "/bin/logo.png"},
+                "newContent": {
+                    "content": base64.b64encode(b"\x89PNG\x00\x01").decode(),
+                    "contentType": "Base64Encoded",
+                },
+            }
+        ],
+    )
     assert r.status_code == 201, r.text
-    r = push(ado, "main", tip(ado), [add_file("/README.md", "# new\n", "edit"), {"changeType": "delete", "item": {"path": "/bin/logo.png"}}])
+    r = push(
+        ado,
+        "main",
+        tip(ado),
+        [add_file("/README.md", "# new\n", "edit"), {"changeType": "delete", "item": {"path": "/bin/logo.png"}}],
+    )
     assert r.status_code == 201, r.text
     readme = ado.get(f"{REPO}/items", {"path": "/README.md", "includeContent": "true", "$format": "json"}).json()
     assert readme["content"] == "# new\n"
@@ -85,7 +129,10 @@ def test_edit_delete_and_base64_content(ado) -> None:
         (add_file("/README.md", "again"), "already exists"),
         (add_file("/missing.md", "x", "edit"), "does not exist"),
         ({"changeType": "delete", "item": {"path": "/missing.md"}}, "does not exist"),
-        ({"changeType": "add", "item": {"path": "/x"}, "newContent": {"content": "x", "contentType": "utf8"}}, "contentType"),
+        (
+            {"changeType": "add", "item": {"path": "/x"}, "newContent": {"content": "x", "contentType": "utf8"}},
+            "contentType",
+        ),
     ],
 )
 def test_bad_changes_are_400_and_move_nothing(ado, change: dict, message: str) -> None:
@@ -154,7 +201,10 @@ def test_policy_knob_fails_ref_updates_and_pushes(ado, emu: Emulator) -> None:
     main = tip(ado)
     r = ado.post(f"{REPO}/refs", [{"name": "refs/heads/feature/x", "oldObjectId": ZERO, "newObjectId": main}])
     assert r.status_code == 200
-    assert (r.json()["value"][0]["success"], r.json()["value"][0]["updateStatus"]) == (False, "createBranchPermissionRequired")
+    assert (r.json()["value"][0]["success"], r.json()["value"][0]["updateStatus"]) == (
+        False,
+        "createBranchPermissionRequired",
+    )
     blocked = push(ado, "main", main, [add_file("/x.md", "x")])
     assert blocked.status_code == 403 and "TF402455" in blocked.json()["message"]
     assert tip(ado) == main

@@ -15,17 +15,32 @@ PRS = f"{REPO}/pullrequests"
 def branch(ado) -> str:
     """A feature branch one commit ahead of main."""
     main = ado.get(f"{REPO}/refs", {"filter": "heads/main"}).json()["value"][0]["objectId"]
-    r = ado.post(f"{REPO}/pushes", {
-        "refUpdates": [{"name": "refs/heads/feature/PAY-1", "oldObjectId": main}],
-        "commits": [{"comment": "PAY-1", "changes": [{"changeType": "add", "item": {"path": "/.tickets/PAY-1.md"},
-                                                      "newContent": {"content": "spec", "contentType": "rawtext"}}]}],
-    })
+    r = ado.post(
+        f"{REPO}/pushes",
+        {
+            "refUpdates": [{"name": "refs/heads/feature/PAY-1", "oldObjectId": main}],
+            "commits": [
+                {
+                    "comment": "PAY-1",
+                    "changes": [
+                        {
+                            "changeType": "add",
+                            "item": {"path": "/.tickets/PAY-1.md"},
+                            "newContent": {"content": "spec", "contentType": "rawtext"},
+                        }
+                    ],
+                }
+            ],
+        },
+    )
     assert r.status_code == 201, r.text
     return "refs/heads/feature/PAY-1"
 
 
 def user_id(ado, email: str) -> str:
-    found = ado.get("/_apis/identities", {"searchFilter": "General", "filterValue": email, "queryMembership": "None"}).json()
+    found = ado.get(
+        "/_apis/identities", {"searchFilter": "General", "filterValue": email, "queryMembership": "None"}
+    ).json()
     return found["value"][0]["id"]
 
 
@@ -43,7 +58,11 @@ def test_create_answers_201_with_the_pr(ado, branch: str, invariants) -> None:
     assert pr["status"] == "active" and pr["pullRequestId"] == 1 and pr["codeReviewId"] == 1
     assert pr["sourceRefName"] == branch and pr["targetRefName"] == "refs/heads/main"
     assert pr["createdBy"]["uniqueName"] == "ticketops@contoso.com"
-    assert pr["reviewers"][0]["id"] == alice and pr["reviewers"][0]["vote"] == 0 and pr["reviewers"][0]["isRequired"] is True
+    assert (
+        pr["reviewers"][0]["id"] == alice
+        and pr["reviewers"][0]["vote"] == 0
+        and pr["reviewers"][0]["isRequired"] is True
+    )
     assert pr["artifactId"].startswith("vstfs:///Git/PullRequestId/")
     assert pr["lastMergeSourceCommit"]["commitId"] != pr["lastMergeTargetCommit"]["commitId"]
     invariants()
@@ -56,7 +75,10 @@ def test_second_active_pr_for_the_same_branches_is_409(ado, branch: str) -> None
     assert r.json()["typeKey"] == "GitPullRequestExistsException" and r.json()["message"].startswith("TF401179")
     abandoned = ado.send("PATCH", f"{PRS}/{first['pullRequestId']}", {"status": "abandoned"})
     assert abandoned.status_code == 200 and abandoned.json()["status"] == "abandoned"
-    assert ado.post(PRS, {"sourceRefName": branch, "targetRefName": "refs/heads/main", "title": "again"}).status_code == 201
+    assert (
+        ado.post(PRS, {"sourceRefName": branch, "targetRefName": "refs/heads/main", "title": "again"}).status_code
+        == 201
+    )
     reactivate = ado.send("PATCH", f"{PRS}/{first['pullRequestId']}", {"status": "active"})
     assert reactivate.status_code == 409
 
@@ -64,7 +86,9 @@ def test_second_active_pr_for_the_same_branches_is_409(ado, branch: str) -> None
 def test_missing_branches_and_long_descriptions_are_refused(ado, branch: str) -> None:
     r = ado.post(PRS, {"sourceRefName": "refs/heads/nope", "targetRefName": "refs/heads/main", "title": "x"})
     assert r.status_code == 400
-    long = ado.post(PRS, {"sourceRefName": branch, "targetRefName": "refs/heads/main", "title": "x", "description": "d" * 4001})
+    long = ado.post(
+        PRS, {"sourceRefName": branch, "targetRefName": "refs/heads/main", "title": "x", "description": "d" * 4001}
+    )
     assert long.status_code == 400 and "4000" in long.json()["message"]
     assert ado.get(PRS).json()["count"] == 0
 
@@ -81,12 +105,13 @@ def test_list_cuts_descriptions_to_400_and_get_has_them_whole(ado, branch: str) 
     assert len(by_id["description"]) == 4000
 
 
-EMOJI = "\U0001F600"  # one Python character, two UTF-16 code units (two .NET chars)
+EMOJI = "\U0001f600"  # one Python character, two UTF-16 code units (two .NET chars)
 
 
 def test_description_limit_counts_utf16_code_units_as_ado_does(ado, branch: str) -> None:
-    too_long = ado.post(PRS, {"sourceRefName": branch, "targetRefName": "refs/heads/main", "title": "x",
-                              "description": EMOJI * 2001})  # 2,001 characters in Python, 4,002 for ADO
+    too_long = ado.post(
+        PRS, {"sourceRefName": branch, "targetRefName": "refs/heads/main", "title": "x", "description": EMOJI * 2001}
+    )  # 2,001 characters in Python, 4,002 for ADO
     assert too_long.status_code == 400 and "4000" in too_long.json()["message"]
     pr = open_pr(ado, branch, description=EMOJI * 2000)
     assert ado.send("PATCH", f"{PRS}/{pr['pullRequestId']}", {"description": "a" + EMOJI * 2000}).status_code == 400
@@ -150,7 +175,11 @@ def test_work_item_refs_link_both_ways(ado, branch: str, emu: Emulator) -> None:
 def test_a_link_added_on_the_work_item_shows_on_the_pr(ado, branch: str) -> None:
     item = ado.story("Card")
     pr = open_pr(ado, branch)
-    link = {"rel": "ArtifactLink", "url": pr["artifactId"].replace("%2F", "%2f"), "attributes": {"name": "Pull Request"}}
+    link = {
+        "rel": "ArtifactLink",
+        "url": pr["artifactId"].replace("%2F", "%2f"),
+        "attributes": {"name": "Pull Request"},
+    }
     assert ado.update(item["id"], [ado.op("add", "/relations/-", link)]).status_code == 200
     linked = ado.get(f"{PRS}/{pr['pullRequestId']}/workitems").json()
     assert [w["id"] for w in linked["value"]] == [str(item["id"])]
@@ -173,7 +202,11 @@ def test_completing_merges_into_the_target(ado, branch: str, emu: Emulator, inva
 
 def test_completing_through_the_api_can_delete_the_source_branch(ado, branch: str, emu: Emulator) -> None:
     pr = open_pr(ado, branch)
-    r = ado.send("PATCH", f"{PRS}/{pr['pullRequestId']}", {"status": "completed", "completionOptions": {"deleteSourceBranch": True}})
+    r = ado.send(
+        "PATCH",
+        f"{PRS}/{pr['pullRequestId']}",
+        {"status": "completed", "completionOptions": {"deleteSourceBranch": True}},
+    )
     assert r.status_code == 200 and r.json()["status"] == "completed"
     assert emu.db.repo("Payments", "payments-api").references.get(branch) is None
 

@@ -8,7 +8,9 @@ from ticketops.emulator import Emulator
 def test_workitemsbatch_returns_only_the_fields_asked_for(ado) -> None:
     a = ado.story("One", ado.field("System.Tags", "x"))["id"]
     b = ado.story("Two")["id"]
-    r = ado.post("/Payments/_apis/wit/workitemsbatch", {"ids": [b, a], "fields": ["System.Id", "System.Title", "System.Tags"]})
+    r = ado.post(
+        "/Payments/_apis/wit/workitemsbatch", {"ids": [b, a], "fields": ["System.Id", "System.Title", "System.Tags"]}
+    )
     assert r.status_code == 200
     body = r.json()
     assert body["count"] == 2
@@ -20,14 +22,20 @@ def test_workitemsbatch_returns_only_the_fields_asked_for(ado) -> None:
 
 def test_batch_expand_relations_and_error_policy(ado) -> None:
     parent = ado.story("P")
-    child = ado.story("C", ado.op("add", "/relations/-", {"rel": "System.LinkTypes.Hierarchy-Reverse", "url": parent["url"]}))
-    r = ado.post("/Payments/_apis/wit/workitemsbatch", {"ids": [child["id"], 404], "$expand": "Relations", "errorPolicy": "Omit"})
+    child = ado.story(
+        "C", ado.op("add", "/relations/-", {"rel": "System.LinkTypes.Hierarchy-Reverse", "url": parent["url"]})
+    )
+    r = ado.post(
+        "/Payments/_apis/wit/workitemsbatch", {"ids": [child["id"], 404], "$expand": "Relations", "errorPolicy": "Omit"}
+    )
     assert r.status_code == 200
     values = r.json()["value"]
     assert values[0]["relations"][0]["url"] == parent["url"] and values[1] is None
     fail = ado.post("/Payments/_apis/wit/workitemsbatch", {"ids": [child["id"], 404]})
     assert fail.status_code == 404 and "404" in fail.json()["message"]
-    both = ado.post("/Payments/_apis/wit/workitemsbatch", {"ids": [child["id"]], "fields": ["System.Title"], "$expand": "all"})
+    both = ado.post(
+        "/Payments/_apis/wit/workitemsbatch", {"ids": [child["id"]], "fields": ["System.Title"], "$expand": "all"}
+    )
     assert both.status_code == 400
 
 
@@ -64,7 +72,12 @@ def test_work_item_types_and_states(ado) -> None:
     assert {t["to"] for t in story["transitions"]["New"]} == {"New", "Active", "Resolved", "Closed", "Removed"}
     states = ado.get("/Payments/_apis/wit/workitemtypes/User Story/states").json()
     assert [(s["name"], s["category"]) for s in states["value"]] == [
-        ("New", "Proposed"), ("Active", "InProgress"), ("Resolved", "Resolved"), ("Closed", "Completed"), ("Removed", "Removed")]
+        ("New", "Proposed"),
+        ("Active", "InProgress"),
+        ("Resolved", "Resolved"),
+        ("Closed", "Completed"),
+        ("Removed", "Removed"),
+    ]
     assert all(s["color"] for s in states["value"])
     req = ado.get("/Compliance/_apis/wit/workitemtypes/Requirement").json()
     assert {t["to"] for t in req["transitions"]["Proposed"]} == {"Proposed", "Active", "Removed"}

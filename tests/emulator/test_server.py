@@ -24,8 +24,12 @@ def test_server_speaks_the_same_wire_over_loopback(emu: Emulator) -> None:
     with EmulatorServer(emu) as srv, httpx.Client(base_url=srv.url) as c:
         assert srv.url.startswith("http://127.0.0.1:") and srv.url.endswith("/contoso")
         ops = [{"op": "add", "path": "/fields/System.Title", "value": "over HTTP"}]
-        r = c.post("/Payments/_apis/wit/workitems/$User%20Story", params={"api-version": "7.1"}, content=json.dumps(ops),
-                   headers={"Content-Type": "application/json-patch+json"})
+        r = c.post(
+            "/Payments/_apis/wit/workitems/$User%20Story",
+            params={"api-version": "7.1"},
+            content=json.dumps(ops),
+            headers={"Content-Type": "application/json-patch+json"},
+        )
         assert r.status_code == 200, r.text
         assert r.json()["url"].startswith(srv.url + "/_apis/wit/workItems/")  # links use the host asked for
         missing = c.get("/Payments/_apis/wit/workitems/77", params={"api-version": "7.1"})
@@ -39,8 +43,12 @@ def test_a_dropped_response_closes_the_connection_after_the_write(emu: Emulator)
     ops = [{"op": "add", "path": "/fields/System.Title", "value": "lost answer"}]
     with EmulatorServer(emu) as srv, httpx.Client(base_url=srv.url) as c:
         with pytest.raises(httpx.TransportError):
-            c.post("/Payments/_apis/wit/workitems/$Task", params={"api-version": "7.1"}, content=json.dumps(ops),
-                   headers={"Content-Type": "application/json-patch+json"})
+            c.post(
+                "/Payments/_apis/wit/workitems/$Task",
+                params={"api-version": "7.1"},
+                content=json.dumps(ops),
+                headers={"Content-Type": "application/json-patch+json"},
+            )
         assert [it.fields["System.Title"] for it in emu.db.work_items("Payments")] == ["lost answer"]
         assert c.get("/_apis/projects", params={"api-version": "7.1"}).status_code == 200
 
@@ -64,8 +72,12 @@ def test_a_chunked_body_is_read_and_the_connection_stays_usable(emu: Emulator) -
         # httpx streams an iterator body chunked, too
         ops = [{"op": "add", "path": "/fields/System.Title", "value": "streamed"}]
         with httpx.Client(base_url=srv.url) as c:
-            r = c.post("/Payments/_apis/wit/workitems/$Task", params={"api-version": "7.1"},
-                       content=iter([json.dumps(ops).encode()]), headers={"Content-Type": "application/json-patch+json"})
+            r = c.post(
+                "/Payments/_apis/wit/workitems/$Task",
+                params={"api-version": "7.1"},
+                content=iter([json.dumps(ops).encode()]),
+                headers={"Content-Type": "application/json-patch+json"},
+            )
             assert r.status_code == 200, r.text
             assert r.request.headers["transfer-encoding"] == "chunked"
         assert [it.fields["System.Title"] for it in emu.db.work_items("Payments")] == ["streamed"]
@@ -73,8 +85,10 @@ def test_a_chunked_body_is_read_and_the_connection_stays_usable(emu: Emulator) -
 
 def test_a_malformed_chunked_body_is_400_and_closes_the_connection(emu: Emulator) -> None:
     with EmulatorServer(emu) as srv, socket.create_connection((srv.host, srv.port), timeout=30) as sock:
-        sock.sendall(b"POST " + WIQL.encode() + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
+        sock.sendall(
+            b"POST " + WIQL.encode() + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"
+        )
         answer = b""
         while chunk := sock.recv(65536):  # the server closes: recv returns b"" instead of blocking
             answer += chunk
@@ -85,8 +99,14 @@ def test_a_malformed_chunked_body_is_400_and_closes_the_connection(emu: Emulator
 
 def _start(args: list[str], tmp_path: Path) -> tuple[subprocess.Popen[str], str]:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "ticketops", "emulator", "--port", "0", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ticketops", "emulator", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()  # blocks until the server announces itself (or the process dies)
     if "listening on" not in line:
@@ -103,7 +123,7 @@ def test_cli_serves_until_sigterm_and_exits_0(tmp_path: Path) -> None:
         assert [p["name"] for p in r.json()["value"]] == ["Compliance", "Helpdesk", "Ledger", "Payments"]
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
+        _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert "stopped" in err
 
@@ -122,7 +142,9 @@ def test_cli_seed_file_and_pat(tmp_path: Path) -> None:
     try:
         assert url.endswith("/fabrikam")
         assert httpx.get(f"{url}/_apis/projects", params={"api-version": "7.1"}).status_code == 401
-        ok = httpx.get(f"{url}/_apis/projects", params={"api-version": "7.1"}, headers={"Authorization": f"Bearer {pat}"})
+        ok = httpx.get(
+            f"{url}/_apis/projects", params={"api-version": "7.1"}, headers={"Authorization": f"Bearer {pat}"}
+        )
         assert [p["name"] for p in ok.json()["value"]] == ["Web"]
     finally:
         proc.send_signal(signal.SIGINT)
@@ -134,20 +156,30 @@ def test_cli_seed_file_and_pat(tmp_path: Path) -> None:
 def test_cli_bad_seed_names_the_file(tmp_path: Path) -> None:
     seed = tmp_path / "bad.yaml"
     seed.write_text("organization: x\nprojects:\n  - name: P\n    process: waterfall\n", encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "ticketops", "emulator", "--seed", str(seed), "--port", "0"],
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "ticketops", "emulator", "--seed", str(seed), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 1
     assert str(seed) in r.stderr and "process" in r.stderr
 
 
 def test_cli_help() -> None:
-    r = subprocess.run([sys.executable, "-m", "ticketops", "emulator", "--help"], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "ticketops", "emulator", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert r.returncode == 0 and "--seed" in r.stdout and "--pat" in r.stdout
 
 
 def test_cli_port_in_use_is_a_clear_error(emu: Emulator) -> None:
     with EmulatorServer(emu) as srv:
-        r = subprocess.run([sys.executable, "-m", "ticketops", "emulator", "--port", str(srv.port)],
-                           capture_output=True, text=True, timeout=60)
+        r = subprocess.run(
+            [sys.executable, "-m", "ticketops", "emulator", "--port", str(srv.port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert r.returncode == 1
     assert f"cannot listen on 127.0.0.1:{srv.port}" in r.stderr

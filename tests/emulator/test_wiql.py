@@ -13,19 +13,30 @@ Q = "SELECT [System.Id] FROM WorkItems WHERE "
 def board(ado, emu: Emulator) -> dict[str, int]:
     """Four stories with tags, states, priorities and assignees; one item in another project."""
     ids = {}
-    ids["a"] = ado.story("Card payments", ado.field("System.Tags", "ticketops; ticketops:PAY-1; backend"),
-                         ado.field("Microsoft.VSTS.Common.Priority", 1), ado.field("System.AssignedTo", "alice@contoso.com"))["id"]
-    ids["b"] = ado.story("Refunds", ado.field("System.Tags", "ticketops; ticketops:PAY-2"),
-                         ado.field("Microsoft.VSTS.Common.Priority", 3))["id"]
+    ids["a"] = ado.story(
+        "Card payments",
+        ado.field("System.Tags", "ticketops; ticketops:PAY-1; backend"),
+        ado.field("Microsoft.VSTS.Common.Priority", 1),
+        ado.field("System.AssignedTo", "alice@contoso.com"),
+    )["id"]
+    ids["b"] = ado.story(
+        "Refunds",
+        ado.field("System.Tags", "ticketops; ticketops:PAY-2"),
+        ado.field("Microsoft.VSTS.Common.Priority", 3),
+    )["id"]
     ids["c"] = ado.story("Backend cleanup", ado.field("System.Tags", "backendish"))["id"]
     ids["d"] = ado.story("Closed one", ado.field("System.Tags", "Ticketops"))["id"]
     ado.update(ids["d"], [ado.field("System.State", "Closed")])
-    ids["other"] = ado.story("Ledger item", ado.field("System.Tags", "ticketops"), project="Ledger", wit="Product Backlog Item")["id"]
+    ids["other"] = ado.story(
+        "Ledger item", ado.field("System.Tags", "ticketops"), project="Ledger", wit="Product Backlog Item"
+    )["id"]
     return ids
 
 
 def test_response_shape(ado, board) -> None:
-    r = ado.wiql("SELECT [System.Id], [System.Title] FROM WorkItems WHERE [System.TeamProject] = @project ORDER BY [System.Id] DESC")
+    r = ado.wiql(
+        "SELECT [System.Id], [System.Title] FROM WorkItems WHERE [System.TeamProject] = @project ORDER BY [System.Id] DESC"
+    )
     body = r.json()
     assert body["queryType"] == "flat" and body["queryResultType"] == "workItem"
     assert body["asOf"].endswith("Z")
@@ -103,7 +114,9 @@ def test_as_of_is_never_before_a_change_the_query_already_sees(ado, emu: Emulato
     assert max(changed) < body["asOf"]
     since = Q + f"[System.ChangedDate] >= '{body['asOf']}'"
     assert ado.wiql_ids(since, {"timePrecision": "true"}) == []
-    assert ado.wiql(Q + "[System.Id] = 0", {"timePrecision": "true"}).json()["asOf"] == body["asOf"]  # a read takes no stamp
+    assert (
+        ado.wiql(Q + "[System.Id] = 0", {"timePrecision": "true"}).json()["asOf"] == body["asOf"]
+    )  # a read takes no stamp
     later = ado.story("after the query")["id"]
     assert ado.wiql_ids(since, {"timePrecision": "true"}) == [later]
 

@@ -44,7 +44,11 @@ def test_failed_rev_test_is_412_and_changes_nothing(ado, emu: Emulator) -> None:
     err = r.json()
     assert err["typeKey"] == "TestPatchOperationFailedException"
     assert err["message"].startswith("VS403351")
-    assert err["$id"] == "1" and err["innerException"] is None and err["typeName"].endswith(", Microsoft.VisualStudio.Services.WebApi")
+    assert (
+        err["$id"] == "1"
+        and err["innerException"] is None
+        and err["typeName"].endswith(", Microsoft.VisualStudio.Services.WebApi")
+    )
     assert emu.db.get_work_item(item["id"]).fields["System.Title"] == "Concurrency"
     assert emu.db.get_work_item(item["id"]).rev == 1
 
@@ -79,7 +83,9 @@ def test_identity_fields_take_an_email_and_come_back_as_identity_refs(ado) -> No
 
 
 def test_unknown_identity_is_a_rule_error(ado) -> None:
-    r = ado.create("Payments", "User Story", [ado.field("System.Title", "x"), ado.field("System.AssignedTo", "nobody@contoso.com")])
+    r = ado.create(
+        "Payments", "User Story", [ado.field("System.Title", "x"), ado.field("System.AssignedTo", "nobody@contoso.com")]
+    )
     assert r.status_code == 400
     err = r.json()
     assert err["typeKey"] == "RuleValidationException"
@@ -102,7 +108,7 @@ def test_title_is_required_and_at_most_255_characters(ado) -> None:
 
 
 def test_title_length_counts_utf16_code_units_as_ado_does(ado) -> None:
-    emoji = "\U0001F600"  # one Python character, two .NET chars
+    emoji = "\U0001f600"  # one Python character, two .NET chars
     too_long = ado.create("Payments", "User Story", [ado.field("System.Title", emoji * 128)])  # 256 units
     assert too_long.status_code == 400 and "InvalidTooLong" in too_long.json()["message"]
     assert "256 characters" in too_long.json()["message"]
@@ -111,9 +117,15 @@ def test_title_length_counts_utf16_code_units_as_ado_does(ado) -> None:
 
 
 def test_every_rule_error_is_reported_at_once(ado) -> None:
-    r = ado.create("Payments", "User Story", [
-        ado.field("System.Title", ""), ado.field("Microsoft.VSTS.Common.Priority", 9), ado.field("System.AreaPath", "Payments\\Nope"),
-    ])
+    r = ado.create(
+        "Payments",
+        "User Story",
+        [
+            ado.field("System.Title", ""),
+            ado.field("Microsoft.VSTS.Common.Priority", 9),
+            ado.field("System.AreaPath", "Payments\\Nope"),
+        ],
+    )
     assert r.status_code == 400
     fields = {e["fieldReferenceName"] for e in r.json()["customProperties"]["RuleValidationErrors"]}
     assert fields == {"System.Title", "Microsoft.VSTS.Common.Priority", "System.AreaPath"}
@@ -137,7 +149,10 @@ def test_read_only_fields_need_bypass_rules(ado) -> None:
 def test_state_must_exist_and_new_items_start_in_the_initial_state(ado) -> None:
     r = ado.create("Payments", "User Story", [ado.field("System.Title", "x"), ado.field("System.State", "Active")])
     assert r.status_code == 400
-    assert "cannot move from '(new item)' to 'Active'" in r.json()["customProperties"]["RuleValidationErrors"][0]["errorMessage"]
+    assert (
+        "cannot move from '(new item)' to 'Active'"
+        in r.json()["customProperties"]["RuleValidationErrors"][0]["errorMessage"]
+    )
     item = ado.story()
     bad = ado.update(item["id"], [ado.field("System.State", "Doing")])
     assert bad.status_code == 400
@@ -151,7 +166,9 @@ def test_agile_allows_any_move_and_stamps_state_dates(ado) -> None:
     f = closed.json()["fields"]
     assert f["System.State"] == "Closed"  # canonical casing
     assert f["System.Reason"] == "Moved to state Closed"
-    assert f["Microsoft.VSTS.Common.ClosedDate"] == f["System.ChangedDate"] == f["Microsoft.VSTS.Common.StateChangeDate"]
+    assert (
+        f["Microsoft.VSTS.Common.ClosedDate"] == f["System.ChangedDate"] == f["Microsoft.VSTS.Common.StateChangeDate"]
+    )
     assert f["Microsoft.VSTS.Common.ClosedBy"]["uniqueName"] == "ticketops@contoso.com"
     reopened = ado.update(item["id"], [ado.field("System.State", "New")]).json()["fields"]
     assert "Microsoft.VSTS.Common.ClosedDate" not in reopened
@@ -179,7 +196,8 @@ def test_scrum_and_basic_requirement_types_and_states(ado) -> None:
     assert no_issue_in_scrum.status_code == 404
     assert no_issue_in_scrum.json()["typeKey"] == "WorkItemTypeNotFoundException"
     assert no_issue_in_scrum.json()["message"] == (
-        "VS402323: Work item type Issue does not exist in project Ledger or you do not have permission to access it.")
+        "VS402323: Work item type Issue does not exist in project Ledger or you do not have permission to access it."
+    )
     assert no_issue_in_scrum.json()["typeName"].startswith("Microsoft.TeamFoundation.WorkItemTracking.Server.")
     assert ado.create("Helpdesk", "Bug", [ado.field("System.Title", "x")]).status_code == 404
     assert ado.get("/Helpdesk/_apis/wit/workitemtypes/Bug").json()["message"].startswith("VS402323: Work item type Bug")
@@ -187,7 +205,9 @@ def test_scrum_and_basic_requirement_types_and_states(ado) -> None:
 
 def test_history_is_recorded_in_that_revision_only(ado) -> None:
     item = ado.story()
-    with_note = ado.update(item["id"], [ado.field("System.Title", "t2"), ado.field("System.History", "Why it changed")]).json()
+    with_note = ado.update(
+        item["id"], [ado.field("System.Title", "t2"), ado.field("System.History", "Why it changed")]
+    ).json()
     assert with_note["fields"]["System.History"] == "Why it changed"
     later = ado.update(item["id"], [ado.field("System.Title", "t3")]).json()
     assert "System.History" not in later["fields"]
@@ -231,8 +251,11 @@ def test_copy_and_move_are_refused(ado) -> None:
 
 
 def test_markdown_description(ado) -> None:
-    item = ado.story("md", ado.field("System.Description", "# Spec\n\n- a"),
-                     ado.op("add", "/multilineFieldsFormat/System.Description", "Markdown"))
+    item = ado.story(
+        "md",
+        ado.field("System.Description", "# Spec\n\n- a"),
+        ado.op("add", "/multilineFieldsFormat/System.Description", "Markdown"),
+    )
     assert item["multilineFieldsFormat"] == {"System.Description": "markdown"}
     assert item["fields"]["System.Description"] == "# Spec\n\n- a"
     got = ado.get(f"/Payments/_apis/wit/workitems/{item['id']}").json()
@@ -245,21 +268,36 @@ def test_markdown_description(ado) -> None:
 def test_a_server_without_markdown_rejects_the_format_op(clock) -> None:
     import httpx
 
-    with Emulator(clock=clock, markdown_supported=False) as emu, httpx.Client(transport=emu.transport, base_url=emu.url) as c:
-        ops = [{"op": "add", "path": "/fields/System.Title", "value": "x"},
-               {"op": "add", "path": "/fields/System.Description", "value": "# md"},
-               {"op": "add", "path": "/multilineFieldsFormat/System.Description", "value": "Markdown"}]
-        r = c.post("/Payments/_apis/wit/workitems/$User Story", params={"api-version": "7.1"}, json=ops,
-                   headers={"Content-Type": "application/json-patch+json"})
+    with (
+        Emulator(clock=clock, markdown_supported=False) as emu,
+        httpx.Client(transport=emu.transport, base_url=emu.url) as c,
+    ):
+        ops = [
+            {"op": "add", "path": "/fields/System.Title", "value": "x"},
+            {"op": "add", "path": "/fields/System.Description", "value": "# md"},
+            {"op": "add", "path": "/multilineFieldsFormat/System.Description", "value": "Markdown"},
+        ]
+        r = c.post(
+            "/Payments/_apis/wit/workitems/$User Story",
+            params={"api-version": "7.1"},
+            json=ops,
+            headers={"Content-Type": "application/json-patch+json"},
+        )
         assert r.status_code == 400
-        html = c.post("/Payments/_apis/wit/workitems/$User Story", params={"api-version": "7.1"}, json=ops[:2],
-                      headers={"Content-Type": "application/json-patch+json"})
+        html = c.post(
+            "/Payments/_apis/wit/workitems/$User Story",
+            params={"api-version": "7.1"},
+            json=ops[:2],
+            headers={"Content-Type": "application/json-patch+json"},
+        )
         assert html.status_code == 200 and "multilineFieldsFormat" not in html.json()
 
 
 def test_expand_controls_relations_and_links(ado) -> None:
     parent = ado.story("Parent")
-    child = ado.story("Child", ado.op("add", "/relations/-", {"rel": "System.LinkTypes.Hierarchy-Reverse", "url": parent["url"]}))
+    child = ado.story(
+        "Child", ado.op("add", "/relations/-", {"rel": "System.LinkTypes.Hierarchy-Reverse", "url": parent["url"]})
+    )
     plain = ado.get(f"/Payments/_apis/wit/workitems/{child['id']}").json()
     assert "relations" not in plain and "_links" in plain
     rels = ado.get(f"/Payments/_apis/wit/workitems/{child['id']}", {"$expand": "Relations"}).json()
@@ -272,19 +310,42 @@ def test_expand_controls_relations_and_links(ado) -> None:
 
 def test_links_are_two_sided_and_removed_by_index(ado, emu: Emulator, invariants) -> None:
     parent = ado.story("Parent")
-    child = ado.story("Child", ado.op("add", "/relations/-", {"rel": "System.LinkTypes.Hierarchy-Reverse", "url": parent["url"],
-                                                              "attributes": {"comment": "part of"}}))
+    child = ado.story(
+        "Child",
+        ado.op(
+            "add",
+            "/relations/-",
+            {"rel": "System.LinkTypes.Hierarchy-Reverse", "url": parent["url"], "attributes": {"comment": "part of"}},
+        ),
+    )
     assert child["fields"]["System.Parent"] == parent["id"]
     mirrored = emu.db.get_work_item(parent["id"])
     assert [r.rel for r in mirrored.relations] == ["System.LinkTypes.Hierarchy-Forward"]
     assert mirrored.rev == 2
     invariants()
     second = ado.story("Other parent")
-    two_parents = ado.update(child["id"], [ado.op("add", "/relations/-", {"rel": "System.LinkTypes.Hierarchy-Reverse", "url": second["url"]})])
+    two_parents = ado.update(
+        child["id"],
+        [ado.op("add", "/relations/-", {"rel": "System.LinkTypes.Hierarchy-Reverse", "url": second["url"]})],
+    )
     assert two_parents.status_code == 400
-    pr_link = {"rel": "ArtifactLink", "url": "vstfs:///Git/PullRequestId/p%2Fr%2F1", "attributes": {"name": "Pull Request"}}
-    r = ado.update(child["id"], [ado.op("add", "/relations/-", pr_link), ado.op("add", "/relations/-", {"rel": "Hyperlink", "url": "https://x"})])
-    assert [x["rel"] for x in r.json()["relations"]] == ["System.LinkTypes.Hierarchy-Reverse", "ArtifactLink", "Hyperlink"]
+    pr_link = {
+        "rel": "ArtifactLink",
+        "url": "vstfs:///Git/PullRequestId/p%2Fr%2F1",
+        "attributes": {"name": "Pull Request"},
+    }
+    r = ado.update(
+        child["id"],
+        [
+            ado.op("add", "/relations/-", pr_link),
+            ado.op("add", "/relations/-", {"rel": "Hyperlink", "url": "https://x"}),
+        ],
+    )
+    assert [x["rel"] for x in r.json()["relations"]] == [
+        "System.LinkTypes.Hierarchy-Reverse",
+        "ArtifactLink",
+        "Hyperlink",
+    ]
     dup = ado.update(child["id"], [ado.op("add", "/relations/-", pr_link)])
     assert dup.status_code == 400
     removed = ado.update(child["id"], [ado.op("remove", "/relations/0")]).json()
@@ -297,7 +358,16 @@ def test_links_are_two_sided_and_removed_by_index(ado, emu: Emulator, invariants
 
 def test_artifact_links_must_be_vstfs_uris_with_a_name(ado) -> None:
     item = ado.story()
-    r = ado.update(item["id"], [ado.op("add", "/relations/-", {"rel": "ArtifactLink", "url": "https://x", "attributes": {"name": "Pull Request"}})])
+    r = ado.update(
+        item["id"],
+        [
+            ado.op(
+                "add",
+                "/relations/-",
+                {"rel": "ArtifactLink", "url": "https://x", "attributes": {"name": "Pull Request"}},
+            )
+        ],
+    )
     assert r.status_code == 400
     r = ado.update(item["id"], [ado.op("add", "/relations/-", {"rel": "ArtifactLink", "url": "vstfs:///Git/Ref/x"})])
     assert r.status_code == 400

@@ -20,8 +20,6 @@ from ticketops.emulator import Emulator  # noqa: E402
 from ticketops.emulator.server import EmulatorServer  # noqa: E402
 
 
-
-
 @pytest.fixture
 def board(tmp_path: Path, emu: Emulator) -> GitBoard:
     return GitBoard(tmp_path / "board", emu)

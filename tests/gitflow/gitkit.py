@@ -9,8 +9,8 @@ from typing import Any
 
 import pygit2
 import pytest
-from gitrepo import commit_files, front_matter, make_repo
 
+from gitrepo import commit_files, front_matter, make_repo
 from ticketops.ado import AdoClient, resolve_auth
 from ticketops.cli.main import main
 from ticketops.desired import load
@@ -106,8 +106,9 @@ class GitBoard:
         db = self.emu.db
         with db.lock:
             record = db.repo_record(PROJECT, repo)
-            pr = db.pulls.create(record, f"refs/heads/{branch}", "refs/heads/main", title, "Opened by hand.",
-                                 db.user(by), [])
+            pr = db.pulls.create(
+                record, f"refs/heads/{branch}", "refs/heads/main", title, "Opened by hand.", db.user(by), []
+            )
         return pr.id
 
     def statuses(self, operation: str) -> list[int]:

@@ -50,8 +50,11 @@ def test_an_edited_spec_is_pushed_again_and_an_unchanged_one_is_not(board: GitBo
     assert board.reconcile().converged
     assert board.emu.log.count("Pushes_Create") == 1
     assert board.file_at(BRANCH1, ".tickets/PAY-1.md") == board.ticket_bytes("PAY-1")
-    assert [r.json()["commits"][0]["changes"][0]["changeType"] for r in board.emu.log.records
-            if r.operation_id == "Pushes_Create"] == ["edit"]
+    assert [
+        r.json()["commits"][0]["changes"][0]["changeType"]
+        for r in board.emu.log.records
+        if r.operation_id == "Pushes_Create"
+    ] == ["edit"]
     # the unchanged spec was compared by blob id (metadata), never downloaded
     assert all("includeContent" not in r.query for r in board.emu.log.records if r.operation_id == "Items_Get")
 
@@ -90,8 +93,13 @@ def test_a_stale_push_is_retried_on_the_new_tip(board: GitBoard) -> None:
 
 def test_a_refused_ref_update_answers_200_and_is_reported_while_others_go_on(board: GitBoard) -> None:
     board.emu.db.fail_ref_updates("feature/PAY-2-*", "rejectedByPolicy")
-    board.commit({"PAY-1.md": ticket("Card vault", "in-progress"), "PAY-2.md": ticket("Refunds", "in-progress"),
-                  "PAY-3.md": ticket("Payouts", "in-progress")})
+    board.commit(
+        {
+            "PAY-1.md": ticket("Card vault", "in-progress"),
+            "PAY-2.md": ticket("Refunds", "in-progress"),
+            "PAY-3.md": ticket("Payouts", "in-progress"),
+        }
+    )
     result = board.engine().reconcile()
     refs = [r for r in board.emu.log.records if r.operation_id == "Refs_Update Refs"]
     refused = [r for r in refs if "PAY-2" in r.body.decode()]
@@ -111,7 +119,9 @@ def test_a_refused_push_fails_that_ticket_only(board: GitBoard) -> None:
     board.commit({"PAY-1.md": ticket("Card vault", "in-progress"), "PAY-2.md": ticket("Refunds", "in-progress")})
     assert board.reconcile().converged
     board.emu.db.fail_ref_updates("feature/PAY-1-*", "rejectedByPolicy")
-    board.commit({"PAY-1.md": ticket("Card vault", "in-progress", "v2\n"), "PAY-2.md": ticket("Refunds", "in-progress", "v2\n")})
+    board.commit(
+        {"PAY-1.md": ticket("Card vault", "in-progress", "v2\n"), "PAY-2.md": ticket("Refunds", "in-progress", "v2\n")}
+    )
     engine = board.engine()
     report = engine.apply().report
     assert report is not None

@@ -11,8 +11,15 @@ from ticketops.emulator import Emulator
 from ticketops.plan import PushSpec
 from ticketops.plan.pr_text import summary
 
-GIT_OPS = ("Repositories_List", "Refs_List", "Pull Requests_Get Pull Requests", "Items_Get Items Batch", "Items_Get",
-           "Identities_Read Identities", "Work Items_Get Work Item")
+GIT_OPS = (
+    "Repositories_List",
+    "Refs_List",
+    "Pull Requests_Get Pull Requests",
+    "Items_Get Items Batch",
+    "Items_Get",
+    "Identities_Read Identities",
+    "Work Items_Get Work Item",
+)
 
 
 def git_requests(emu: Emulator) -> dict[str, int]:
@@ -25,8 +32,9 @@ def converged_board(tmp_path: Path, n: int) -> GitBoard:
     files = {}
     for i in range(1, n + 1):
         repo = "api" if i % 2 else "web"
-        files[f"PAY-{i}.md"] = ticket(f"Ticket {i}", "in-review", repo=repo, reviewers=["bob@contoso.com"],
-                                      acceptance_criteria=[f"criterion {i}"])
+        files[f"PAY-{i}.md"] = ticket(
+            f"Ticket {i}", "in-review", repo=repo, reviewers=["bob@contoso.com"], acceptance_criteria=[f"criterion {i}"]
+        )
     board.commit(files)
     assert board.reconcile().converged
     board.emu.log.reset()
@@ -73,8 +81,13 @@ def test_specs_of_branches_without_a_pr_are_read_in_one_batch_and_a_missing_one_
 
 def test_a_missing_repository_or_unknown_alias_blocks_only_those_tickets(tmp_path: Path, emu: Emulator) -> None:
     board = GitBoard(tmp_path / "b", emu, CONFIG.replace("name: payments-web", "name: payments-gone"))
-    board.commit({"PAY-1.md": ticket("Api work", "in-progress"), "PAY-2.md": ticket("Web work", "in-progress", repo="web"),
-                  "PAY-3.md": ticket("Typo", "in-progress", repo="wbe")})
+    board.commit(
+        {
+            "PAY-1.md": ticket("Api work", "in-progress"),
+            "PAY-2.md": ticket("Web work", "in-progress", repo="web"),
+            "PAY-3.md": ticket("Typo", "in-progress", repo="wbe"),
+        }
+    )
     result = board.reconcile()
     blocked = {a.key: a.reason for a in result.final_plan.errors}
     assert set(blocked) == {"PAY-2", "PAY-3"}
@@ -87,7 +100,9 @@ def test_a_missing_repository_or_unknown_alias_blocks_only_those_tickets(tmp_pat
 
 
 def test_a_base_branch_that_does_not_exist_blocks_the_ticket(board: GitBoard) -> None:
-    board.commit({"PAY-1.md": ticket("Hotfix", "in-progress", base="release/9"), "PAY-2.md": ticket("Fine", "in-progress")})
+    board.commit(
+        {"PAY-1.md": ticket("Hotfix", "in-progress", base="release/9"), "PAY-2.md": ticket("Fine", "in-progress")}
+    )
     result = board.reconcile()
     (blocked,) = result.final_plan.errors
     assert blocked.key == "PAY-1" and "base branch 'release/9' does not exist in payments-api" in blocked.reason
@@ -130,7 +145,11 @@ def test_an_edited_ticket_rewrites_the_pr_once(board: GitBoard) -> None:
     board.commit({"PAY-1.md": ticket("Vault", "in-review", "Second summary.\n")})
     board.emu.log.reset()
     assert board.reconcile().converged
-    assert [r.operation_id for r in board.emu.log.writes()] == ["Work Items_Update", "Pushes_Create", "Pull Requests_Update"]
+    assert [r.operation_id for r in board.emu.log.writes()] == [
+        "Work Items_Update",
+        "Pushes_Create",
+        "Pull Requests_Update",
+    ]
     (pr,) = board.prs()
     assert "Second summary." in pr.description and summary("Second summary.\n") == "Second summary."
     board.emu.log.reset()
@@ -151,7 +170,9 @@ def test_a_plan_read_back_from_json_does_not_push_a_spec_it_does_not_carry(board
 
 
 def test_a_repository_deleted_during_the_run_blocks_only_its_tickets(board: GitBoard) -> None:
-    board.commit({"PAY-1.md": ticket("Api work", "in-progress"), "PAY-2.md": ticket("Web work", "in-progress", repo="web")})
+    board.commit(
+        {"PAY-1.md": ticket("Api work", "in-progress"), "PAY-2.md": ticket("Web work", "in-progress", repo="web")}
+    )
     engine = board.engine()
     engine.plan()  # the repository list is read (and kept for the run)
     db = board.emu.db

@@ -25,8 +25,10 @@ def test_repos_lists_the_project_repositories_and_their_aliases(board: GitBoard,
 def test_repos_table_columns_line_up_with_their_headers_whatever_the_name_lengths() -> None:
     from ticketops.cli.cmd_repos import RepoRow, render
 
-    short = [RepoRow(name="api", default_branch="release/2026-q4", aliases=["a"], exists=True),
-             RepoRow(name="web", default_branch="main", aliases=[], exists=True)]
+    short = [
+        RepoRow(name="api", default_branch="release/2026-q4", aliases=["a"], exists=True),
+        RepoRow(name="web", default_branch="main", aliases=[], exists=True),
+    ]
     lines = render("Payments", short).splitlines()
     starts = [lines[0].index("default"), lines[0].index("aliases")]
     assert [lines[1].index("release/2026-q4"), lines[1].index("a", starts[1])] == starts
@@ -42,12 +44,15 @@ def test_repos_reports_an_alias_whose_repository_is_gone(tmp_path: Path, emu, se
     assert rows["payments-web"]["aliases"] == []
 
 
-def test_repos_link_adds_the_repository_and_keeps_comments_and_order(tmp_path: Path, emu, server, token_env, capsys) -> None:
+def test_repos_link_adds_the_repository_and_keeps_comments_and_order(
+    tmp_path: Path, emu, server, token_env, capsys
+) -> None:
     config = CONFIG.split("# Linked repositories")[0] + "# Where the token comes from.\nauth:\n  mode: pat  # PAT\n"
     board = GitBoard(tmp_path / "b", emu, config)
     path = board.root / ".tickets" / "config.yaml"
-    code, out, _ = run(capsys, "repos", "link", "payments-web", "--alias", "web", "--repo", str(board.root),
-                       "--org-url", server.url)
+    code, out, _ = run(
+        capsys, "repos", "link", "payments-web", "--alias", "web", "--repo", str(board.root), "--org-url", server.url
+    )
     assert code == 0 and "linked payments-web as alias 'web'" in out
     text = path.read_text()
     assert text.startswith(config.split("# Where")[0])  # everything before is unchanged, comments included
@@ -64,8 +69,9 @@ def test_repos_link_adds_the_repository_and_keeps_comments_and_order(tmp_path: P
 
     code, _, err = run(capsys, "repos", "link", "ledger", "--repo", str(board.root), "--org-url", server.url)
     assert code == 1 and "'ledger' does not exist in project 'Payments'" in err and "payments-api, payments-web" in err
-    code, _, err = run(capsys, "repos", "link", "payments-api", "--alias", "web", "--repo", str(board.root),
-                       "--org-url", server.url)
+    code, _, err = run(
+        capsys, "repos", "link", "payments-api", "--alias", "web", "--repo", str(board.root), "--org-url", server.url
+    )
     assert code == 1 and "already points at 'payments-web'" in err
 
     code, out, _ = run(capsys, "repos", "--repo", str(board.root), "--org-url", server.url)
@@ -73,8 +79,12 @@ def test_repos_link_adds_the_repository_and_keeps_comments_and_order(tmp_path: P
 
 
 def test_status_shows_branch_and_pr_and_a_completed_pr(board: GitBoard, server, token_env, capsys) -> None:
-    board.commit({"PAY-1.md": ticket("Card vault", "in-review", reviewers=["bob@contoso.com"]),
-                  "PAY-2.md": ticket("Refunds", "in-progress")})
+    board.commit(
+        {
+            "PAY-1.md": ticket("Card vault", "in-review", reviewers=["bob@contoso.com"]),
+            "PAY-2.md": ticket("Refunds", "in-progress"),
+        }
+    )
     args = ("--repo", str(board.root), "--org-url", server.url)
     code, out, _ = run(capsys, "status", *args)
     assert code == 2 and "pending: create-branch, push-spec, create-pr" in out
@@ -90,7 +100,9 @@ def test_status_shows_branch_and_pr_and_a_completed_pr(board: GitBoard, server, 
     code, out, _ = run(capsys, "status", *args)
     assert code == 0 and "PR #1 completed" in out
     code, out, _ = run(capsys, "plan", *args)
-    assert code == 0 and "pull request #1 from feature/PAY-1-card-vault was completed in ADO; it is not recreated" in out
+    assert (
+        code == 0 and "pull request #1 from feature/PAY-1-card-vault was completed in ADO; it is not recreated" in out
+    )
     assert len(board.prs(API)) == 1
 
 

@@ -19,5 +19,7 @@ def test_demo_creates_branches_and_prs_and_leaves_a_completed_pr_alone(capsys: p
     assert "PR #1 (PAY-3): completed" in out
     assert "= PAY-3      pull request #1 from feature/PAY-3-retry-failed-webhook-deliveries-with was completed" in out
     final = out.rsplit("ticket   repository", 1)[1]
-    assert re.search(r"PAY-3 .* #1 completed", final) and re.search(r"PAY-12 .*hotfix/PAY-12-acquirer-timeout +#3 active", final)
+    assert re.search(r"PAY-3 .* #1 completed", final) and re.search(
+        r"PAY-12 .*hotfix/PAY-12-acquirer-timeout +#3 active", final
+    )
     assert "converged: 12 work items in sync" in out

@@ -16,8 +16,9 @@ CRITERIA = ["Cards are stored encrypted", "A card can be deleted by its owner"]
 
 def review_ticket(**extra: object) -> str:
     fields = {"reviewers": ["bob@contoso.com", "carol@contoso.com"], "acceptance_criteria": CRITERIA, **extra}
-    return ticket("Card vault", "in-review", "## Why\n\nMerchants want saved cards.\nSafely.\n\n## How\n\nVault.\n",
-                  **fields)
+    return ticket(
+        "Card vault", "in-review", "## Why\n\nMerchants want saved cards.\nSafely.\n\n## How\n\nVault.\n", **fields
+    )
 
 
 def test_the_pr_is_created_with_checklist_reviewers_and_work_item_link(board: GitBoard) -> None:
@@ -36,7 +37,9 @@ def test_the_pr_is_created_with_checklist_reviewers_and_work_item_link(board: Gi
     (create,) = [r for r in board.emu.log.records if r.operation_id == "Pull Requests_Create"]
     assert create.json()["workItemRefs"] == [{"id": str(wi)}]
     relations = board.emu.db.get_work_item(wi).relations
-    assert [(r.rel, r.url, r.attributes.get("name")) for r in relations] == [("ArtifactLink", pr.artifact_id, "Pull Request")]
+    assert [(r.rel, r.url, r.attributes.get("name")) for r in relations] == [
+        ("ArtifactLink", pr.artifact_id, "Pull Request")
+    ]
 
 
 def test_a_pr_a_person_opened_first_is_adopted(board: GitBoard) -> None:
@@ -89,13 +92,21 @@ def test_title_description_and_reviewers_are_kept_in_sync_but_people_keep_their_
     (pr,) = board.prs()
     assert pr.title == "PAY-1: Card vault"
     assert sorted(r.user.email for r in pr.reviewers.values()) == [
-        "bob@contoso.com", "carol@contoso.com", "dave@contoso.com", "erin@contoso.com"]
+        "bob@contoso.com",
+        "carol@contoso.com",
+        "dave@contoso.com",
+        "erin@contoso.com",
+    ]
     assert board.emu.log.count("Pull Request Reviewers_Delete Pull Request Reviewer") == 0
 
 
 def test_an_unknown_reviewer_blocks_that_tickets_git_steps_before_any_write(board: GitBoard) -> None:
-    board.commit({"PAY-1.md": review_ticket(reviewers=["nobody@contoso.com"]),
-                  "PAY-2.md": ticket("Refunds", "in-review", reviewers=["bob@contoso.com"])})
+    board.commit(
+        {
+            "PAY-1.md": review_ticket(reviewers=["nobody@contoso.com"]),
+            "PAY-2.md": ticket("Refunds", "in-review", reviewers=["bob@contoso.com"]),
+        }
+    )
     result = board.reconcile()
     assert not result.converged
     (blocked,) = result.final_plan.errors

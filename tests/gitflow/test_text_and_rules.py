@@ -15,20 +15,37 @@ from ticketops.model.ticket import Ticket
 from ticketops.plan import Plan, PushSpec, plan_json
 from ticketops.plan.pr_text import CUT_NOTE, DESCRIPTION_LIMIT, MARKER_RESERVE, content_hash, pr_body, summary, units
 
-TARGET = GitTarget(key="PAY-1", alias="api", repo_name="payments-api", branch="feature/PAY-1-x", base="main",
-                   spec_path=".tickets/PAY-1.md")
+TARGET = GitTarget(
+    key="PAY-1",
+    alias="api",
+    repo_name="payments-api",
+    branch="feature/PAY-1-x",
+    base="main",
+    spec_path=".tickets/PAY-1.md",
+)
 WEB = "https://dev.azure.com/contoso/Payments/_git/payments-api"
 
 
 def make_ticket(body: str = "", criteria: tuple[str, ...] = (), **kw: object) -> Ticket:
     content = body.encode()
-    fields = {"key": "PAY-1", "title": "Card vault", "status": "in-review", "path": ".tickets/PAY-1.md",
-              "blob_id": git_blob_id(content), "content": content, "body": body, "acceptance_criteria": criteria, **kw}
+    fields = {
+        "key": "PAY-1",
+        "title": "Card vault",
+        "status": "in-review",
+        "path": ".tickets/PAY-1.md",
+        "blob_id": git_blob_id(content),
+        "content": content,
+        "body": body,
+        "acceptance_criteria": criteria,
+        **kw,
+    }
     return Ticket.model_validate(fields)
 
 
 def board(**kw: object) -> BoardConfig:
-    return BoardConfig.model_validate({"organization_url": "https://dev.azure.com/contoso", "project": "Payments", **kw})
+    return BoardConfig.model_validate(
+        {"organization_url": "https://dev.azure.com/contoso", "project": "Payments", **kw}
+    )
 
 
 def test_summary_is_the_first_paragraphs_after_leading_headings() -> None:
@@ -40,12 +57,16 @@ def test_summary_is_the_first_paragraphs_after_leading_headings() -> None:
 
 def test_a_short_description_is_complete_with_checklist_and_link() -> None:
     body = pr_body(make_ticket("Why.\n", ("One", "Two\nlines")), TARGET, WEB)
-    assert body == ("Why.\n\n**Acceptance criteria**\n\n- [ ] One\n- [ ] Two lines\n\n"
-                    f"Spec: [.tickets/PAY-1.md]({WEB}?path=/.tickets/PAY-1.md&version=GBfeature/PAY-1-x) "
-                    "on branch `feature/PAY-1-x`")
+    assert body == (
+        "Why.\n\n**Acceptance criteria**\n\n- [ ] One\n- [ ] Two lines\n\n"
+        f"Spec: [.tickets/PAY-1.md]({WEB}?path=/.tickets/PAY-1.md&version=GBfeature/PAY-1-x) "
+        "on branch `feature/PAY-1-x`"
+    )
 
 
-@pytest.mark.parametrize("text_len, n_criteria, crit_len", [(5000, 2, 20), (100, 200, 60), (3000, 30, 50), (10, 3, 5000)])
+@pytest.mark.parametrize(
+    ("text_len", "n_criteria", "crit_len"), [(5000, 2, 20), (100, 200, 60), (3000, 30, 50), (10, 3, 5000)]
+)
 def test_a_long_description_is_cut_at_boundaries_with_a_note(text_len: int, n_criteria: int, crit_len: int) -> None:
     words = " ".join(f"w{i:04d}" for i in range(text_len // 6))
     criteria = tuple(f"c{i:03d} " + "x" * crit_len for i in range(n_criteria))
@@ -78,14 +99,27 @@ def test_the_marker_round_trips_and_ignores_anything_else() -> None:
 
 def test_the_hash_covers_title_body_and_ticket_blob() -> None:
     base = content_hash("t", "b", "1" * 40)
-    assert len({base, content_hash("t2", "b", "1" * 40), content_hash("t", "b2", "1" * 40),
-                content_hash("t", "b", "2" * 40)}) == 4
+    assert (
+        len(
+            {
+                base,
+                content_hash("t2", "b", "1" * 40),
+                content_hash("t", "b2", "1" * 40),
+                content_hash("t", "b", "2" * 40),
+            }
+        )
+        == 4
+    )
 
 
 def test_phases_follow_the_status_marks() -> None:
     cfg = board()
     assert [phase(cfg, make_ticket(status=s)) for s in ("backlog", "in-progress", "in-review", "done")] == [
-        Phase.NONE, Phase.WORK, Phase.REVIEW, Phase.DONE]
+        Phase.NONE,
+        Phase.WORK,
+        Phase.REVIEW,
+        Phase.DONE,
+    ]
 
 
 def test_where_git_work_goes() -> None:
@@ -93,8 +127,11 @@ def test_where_git_work_goes() -> None:
     two = DesiredState(config=board(repos=repos), tickets=(), commit=None)
     assert "ambiguous" in str(git_target(two, make_ticket()))
     web = git_target(two, make_ticket(repo="web"))
-    assert isinstance(web, GitTarget) and (web.repo_name, web.base, web.branch) == ("payments-web", "develop",
-                                                                                      "feature/PAY-1-card-vault")
+    assert isinstance(web, GitTarget) and (web.repo_name, web.base, web.branch) == (
+        "payments-web",
+        "develop",
+        "feature/PAY-1-card-vault",
+    )
     one = DesiredState(config=board(repos={"api": {"name": "payments-api"}}), tickets=(), commit=None)
     assert isinstance(git_target(one, make_ticket()), GitTarget)  # a single linked repository is not ambiguous
     none = DesiredState(config=board(), tickets=(), commit=None)
@@ -117,8 +154,15 @@ def test_a_plan_read_back_from_json_keeps_git_kinds_but_not_the_file_bytes() -> 
     from ticketops.model.gitlive import LiveRepo
 
     t = make_ticket("spec\n")
-    push = PushSpec(key="PAY-1", repo=LiveRepo(id="r", name="api", project_id="p"), branch="b", path=TARGET.spec_path,
-                    blob_id=t.blob_id, ticket_path=t.path, content=t.content)
+    push = PushSpec(
+        key="PAY-1",
+        repo=LiveRepo(id="r", name="api", project_id="p"),
+        branch="b",
+        path=TARGET.spec_path,
+        blob_id=t.blob_id,
+        ticket_path=t.path,
+        content=t.content,
+    )
     plan = Plan(project="Payments", work_item_type="User Story", commit=None, actions=(push,))
     data = plan_json(plan)
     assert "content" not in json.dumps(data)

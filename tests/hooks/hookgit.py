@@ -70,22 +70,33 @@ class Clone:
     remote: Path
     env: dict[str, str]
 
-    def git(self, *args: str, check: bool = True, cwd: Path | None = None,
-            input: str | None = None) -> subprocess.CompletedProcess[str]:
+    def git(
+        self, *args: str, check: bool = True, cwd: Path | None = None, input: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
-            ["git", *args], cwd=cwd or self.path, env=self.env, input=input,
-            capture_output=True, text=True, check=False,
+            ["git", *args],
+            cwd=cwd or self.path,
+            env=self.env,
+            input=input,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if check and done.returncode != 0:
             raise AssertionError(f"git {' '.join(args)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
         return done
 
-    def ticketops(self, *args: str, cwd: Path | None = None, input: str | None = None,
-                  env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def ticketops(
+        self, *args: str, cwd: Path | None = None, input: str | None = None, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "ticketops", *args], cwd=cwd or self.path,
-            env=dict(env) if env is not None else self.env, input=input,
-            capture_output=True, text=True, check=False,
+            [sys.executable, "-m", "ticketops", *args],
+            cwd=cwd or self.path,
+            env=dict(env) if env is not None else self.env,
+            input=input,
+            capture_output=True,
+            text=True,
+            check=False,
         )
 
     def write(self, rel: str, text: str, *, cwd: Path | None = None) -> None:
@@ -93,8 +104,9 @@ class Clone:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
 
-    def commit(self, message: str, files: Mapping[str, str], *, check: bool = True,
-               cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    def commit(
+        self, message: str, files: Mapping[str, str], *, check: bool = True, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """Write ``files`` (paths relative to the work tree ``cwd``) and commit them."""
         for rel, text in files.items():
             self.write(rel, text, cwd=cwd)
@@ -107,7 +119,11 @@ class Clone:
     def remote_sha(self, branch: str) -> str | None:
         done = subprocess.run(
             ["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"],
-            cwd=self.remote, env=self.env, capture_output=True, text=True, check=False,
+            cwd=self.remote,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         return done.stdout.strip() or None
 
@@ -128,10 +144,13 @@ def make_clone(tmp_path: Path, *, tickets_dir: str = ".tickets") -> Clone:
     clone.git("config", "user.name", "Test User")
     clone.git("config", "user.email", "test@example.com")
     clone.git("checkout", "-q", "-B", "main")
-    clone.commit("board", {
-        f"{tickets_dir}/config.yaml": CONFIG_YAML,
-        f"{tickets_dir}/PAY-1.md": VALID_TICKET.format(title="Refunds"),
-    })
+    clone.commit(
+        "board",
+        {
+            f"{tickets_dir}/config.yaml": CONFIG_YAML,
+            f"{tickets_dir}/PAY-1.md": VALID_TICKET.format(title="Refunds"),
+        },
+    )
     clone.git("push", "-q", "-u", "origin", "main")
     clone.git("remote", "set-head", "origin", "main")
     return clone

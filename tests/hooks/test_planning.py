@@ -17,7 +17,7 @@ from ticketops.hooks.locate import HookRepo, open_repo
 from ticketops.hooks.planning import POST_COMMIT_TIMEOUT, _outcome, counts_of, org_url_for, plan_tip, unreachable_reason
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ for the shared gitrepo helper
-from gitrepo import make_repo  # noqa: E402
+from gitrepo import make_repo
 
 
 @pytest.mark.parametrize(
@@ -69,10 +69,13 @@ def test_the_org_url_override_wins_as_in_the_cli() -> None:
 
 # ---- counts in the summary, and plan_tip against the emulator over HTTP --------------------
 
+
 def test_the_summary_carries_the_plan_counts() -> None:
     output = "...\n+ PAY-1 ...\n\nPlan: 2 to create, 1 to update (1 with drift), 0 to prune; 3 in sync.\n"
     outcome = _outcome("plan", 2, output, "0123456789abcdef")
-    assert outcome.summary == "ADO differs from 0123456: 2 to create, 1 to update (1 with drift) (run `ticketops apply`)"
+    assert (
+        outcome.summary == "ADO differs from 0123456: 2 to create, 1 to update (1 with drift) (run `ticketops apply`)"
+    )
     assert counts_of("no plan line") is None
 
 
@@ -85,9 +88,14 @@ def test_applying_runs_reconcile_and_a_failure_blocks_the_push() -> None:
 @pytest.fixture
 def online(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[HookRepo, Emulator, str]]:
     """A work tree with two committed tickets and the emulator served on 127.0.0.1."""
-    make_repo(tmp_path / "w", {".tickets/config.yaml": CONFIG_YAML,
-                               ".tickets/PAY-1.md": VALID_TICKET.format(title="Refunds"),
-                               ".tickets/PAY-2.md": VALID_TICKET.format(title="Chargebacks")})
+    make_repo(
+        tmp_path / "w",
+        {
+            ".tickets/config.yaml": CONFIG_YAML,
+            ".tickets/PAY-1.md": VALID_TICKET.format(title="Refunds"),
+            ".tickets/PAY-2.md": VALID_TICKET.format(title="Chargebacks"),
+        },
+    )
     with Emulator() as emu, EmulatorServer(emu) as srv:
         monkeypatch.setenv("TICKETOPS_ORG_URL", srv.url)
         monkeypatch.setenv("AZURE_DEVOPS_EXT_PAT", "planning-dummy-pat-0123456789")
@@ -107,8 +115,11 @@ def test_plan_tip_plans_then_apply_reconciles_under_the_lease(online: tuple[Hook
     assert applied.status == "applied", applied.output
     assert emu.log.count("Work Items_Create") == 2
     assert emu.log.count("Pushes_Create") >= 1  # the lease branch was written, and then deleted:
-    lease_refs = [r for r in emu.db.find_repo("payments-api", emu.db.project("Payments")).git.references
-                  if r.startswith("refs/heads/ticketops/")]
+    lease_refs = [
+        r
+        for r in emu.db.find_repo("payments-api", emu.db.project("Payments")).git.references
+        if r.startswith("refs/heads/ticketops/")
+    ]
     assert lease_refs == []
 
     again = plan_tip(hrepo, sha, org_url=url)

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
-
 from tests.conftest import REPO_ROOT
+
 from ticketops.cli.main import build_parser
 
 MANIFEST = REPO_ROOT / ".pre-commit-hooks.yaml"
@@ -26,7 +26,7 @@ def hooks() -> dict[str, dict[str, Any]]:
 def test_both_hooks_are_declared_with_the_required_fields(hooks: dict[str, dict[str, Any]]) -> None:
     assert set(hooks) == {"ticketops-validate", "ticketops-pre-push"}
     for hook in hooks.values():
-        assert REQUIRED <= set(hook)
+        assert set(hook) >= REQUIRED
         assert hook["language"] == "python"  # pre-commit installs this repo as a package
         assert hook["pass_filenames"] is False  # ticketops reads the whole tickets folder
 

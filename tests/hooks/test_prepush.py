@@ -170,9 +170,16 @@ def test_pre_commit_framework_variables_are_understood(clone: Clone) -> None:
     """The pre-commit framework eats stdin and passes the first ref update in PRE_COMMIT_*."""
     base = clone.head()
     clone.commit("bad", {".tickets/PAY-2.md": INVALID_TICKET})
-    env = dict(clone.env, PRE_COMMIT="1", PRE_COMMIT_FROM_REF=base, PRE_COMMIT_TO_REF=clone.head(),
-               PRE_COMMIT_LOCAL_BRANCH="refs/heads/main", PRE_COMMIT_REMOTE_BRANCH="refs/heads/main",
-               PRE_COMMIT_REMOTE_NAME="origin", PRE_COMMIT_REMOTE_URL=str(clone.remote))
+    env = dict(
+        clone.env,
+        PRE_COMMIT="1",
+        PRE_COMMIT_FROM_REF=base,
+        PRE_COMMIT_TO_REF=clone.head(),
+        PRE_COMMIT_LOCAL_BRANCH="refs/heads/main",
+        PRE_COMMIT_REMOTE_BRANCH="refs/heads/main",
+        PRE_COMMIT_REMOTE_NAME="origin",
+        PRE_COMMIT_REMOTE_URL=str(clone.remote),
+    )
 
     done = clone.ticketops("hooks", "run", "pre-push", input="", env=env)
 
@@ -214,8 +221,14 @@ def test_running_pre_push_by_hand_explains_what_it_expects(clone: Clone) -> None
     primary, secondary = pty.openpty()
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "ticketops", "hooks", "run", "pre-push"], cwd=clone.path,
-            env=clone.env, stdin=secondary, capture_output=True, text=True, check=False, timeout=60,
+            [sys.executable, "-m", "ticketops", "hooks", "run", "pre-push"],
+            cwd=clone.path,
+            env=clone.env,
+            stdin=secondary,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
         )
     finally:
         os.close(primary)

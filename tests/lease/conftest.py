@@ -16,13 +16,12 @@ import pytest
 if str(_here := Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(_here))
 
-from leasekit import Ticks  # noqa: E402
+from leasekit import Ticks
 
-from ticketops.ado import AdoClient, resolve_auth  # noqa: E402
-from ticketops.emulator import Emulator, ManualClock  # noqa: E402
-from ticketops.model.config import AuthSettings  # noqa: E402
-
-from support.emulators import checked_emulator  # noqa: E402
+from support.emulators import checked_emulator
+from ticketops.ado import AdoClient, resolve_auth
+from ticketops.emulator import Emulator, ManualClock
+from ticketops.model.config import AuthSettings
 
 TOKEN_ENV = "AZURE_DEVOPS_EXT_PAT"
 
@@ -47,7 +46,6 @@ def new_client(emu: Emulator) -> Callable[[], AdoClient]:
         return AdoClient(emu.url, auth, transport=emu.transport)
 
     return make
-
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from ticketops.emulator import Emulator
 from ticketops.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ for the shared gitrepo helper
-from gitrepo import FileValue, commit_files, make_repo  # noqa: E402
+from gitrepo import FileValue, commit_files, make_repo
 
 
 class Ticks:
@@ -40,8 +40,11 @@ def ticket(title: str, status: str = "backlog", body: str = "Spec.") -> str:
 
 def titles(emu: Emulator) -> Counter[str]:
     """How many ticket items (tagged ``ticketops``) carry each title."""
-    return Counter(str(w.fields["System.Title"]) for w in emu.db.work_items("Payments")
-                   if "ticketops" in str(w.fields.get("System.Tags", "")).split("; "))
+    return Counter(
+        str(w.fields["System.Title"])
+        for w in emu.db.work_items("Payments")
+        if "ticketops" in str(w.fields.get("System.Tags", "")).split("; ")
+    )
 
 
 def board(root: Path, config: str, tickets: dict[str, str]) -> pygit2.Repository:

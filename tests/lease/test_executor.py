@@ -7,16 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from leasekit import WITH_REPO, board, engine, ticket
 
+from support.emulators import checked_emulator
 from ticketops.ado import AdoClient, resolve_auth
 from ticketops.apply import Applier
 from ticketops.emulator import Emulator
 from ticketops.model.config import AuthSettings
 from ticketops.model.live import DESCRIPTION
 from ticketops.plan import CreateWorkItem, FieldChange, Plan
-
-from leasekit import WITH_REPO, board, engine, ticket
-from support.emulators import checked_emulator
 
 
 def client_for(emu: Emulator) -> AdoClient:
@@ -31,11 +30,15 @@ def html_only() -> Iterator[Emulator]:
 
 
 def create(key: str, *extra: FieldChange) -> CreateWorkItem:
-    fields = (FieldChange(field="System.Title", new=f"Ticket {key}"),
-              FieldChange(field="System.Tags", new=f"ticketops; ticketops:{key}"),
-              FieldChange(field=DESCRIPTION, new="**Spec**", format="markdown"), *extra)
-    return CreateWorkItem(key=key, work_item_type="User Story", initial_state="New", path=f".tickets/{key}.md",
-                          fields=fields)
+    fields = (
+        FieldChange(field="System.Title", new=f"Ticket {key}"),
+        FieldChange(field="System.Tags", new=f"ticketops; ticketops:{key}"),
+        FieldChange(field=DESCRIPTION, new="**Spec**", format="markdown"),
+        *extra,
+    )
+    return CreateWorkItem(
+        key=key, work_item_type="User Story", initial_state="New", path=f".tickets/{key}.md", fields=fields
+    )
 
 
 def plan_of(*actions: CreateWorkItem) -> Plan:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from leasekit import WITH_REPO, Ticks, board, commit, engine, ticket, titles
 
 from ticketops.ado import AdoClient
 from ticketops.apply import Applier
@@ -21,12 +22,14 @@ from ticketops.engine.lease import Lease, LeaseLost
 from ticketops.engine.lease_git import GitBranchStore
 from ticketops.plan import Plan
 
-from leasekit import WITH_REPO, Ticks, board, commit, engine, ticket, titles
-
 
 def held_lease(client: AdoClient, clock: Callable[[], float], ttl: float = 120) -> Lease[object]:
-    lease: Lease[object] = Lease(GitBranchStore(client, "Payments", "payments-api"), holder="run A", ttl=ttl,  # type: ignore[arg-type]
-                                 clock=clock)
+    lease: Lease[object] = Lease(
+        GitBranchStore(client, "Payments", "payments-api"),
+        holder="run A",
+        ttl=ttl,  # type: ignore[arg-type]
+        clock=clock,
+    )
     assert lease.try_acquire() is None
     return lease
 
@@ -36,8 +39,14 @@ def one_of_each(tmp_path: Path, emu: Emulator, new_client) -> tuple[Applier, Pla
     spec push."""
     repo = board(tmp_path / "b", WITH_REPO, {"PAY-1": ticket("One"), "PAY-2": ticket("Two", "in-progress")})
     assert engine(new_client(), tmp_path / "b").reconcile().converged
-    commit(repo, {"PAY-1": ticket("One, started", "in-progress"), "PAY-2": ticket("Two", "in-progress", "New spec."),
-                  "PAY-3": ticket("Three")})
+    commit(
+        repo,
+        {
+            "PAY-1": ticket("One, started", "in-progress"),
+            "PAY-2": ticket("Two", "in-progress", "New spec."),
+            "PAY-3": ticket("Three"),
+        },
+    )
     eng = engine(new_client(), tmp_path / "b")
     plan = eng.plan()
     assert {"create", "update", "create-branch", "push-spec"} <= {a.kind for a in plan.actions}
@@ -91,8 +100,9 @@ class Countdown:
         pass
 
 
-def test_a_create_stopped_before_its_state_steps_reports_the_item_it_made(tmp_path: Path, emu: Emulator,
-                                                                          new_client) -> None:
+def test_a_create_stopped_before_its_state_steps_reports_the_item_it_made(
+    tmp_path: Path, emu: Emulator, new_client
+) -> None:
     board(tmp_path / "b", WITH_REPO, {"PAY-1": ticket("Started", "in-progress")})
     eng = engine(new_client(), tmp_path / "b")
     plan = eng.plan()
@@ -108,8 +118,9 @@ def test_a_create_stopped_before_its_state_steps_reports_the_item_it_made(tmp_pa
     assert eng.applier.stopped and str(eng.applier.stop_error) == "the test's fence closed"
 
 
-def test_a_create_is_rechecked_against_the_marker_just_before_it_is_sent(tmp_path: Path, emu: Emulator,
-                                                                         new_client) -> None:
+def test_a_create_is_rechecked_against_the_marker_just_before_it_is_sent(
+    tmp_path: Path, emu: Emulator, new_client
+) -> None:
     """Run A planned a create; run B (without the lease) created the item meanwhile. A adopts it:
     it reports the item and creates nothing; its next pass pairs it."""
     board(tmp_path / "b", WITH_REPO, {"PAY-1": ticket("Racy")})
@@ -131,16 +142,26 @@ class Pauses(httpx.BaseTransport):
     clock moves; A's own clock too when ``asleep``), and ``meanwhile`` runs (run B). Counts A's
     writes after the pause."""
 
-    def __init__(self, emu: Emulator, clock: ManualClock, ticks: Ticks, asleep: bool, meanwhile: Callable[[], None],
-                 seconds: float = 300) -> None:
+    def __init__(
+        self,
+        emu: Emulator,
+        clock: ManualClock,
+        ticks: Ticks,
+        asleep: bool,
+        meanwhile: Callable[[], None],
+        seconds: float = 300,
+    ) -> None:
         self.emu, self.clock, self.ticks, self.asleep, self.meanwhile = emu, clock, ticks, asleep, meanwhile
         self.seconds = seconds
         self.fired = False
         self.writes_after = 0
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        item_write = (request.method in ("POST", "PATCH") and "/wit/workitems/" in request.url.path
-                      and "validateOnly" not in str(request.url))
+        item_write = (
+            request.method in ("POST", "PATCH")
+            and "/wit/workitems/" in request.url.path
+            and "validateOnly" not in str(request.url)
+        )
         git_write = request.method == "POST" and request.url.path.endswith(("/pushes", "/refs", "/pullrequests"))
         if self.fired and (item_write or (git_write and b"ticketops/lease" not in request.content)):
             self.writes_after += 1  # a write of A's after the pause (its lease's own writes aside)
@@ -156,24 +177,25 @@ class Pauses(httpx.BaseTransport):
 
 def run_b(tmp_path: Path, new_client, results: list[object]) -> Callable[[], None]:
     def run() -> None:
-        b = guarded_reconcile(engine(new_client(), tmp_path / "b"), LeaseOptions(wait=0, clock=Ticks()),
-                              cancel=threading.Event())
+        b = guarded_reconcile(
+            engine(new_client(), tmp_path / "b"), LeaseOptions(wait=0, clock=Ticks()), cancel=threading.Event()
+        )
         results.append(b.result.converged)
 
     return run
 
 
 @pytest.mark.parametrize("asleep", [True, False], ids=["machine-asleep", "clock-stood-still"])
-def test_a_run_paused_past_its_lease_stops_and_creates_no_duplicates(asleep: bool, tmp_path: Path, emu: Emulator,
-                                                                      clock: ManualClock, ticks: Ticks,
-                                                                      new_client) -> None:
+def test_a_run_paused_past_its_lease_stops_and_creates_no_duplicates(
+    asleep: bool, tmp_path: Path, emu: Emulator, clock: ManualClock, ticks: Ticks, new_client
+) -> None:
     """The reviewer's scenario: A holds the lease, creates PAY-1, then is paused longer than the
     TTL. B takes the expired lease and creates the rest. A resumes with its old plan: it must stop
     (LeaseLost) instead of creating PAY-2 and PAY-3 again."""
     board(tmp_path / "b", WITH_REPO, {f"PAY-{i}": ticket(f"Ticket {i}") for i in (1, 2, 3)})
     b_converged: list[object] = []
     pauses = Pauses(emu, clock, ticks, asleep, run_b(tmp_path, new_client, b_converged))
-    a_client = AdoClient(emu.url, new_client()._auth, transport=pauses)  # noqa: SLF001
+    a_client = AdoClient(emu.url, new_client()._auth, transport=pauses)
 
     with pytest.raises(LeaseLost) as lost:
         guarded_reconcile(engine(a_client, tmp_path / "b"), LeaseOptions(clock=ticks), cancel=threading.Event())
@@ -184,8 +206,9 @@ def test_a_run_paused_past_its_lease_stops_and_creates_no_duplicates(asleep: boo
     assert pauses.writes_after == 0
 
 
-def test_a_run_paused_past_its_lease_does_not_put_back_older_values(tmp_path: Path, emu: Emulator, clock: ManualClock,
-                                                                    ticks: Ticks, new_client) -> None:
+def test_a_run_paused_past_its_lease_does_not_put_back_older_values(
+    tmp_path: Path, emu: Emulator, clock: ManualClock, ticks: Ticks, new_client
+) -> None:
     """No flapping: A plans from commit X, writes one item, sleeps past its lease; B reconciles the
     newer commit Y. A wakes up: without the fence its 412 re-plans would write X's titles back."""
     repo = board(tmp_path / "b", WITH_REPO, {f"PAY-{i}": ticket(f"v1 {i}") for i in (1, 2, 3)})
@@ -198,7 +221,7 @@ def test_a_run_paused_past_its_lease_does_not_put_back_older_values(tmp_path: Pa
         run_b(tmp_path, new_client, b_converged)()
 
     pauses = Pauses(emu, clock, ticks, True, newer_commit_then_b)
-    a = engine(AdoClient(emu.url, new_client()._auth, transport=pauses), tmp_path / "b")  # noqa: SLF001
+    a = engine(AdoClient(emu.url, new_client()._auth, transport=pauses), tmp_path / "b")
     with pytest.raises(LeaseLost):
         guarded_reconcile(a, LeaseOptions(clock=ticks), cancel=threading.Event())
 

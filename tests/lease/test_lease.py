@@ -9,16 +9,15 @@ import threading
 from collections.abc import Callable
 
 import pytest
+from leasekit import Ticks
 
 from ticketops.ado import AdoClient
 from ticketops.emulator import Emulator, ManualClock
 from ticketops.engine.lease import Lease, LeaseBusy, LeaseKeeper, LeaseLost, exclusive, lease_store
 from ticketops.engine.lease_git import LEASE_REF, GitBranchStore
 from ticketops.engine.lease_item import WorkItemStore
-from ticketops.model.live import LEASE_TAG
 from ticketops.model.config import BoardConfig
-
-from leasekit import Ticks
+from ticketops.model.live import LEASE_TAG
 
 STORES = ["branch", "item"]
 
@@ -48,7 +47,9 @@ def lease_refs(emu: Emulator) -> list[str]:
 
 
 def lease_items(emu: Emulator) -> list[int]:
-    return [w.id for w in emu.db.work_items("Payments") if LEASE_TAG in str(w.fields.get("System.Tags", "")).split("; ")]
+    return [
+        w.id for w in emu.db.work_items("Payments") if LEASE_TAG in str(w.fields.get("System.Tags", "")).split("; ")
+    ]
 
 
 def test_acquire_then_release_frees_the_lease(kind: str, emu: Emulator, lease) -> None:
@@ -100,15 +101,16 @@ def test_an_expired_lease_is_taken_over_and_the_old_holder_can_neither_renew_nor
     assert b.try_acquire() is None  # expired: taken over
     assert b.read().record.holder == "host-b"
 
-    with pytest.raises(LeaseLost, match="another run took .* over"):
+    with pytest.raises(LeaseLost, match=r"another run took .* over"):
         a.renew()
     assert a.release() is False  # no longer ours: refused, and b's lease is untouched
     assert "stopped writing" in a.lost
     assert b.read().record.holder == "host-b" and b.held
 
 
-def test_a_lease_taken_over_and_released_meanwhile_cannot_be_renewed(kind: str, emu: Emulator, clock: ManualClock,
-                                                                     lease) -> None:
+def test_a_lease_taken_over_and_released_meanwhile_cannot_be_renewed(
+    kind: str, emu: Emulator, clock: ManualClock, lease
+) -> None:
     """A was away; B took the expired lease and released it. A's renewal must not quietly bring its
     old lease back (ADO recreates a deleted branch from a non-zero oldObjectId instead of refusing
     the push): A has lost it, and nothing of A's is left behind."""
@@ -150,13 +152,15 @@ def test_only_one_of_two_simultaneous_takers_wins(kind: str, emu: Emulator, leas
     seen_a, seen_b = a.read(), b.read()
     assert seen_a.record is None and seen_b.record is None
 
-    wins = [a._write(seen_a, seen_a.now, 0.0), b._write(seen_b, seen_b.now, 0.0)]  # noqa: SLF001 - the race itself
+    wins = [a._write(seen_a, seen_a.now, 0.0), b._write(seen_b, seen_b.now, 0.0)]
 
     assert wins == [True, False]
     assert b.try_acquire() is not None and b.read().record.holder == "host-a"
     if kind == "item":
         assert len(lease_items(emu)) == 1
-        retired = [w for w in emu.db.work_items("Payments") if "ticketops-lease-retired" in str(w.fields["System.Tags"])]
+        retired = [
+            w for w in emu.db.work_items("Payments") if "ticketops-lease-retired" in str(w.fields["System.Tags"])
+        ]
         assert len(retired) == 1 and retired[0].id > lease_items(emu)[0]
 
 
@@ -220,11 +224,10 @@ def test_exclusive_fails_the_run_when_the_release_finds_the_lease_taken_over(
     config = BoardConfig(organization_url="https://dev.azure.com/contoso", project="Payments", repos=repos)
     other = Lease(lease_store(new_client(), config), holder="host-b", ttl=60)
 
-    with pytest.raises(LeaseLost) as lost:
-        with exclusive(new_client(), config, purpose="test", ttl=60) as held:
-            assert held is not None and held.held
-            clock.advance(61)
-            assert other.try_acquire() is None  # taken over while this run still "holds" it
+    with pytest.raises(LeaseLost) as lost, exclusive(new_client(), config, purpose="test", ttl=60) as held:
+        assert held is not None and held.held
+        clock.advance(61)
+        assert other.try_acquire() is None  # taken over while this run still "holds" it
     assert "no longer this run's when it released it" in str(lost.value)
     assert other.read().record.holder == "host-b"
 
@@ -232,8 +235,12 @@ def test_exclusive_fails_the_run_when_the_release_finds_the_lease_taken_over(
 def test_every_board_gets_a_lease(emu: Emulator, new_client) -> None:
     """A board with a linked repository keeps it on a branch (``default_repo``), one without in a
     work item: no board runs unguarded."""
-    two = BoardConfig(organization_url="https://dev.azure.com/contoso", project="Payments",
-                      repos={"api": {"name": "payments-api"}, "web": {"name": "payments-web"}}, default_repo="web")
+    two = BoardConfig(
+        organization_url="https://dev.azure.com/contoso",
+        project="Payments",
+        repos={"api": {"name": "payments-api"}, "web": {"name": "payments-web"}},
+        default_repo="web",
+    )
     store = lease_store(new_client(), two)
     assert isinstance(store, GitBranchStore) and store.repo == "payments-web"
 
@@ -254,5 +261,5 @@ def test_a_lease_released_between_reading_its_tip_and_its_file_is_a_lost_race(ne
     stale = a.read()
     a.release()
 
-    assert b._write(stale, stale.now, 0.0) is False  # noqa: SLF001 - the race itself
+    assert b._write(stale, stale.now, 0.0) is False
     assert b.try_acquire() is None  # the retry sees a free lease and takes it

@@ -12,8 +12,8 @@ from ticketops.ado import AdoClient
 from ticketops.emulator import Emulator, ManualClock
 from ticketops.engine.lease import Lease
 from ticketops.engine.lease_item import WorkItemStore, parse_record, render_record
-from ticketops.model.live import LEASE_TAG, RETIRED_LEASE_TAG
 from ticketops.engine.lease_store import LeaseRecord
+from ticketops.model.live import LEASE_TAG, RETIRED_LEASE_TAG
 
 
 def tagged(emu: Emulator, project: str, tag: str) -> list[int]:
@@ -30,8 +30,9 @@ def lease(new_client: Callable[[], AdoClient]) -> Callable[..., Lease[object]]:
 
 
 def test_the_record_survives_html_the_server_rewrites() -> None:
-    record = LeaseRecord(holder='ci "7" <agent> & co', token="t1", acquired_at="2026-01-01T00:00:00Z",
-                         expires_at="2026-01-01T00:02:00Z")
+    record = LeaseRecord(
+        holder='ci "7" <agent> & co', token="t1", acquired_at="2026-01-01T00:00:00Z", expires_at="2026-01-01T00:02:00Z"
+    )
     stored = render_record(record)
     assert "ticketops keeps its lease here" in stored and "Do not edit" in stored
 
@@ -40,8 +41,9 @@ def test_the_record_survives_html_the_server_rewrites() -> None:
     assert parse_record("<p>someone typed here</p>") is None and parse_record(None) is None
 
 
-@pytest.mark.parametrize(("project", "wit", "parked"), [("Payments", "User Story", "Removed"),
-                                                        ("Helpdesk", "Issue", "Done")])
+@pytest.mark.parametrize(
+    ("project", "wit", "parked"), [("Payments", "User Story", "Removed"), ("Helpdesk", "Issue", "Done")]
+)
 def test_the_lease_item_is_parked_off_the_backlog(project: str, wit: str, parked: str, emu: Emulator, lease) -> None:
     """A state of the Removed category where the type has one (Agile), else Completed (Basic)."""
     a = lease("host-a", project=project, wit=wit)
@@ -78,7 +80,7 @@ def test_rotation_also_retires_stray_lease_items(emu: Emulator, lease) -> None:
     (first,) = tagged(emu, "Payments", LEASE_TAG)
     store = stray_maker.store
     assert isinstance(store, WorkItemStore)
-    stray = store._new_item(a.record)  # noqa: SLF001 - an item a crashed creator left behind
+    stray = store._new_item(a.record)
     assert stray is not None and tagged(emu, "Payments", LEASE_TAG) == [first, stray.id]
 
     while emu.db.wit.get(first).rev < 6:
@@ -95,9 +97,10 @@ def test_a_run_reads_the_lowest_lease_item_and_ignores_the_rest(emu: Emulator, l
     assert a.try_acquire() is None
     store = b.store
     assert isinstance(store, WorkItemStore)
-    free = LeaseRecord(holder="nobody", token="x", acquired_at=a.record.acquired_at,
-                       expires_at=a.record.acquired_at, released=True)
-    assert store._new_item(free) is not None  # noqa: SLF001 - a higher, free-looking stray
+    free = LeaseRecord(
+        holder="nobody", token="x", acquired_at=a.record.acquired_at, expires_at=a.record.acquired_at, released=True
+    )
+    assert store._new_item(free) is not None
 
     other = c.try_acquire()
     assert other is not None and other.holder == "host-a"  # the lowest id decides, not the free stray

@@ -17,11 +17,11 @@ from ticketops.cli.main import main
 from ticketops.emulator import Emulator
 from ticketops.emulator.server import EmulatorServer
 from ticketops.engine.lease import Lease, lease_store
-from ticketops.model.live import LEASE_TAG
 from ticketops.model.config import BoardConfig
+from ticketops.model.live import LEASE_TAG
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ for the shared gitrepo helper
-from gitrepo import make_repo  # noqa: E402
+from gitrepo import make_repo
 
 BASE = "organization_url: https://dev.azure.com/contoso\nproject: Payments\nprocess: agile\n"
 WITH_REPO = BASE + "repos:\n  api: {name: payments-api}\ndefault_repo: api\n"
@@ -30,7 +30,9 @@ BOARDS = {"repo": WITH_REPO, "no-repo": BASE}
 
 
 def lease_items(emu: Emulator) -> list[int]:
-    return [w.id for w in emu.db.work_items("Payments") if LEASE_TAG in str(w.fields.get("System.Tags", "")).split("; ")]
+    return [
+        w.id for w in emu.db.work_items("Payments") if LEASE_TAG in str(w.fields.get("System.Tags", "")).split("; ")
+    ]
 
 
 def ticket_items(emu: Emulator) -> list[str]:
@@ -44,12 +46,22 @@ def pat(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("board", sorted(BOARDS))
 @pytest.mark.parametrize("command", ["reconcile", "apply"])
-def test_a_busy_lease_is_refused_with_its_holder_and_expiry(command: str, board: str, tmp_path: Path, emu: Emulator,
-                                                           new_client: Callable[[], AdoClient],
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_busy_lease_is_refused_with_its_holder_and_expiry(
+    command: str,
+    board: str,
+    tmp_path: Path,
+    emu: Emulator,
+    new_client: Callable[[], AdoClient],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     make_repo(tmp_path / "b", {".tickets/config.yaml": BOARDS[board], ".tickets/PAY-1.md": TICKET})
-    config = BoardConfig.model_validate({"organization_url": "https://dev.azure.com/contoso", "project": "Payments",
-                                         "repos": {"api": {"name": "payments-api"}} if board == "repo" else {}})
+    config = BoardConfig.model_validate(
+        {
+            "organization_url": "https://dev.azure.com/contoso",
+            "project": "Payments",
+            "repos": {"api": {"name": "payments-api"}} if board == "repo" else {},
+        }
+    )
     other = Lease(lease_store(new_client(), config), holder="ci-agent-7 pid 42 (reconcile)")
     assert other.try_acquire() is None
 
@@ -58,7 +70,9 @@ def test_a_busy_lease_is_refused_with_its_holder_and_expiry(command: str, board:
         code = main(argv)
         _, err = capsys.readouterr()
         assert code == 1
-        assert "ci-agent-7 pid 42 (reconcile)" in err and re.search(r"until 2026-01-01T00:02:00\.\d{3}Z \(ADO time\)", err)
+        assert "ci-agent-7 pid 42 (reconcile)" in err and re.search(
+            r"until 2026-01-01T00:02:00\.\d{3}Z \(ADO time\)", err
+        )
         assert "wrote nothing" in err and "--lease-wait" in err
         assert ticket_items(emu) == []
 

@@ -44,8 +44,9 @@ def test_two_reconcilers_at_once_create_no_duplicates_and_converge(store: str, t
     with Emulator() as emu, EmulatorServer(emu) as srv:
         emu.faults.latency = 0.005  # each write takes a little while, so the runs overlap
         argv = [sys.executable, "-m", "ticketops", "reconcile", "--repo", str(repo), "--org-url", srv.url]
-        procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-                 for _ in range(2)]
+        procs = [
+            subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)
+        ]
         results = [p.communicate(timeout=120) for p in procs]
 
         for p, (out, err) in zip(procs, results, strict=True):
@@ -67,6 +68,11 @@ def test_two_reconcilers_at_once_create_no_duplicates_and_converge(store: str, t
             record = parse_record(str(leases[0].fields["System.Description"]))
             assert record is not None and record.released
 
-        verify = subprocess.run([sys.executable, "-m", "ticketops", "plan", "--repo", str(repo), "--org-url", srv.url],
-                                capture_output=True, text=True, env=env, timeout=60)
+        verify = subprocess.run(
+            [sys.executable, "-m", "ticketops", "plan", "--repo", str(repo), "--org-url", srv.url],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert verify.returncode == 0, verify.stdout + verify.stderr  # converged: nothing left to do

@@ -41,8 +41,10 @@ def test_the_last_key_tags_win_over_older_ones_and_over_the_audit_line() -> None
 
 
 def test_several_key_tags_at_once_are_all_named() -> None:
-    history = [update(1, System_Tags=(None, "ticketops; ticketops:PAY-3; ticketops:PAY-1")),
-               update(2, System_Tags=("ticketops; ticketops:PAY-3; ticketops:PAY-1", "ticketops"))]
+    history = [
+        update(1, System_Tags=(None, "ticketops; ticketops:PAY-3; ticketops:PAY-1")),
+        update(2, System_Tags=("ticketops; ticketops:PAY-3; ticketops:PAY-1", "ticketops")),
+    ]
     assert recovered_keys(history) == ("PAY-1", "PAY-3")
 
 

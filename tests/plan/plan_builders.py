@@ -54,8 +54,13 @@ def ticket(key: str, **kw: Any) -> Ticket:
     return Ticket.model_validate(data)
 
 
-def desired(*tickets: Ticket, problems: tuple[Problem, ...] = (), invalid: frozenset[str] = frozenset(),
-            commit: str | None = "abc1234def5678", **cfg: Any) -> DesiredState:
+def desired(
+    *tickets: Ticket,
+    problems: tuple[Problem, ...] = (),
+    invalid: frozenset[str] = frozenset(),
+    commit: str | None = "abc1234def5678",
+    **cfg: Any,
+) -> DesiredState:
     return DesiredState(
         config=config(**cfg),
         tickets=tuple(sorted(tickets, key=lambda t: t.key)),
@@ -87,7 +92,11 @@ def item_for(t: Ticket, id: int, *, rev: int = 3, state: str | None = None, **kw
     return LiveWorkItem.model_validate(data)
 
 
-def live(*items: LiveWorkItem, type_info: WorkItemTypeInfo = AGILE_STORY, markdown: bool = True,
-         identities: dict[str, Identity | None] | None = None) -> LiveState:
+def live(
+    *items: LiveWorkItem,
+    type_info: WorkItemTypeInfo = AGILE_STORY,
+    markdown: bool = True,
+    identities: dict[str, Identity | None] | None = None,
+) -> LiveState:
     ids = identities if identities is not None else {u: Identity(email=u, id=f"id-{u}") for u in USERS}
     return LiveState(items=items, type_info=type_info, identities=ids, markdown_supported=markdown)

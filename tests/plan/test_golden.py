@@ -23,17 +23,35 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
 def _mixed_plan(prune: bool) -> Plan:
-    new = ticket("PAY-1", title="Add Apple Pay to checkout", status="in-progress", assignee="alice@contoso.com",
-                 priority=1, tags=("checkout",), acceptance_criteria=("Button shows on Safari", "Refunds work"),
-                 body="## Why\n\nCustomers asked for it.\n")
-    drifted = ticket("PAY-2", title="Retry failed webhooks", status="in-review", assignee="bob@contoso.com",
-                     tags=("webhooks", "-legacy"))
+    new = ticket(
+        "PAY-1",
+        title="Add Apple Pay to checkout",
+        status="in-progress",
+        assignee="alice@contoso.com",
+        priority=1,
+        tags=("checkout",),
+        acceptance_criteria=("Button shows on Safari", "Refunds work"),
+        body="## Why\n\nCustomers asked for it.\n",
+    )
+    drifted = ticket(
+        "PAY-2",
+        title="Retry failed webhooks",
+        status="in-review",
+        assignee="bob@contoso.com",
+        tags=("webhooks", "-legacy"),
+    )
     synced = ticket("PAY-3", title="Rotate signing keys")
     conflicted = ticket("PAY-4", title="Split invoices")
     stranger = ticket("PAY-5", title="Ask the new hire", assignee="zed@contoso.com")
     items = (
-        item_for(drifted, 12, rev=5, title="Retry webhooks (edited in ADO)", state="Active",
-                 tags=("ticketops", "ticketops:PAY-2", "webhooks", "legacy", "team-b")),
+        item_for(
+            drifted,
+            12,
+            rev=5,
+            title="Retry webhooks (edited in ADO)",
+            state="Active",
+            tags=("ticketops", "ticketops:PAY-2", "webhooks", "legacy", "team-b"),
+        ),
         item_for(synced, 13),
         item_for(conflicted, 14),
         item_for(conflicted, 15, title="Split invoices (copy)"),
@@ -41,7 +59,11 @@ def _mixed_plan(prune: bool) -> Plan:
         item_for(ticket("PAY-11", title="Broken file"), 21),
     )
     state = desired(
-        new, drifted, synced, conflicted, stranger,
+        new,
+        drifted,
+        synced,
+        conflicted,
+        stranger,
         problems=(Problem(".tickets/PAY-11.md", 3, 9, "priority: must be between 1 and 4"),),
         invalid=frozenset({"PAY-11"}),
     )

@@ -19,9 +19,9 @@ from ticketops.plan import (
     UpdateWorkItem,
     action_from_dict,
     make_plan,
+    render_text,
 )
 from ticketops.plan import fields as f
-from ticketops.plan import render_text
 
 
 def only(plan: Plan, kind: type) -> list:
@@ -34,8 +34,14 @@ def change(action: UpdateWorkItem, field: str):
 
 # ---- create ------------------------------------------------------------------------------
 def test_new_ticket_is_created_with_both_marker_tags_and_walks_to_its_state() -> None:
-    t = ticket("PAY-1", status="in-progress", assignee="Alice@Contoso.com", priority=1, tags=("api",),
-               acceptance_criteria=("works", "is <fast>"))
+    t = ticket(
+        "PAY-1",
+        status="in-progress",
+        assignee="Alice@Contoso.com",
+        priority=1,
+        tags=("api",),
+        acceptance_criteria=("works", "is <fast>"),
+    )
     plan = make_plan(desired(t), live())
     (create,) = plan.actions
     assert isinstance(create, CreateWorkItem)
@@ -64,8 +70,13 @@ def test_done_ticket_walks_every_intermediate_state() -> None:
 # ---- converged and updates -------------------------------------------------------------------
 def test_converged_item_has_no_diff_despite_cosmetic_differences() -> None:
     t = ticket("PAY-1", assignee="bob@contoso.com", tags=("Backend",), body="Line one\r\nline two  \r\n\r\n")
-    it = item_for(t, 7, description="Line one\nline two", assignee="BOB@contoso.com",
-                  tags=("backend", "TicketOps", "ticketops:pay-1"))
+    it = item_for(
+        t,
+        7,
+        description="Line one\nline two",
+        assignee="BOB@contoso.com",
+        tags=("backend", "TicketOps", "ticketops:pay-1"),
+    )
     plan = make_plan(desired(t), live(it))
     assert plan.actions == ()
     assert [(s.key, s.id) for s in plan.synced] == [("PAY-1", 7)]
@@ -131,7 +142,10 @@ def test_one_adopted_html_item_does_not_turn_new_descriptions_into_html() -> Non
     adopted = item_for(old, 7, description="<p>Old text</p>", description_format="html")
     (create,) = make_plan(desired(old, new), live(adopted)).actions
     assert isinstance(create, CreateWorkItem) and create.key == "PAY-2"
-    assert (create.field(f.DESCRIPTION).new, create.field(f.DESCRIPTION).format) == ("New **markdown** spec", "markdown")
+    assert (create.field(f.DESCRIPTION).new, create.field(f.DESCRIPTION).format) == (
+        "New **markdown** spec",
+        "markdown",
+    )
 
 
 def test_a_markdown_item_whose_text_differs_only_in_html_rendering_is_still_rewritten() -> None:
@@ -143,8 +157,9 @@ def test_a_markdown_item_whose_text_differs_only_in_html_rendering_is_still_rewr
 
 def test_html_fallback_compares_rendered_html() -> None:
     t = ticket("PAY-1", body="Hello *world*\n\n- a\n- b\n")
-    it = item_for(t, 7, description="<p>Hello <em>world</em></p>\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>",
-                  description_format="html")
+    it = item_for(
+        t, 7, description="<p>Hello <em>world</em></p>\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>", description_format="html"
+    )
     assert make_plan(desired(t), live(it, markdown=False)).actions == ()
     t2 = ticket("PAY-1", body="Changed")
     (upd,) = make_plan(desired(t2), live(it, markdown=False)).actions
@@ -163,8 +178,9 @@ def test_unreachable_state_blocks_only_that_ticket() -> None:
     one_way = AGILE_STORY.model_copy(update={"transitions": {"": ("New",), "New": ("Active",), "Active": ()}})
     t1 = ticket("PAY-1", status="backlog")
     t2 = ticket("PAY-2", title="Renamed")
-    plan = make_plan(desired(t1, t2), live(item_for(t1, 1, state="Active"), item_for(t2, 2, title="x"),
-                                           type_info=one_way))
+    plan = make_plan(
+        desired(t1, t2), live(item_for(t1, 1, state="Active"), item_for(t2, 2, title="x"), type_info=one_way)
+    )
     blocked = only(plan, Blocked)
     assert [(b.key, b.id) for b in blocked] == [("PAY-1", 1)]
     assert "'New' cannot be reached from 'Active'" in blocked[0].reason
@@ -248,14 +264,22 @@ def test_orphan_is_reported_and_left_alone_unless_pruned() -> None:
 
 
 def test_prune_without_a_removed_state_is_blocked() -> None:
-    basic = WorkItemTypeInfo(name="Issue", initial_state="To Do",
-                             states=tuple(StateInfo(name=n) for n in ("To Do", "Doing", "Done")))
+    basic = WorkItemTypeInfo(
+        name="Issue", initial_state="To Do", states=tuple(StateInfo(name=n) for n in ("To Do", "Doing", "Done"))
+    )
     gone = ticket("PAY-9")
     it = item_for(gone, 40, state="Doing")
-    plan = make_plan(desired(statuses=[{"name": "todo", "state": "To Do"},
-                                      {"name": "doing", "state": "Doing", "start": True, "review": True},
-                                      {"name": "done", "state": "Done", "done": True}]),
-                     live(it, type_info=basic), prune=True)
+    plan = make_plan(
+        desired(
+            statuses=[
+                {"name": "todo", "state": "To Do"},
+                {"name": "doing", "state": "Doing", "start": True, "review": True},
+                {"name": "done", "state": "Done", "done": True},
+            ]
+        ),
+        live(it, type_info=basic),
+        prune=True,
+    )
     (b,) = plan.actions
     assert isinstance(b, Blocked) and "no state in the Removed category" in b.reason
 
@@ -263,8 +287,9 @@ def test_prune_without_a_removed_state_is_blocked() -> None:
 def test_invalid_ticket_file_blocks_its_key_and_its_item_is_not_an_orphan() -> None:
     bad = ticket("PAY-3")
     problem = Problem(".tickets/PAY-3.md", 4, 1, "status: 'doing' is not a status")
-    plan = make_plan(desired(ticket("PAY-1"), problems=(problem,), invalid=frozenset({"PAY-3"})),
-                     live(item_for(bad, 33)), prune=True)
+    plan = make_plan(
+        desired(ticket("PAY-1"), problems=(problem,), invalid=frozenset({"PAY-3"})), live(item_for(bad, 33)), prune=True
+    )
     blocked = only(plan, Blocked)
     assert [(b.key, b.id) for b in blocked] == [("PAY-3", 33)]
     assert ".tickets/PAY-3.md:4:1: status" in blocked[0].reason and "#33 left alone" in blocked[0].reason
@@ -335,8 +360,9 @@ def test_a_marked_item_ticketops_never_wrote_is_reported_and_creates_go_on() -> 
 
 def test_a_lost_tag_whose_ticket_file_is_gone_is_unpaired_not_pruned() -> None:
     gone = ticket("PAY-7")
-    plan = make_plan(desired(ticket("PAY-1", id=8)), live(_lost(gone, 1, ("PAY-7",)), item_for(ticket("PAY-1"), 8)),
-                     prune=True)
+    plan = make_plan(
+        desired(ticket("PAY-1", id=8)), live(_lost(gone, 1, ("PAY-7",)), item_for(ticket("PAY-1"), 8)), prune=True
+    )
     (unpaired,) = only(plan, Unpaired)
     assert unpaired.key == "PAY-7" and "ticket PAY-7 does not exist" in unpaired.reason
     assert only(plan, Prune) == []

@@ -5,7 +5,7 @@ git repositories under tmp_path (pygit2). Puts tests/ and this folder on sys.pat
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,12 +14,11 @@ for _p in (Path(__file__).resolve().parent, Path(__file__).resolve().parents[1])
     if str(_p) not in sys.path:
         sys.path.insert(0, str(_p))
 
+from schedkit import TOKEN, TOKEN_ENV  # noqa: E402
+
 from ticketops.ado import AdoClient, resolve_auth  # noqa: E402
 from ticketops.emulator import Emulator  # noqa: E402
 from ticketops.model.config import AuthSettings  # noqa: E402
-from schedkit import TOKEN, TOKEN_ENV  # noqa: E402
-
-
 
 
 @pytest.fixture

@@ -32,8 +32,12 @@ def commands(text: str) -> list[list[str]]:
 
 def test_there_are_templates_for_every_platform() -> None:
     names = {p.relative_to(DEPLOY).as_posix() for p in TEMPLATES}
-    assert {"azure-pipelines.yml", "github/ticketops-reconcile.yml", "kubernetes/cronjob.yaml",
-            "kubernetes/deployment-every.yaml"} <= names
+    assert {
+        "azure-pipelines.yml",
+        "github/ticketops-reconcile.yml",
+        "kubernetes/cronjob.yaml",
+        "kubernetes/deployment-every.yaml",
+    } <= names
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.relative_to(DEPLOY).as_posix())

@@ -8,13 +8,13 @@ import json
 import re
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from gitrepo import make_repo
 from schedkit import CONFIG, TOKEN, TOKEN_ENV, ticket
 
+from gitrepo import make_repo
 from ticketops.ado import NetworkError
 from ticketops.cli.connect import ReadOnlyMode
 from ticketops.cli.main import main
@@ -46,8 +46,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_read_only_config_is_refused_before_the_loop_like_a_one_off_reconcile(
-        tmp_path: Path, emu: Emulator, server: EmulatorServer, token_env: str,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, emu: Emulator, server: EmulatorServer, token_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = board(tmp_path / "b", CONFIG + "read_only: true\n", **{"PAY-1": ticket("One")})
     args = ("reconcile", "--repo", str(repo), "--org-url", server.url)
 
@@ -60,17 +60,29 @@ def test_read_only_config_is_refused_before_the_loop_like_a_one_off_reconcile(
     assert emu.log.count() == 0  # nothing was asked of ADO
 
 
-def test_read_only_flag_is_refused_before_the_loop(tmp_path: Path, server: EmulatorServer, token_env: str,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_read_only_flag_is_refused_before_the_loop(
+    tmp_path: Path, server: EmulatorServer, token_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = board(tmp_path / "b", **{"PAY-1": ticket("One")})
-    code, out, err = run(capsys, "reconcile", "--repo", str(repo), "--org-url", server.url, "--read-only",
-                         "--every", "1s", "--count", "2")
+    code, out, err = run(
+        capsys,
+        "reconcile",
+        "--repo",
+        str(repo),
+        "--org-url",
+        server.url,
+        "--read-only",
+        "--every",
+        "1s",
+        "--count",
+        "2",
+    )
     assert code == 1
     assert "read-only mode (--read-only was given)" in err and "pass 1" not in out + err
 
 
 def _ok(number: int, settled: bool = True) -> PassSummary:
-    return PassSummary(number, "full", "0" * 40, datetime.now(timezone.utc), "converged", 3, 0, 0.01, settled)
+    return PassSummary(number, "full", "0" * 40, datetime.now(UTC), "converged", 3, 0, 0.01, settled)
 
 
 def _loop(passes: dict[int, Exception | PassSummary], count: int, **kw: object) -> tuple[int, list[str], list[str]]:
@@ -83,8 +95,9 @@ def _loop(passes: dict[int, Exception | PassSummary], count: int, **kw: object) 
             raise result
         return result
 
-    loop = IntervalLoop(run_pass, LoopSettings(0.001, 0.0, count=count), StopFlag(), out=out.append,
-                        err=err.append, **kw)  # type: ignore[arg-type]
+    loop = IntervalLoop(
+        run_pass, LoopSettings(0.001, 0.0, count=count), StopFlag(), out=out.append, err=err.append, **kw
+    )  # type: ignore[arg-type]
     return loop.run(), out, err
 
 
@@ -104,7 +117,7 @@ def test_count_exits_1_when_the_last_pass_failed_and_0_when_it_recovered() -> No
 
 def test_a_permanent_error_stops_the_loop_at_once() -> None:
     refused = ReadOnlyMode("read-only mode (`read_only: true` in .tickets/config.yaml): ...")
-    code, out, err = _loop({2: refused}, count=5, fatal=FATAL + (ReadOnlyMode,))
+    code, out, err = _loop({2: refused}, count=5, fatal=(*FATAL, ReadOnlyMode))
     assert code == 1
     assert len(out) == 1 and "stopping: this will not get better by retrying" in err[-1]
 
@@ -112,21 +125,38 @@ def test_a_permanent_error_stops_the_loop_at_once() -> None:
     assert code == 0 and len(out) == 2  # an ordinary failure is retried
 
 
-def test_count_with_a_blocked_ticket_exits_1(tmp_path: Path, server: EmulatorServer, token_env: str,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_count_with_a_blocked_ticket_exits_1(
+    tmp_path: Path, server: EmulatorServer, token_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocked = "---\ntitle: Two\nstatus: backlog\nassignee: nobody@nowhere.example\n---\n"
     repo = board(tmp_path / "b", **{"PAY-1": ticket("One"), "PAY-2": blocked})
-    code, out, err = run(capsys, "reconcile", "--repo", str(repo), "--org-url", server.url, "--every", "1s",
-                         "--count", "1")
+    code, out, err = run(
+        capsys, "reconcile", "--repo", str(repo), "--org-url", server.url, "--every", "1s", "--count", "1"
+    )
     assert code == 1
     assert "converged except 1 blocked" in out and "the last of 1 pass(es) failed or did not converge" in err
 
 
-def test_json_lines_and_stats(tmp_path: Path, emu: Emulator, server: EmulatorServer, token_env: str,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_lines_and_stats(
+    tmp_path: Path, emu: Emulator, server: EmulatorServer, token_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = board(tmp_path / "b", **{"PAY-1": ticket("One"), "PAY-2": ticket("Two")})
-    code, out, err = run(capsys, "reconcile", "--repo", str(repo), "--org-url", server.url, "--every", "1s",
-                         "--count", "2", "--jitter", "0", "--json", "--stats")
+    code, out, err = run(
+        capsys,
+        "reconcile",
+        "--repo",
+        str(repo),
+        "--org-url",
+        server.url,
+        "--every",
+        "1s",
+        "--count",
+        "2",
+        "--jitter",
+        "0",
+        "--json",
+        "--stats",
+    )
 
     assert code == 0, err
     records = [json.loads(line) for line in out.splitlines()]  # stdout holds JSON Lines only
@@ -141,13 +171,15 @@ def test_json_lines_and_stats(tmp_path: Path, emu: Emulator, server: EmulatorSer
     assert emu.log.count() == total
 
 
-def test_json_line_for_a_failed_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_line_for_a_failed_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv(TOKEN_ENV, "a-revoked-pat-0123456789")
     repo = board(tmp_path / "b", **{"PAY-1": ticket("One")})
     with Emulator(pat=TOKEN) as emu, EmulatorServer(emu) as srv:
-        code, out, err = run(capsys, "reconcile", "--repo", str(repo), "--org-url", srv.url, "--every", "1s",
-                             "--count", "2", "--json")
+        code, out, err = run(
+            capsys, "reconcile", "--repo", str(repo), "--org-url", srv.url, "--every", "1s", "--count", "2", "--json"
+        )
     assert code == 1
     (record,) = [json.loads(line) for line in out.splitlines()]
     assert record["pass"] == 1 and record["ok"] is False and record["fatal"] is True and "401" in record["error"]

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gitrepo import commit_files, make_repo
 from schedkit import CONFIG, TOKEN, TOKEN_ENV, ticket
-from support.emulators import checked_emulator
 
+from gitrepo import commit_files, make_repo
+from support.emulators import checked_emulator
 from ticketops.ado import AdoClient, resolve_auth
 from ticketops.desired import load
 from ticketops.emulator import Emulator, ManualClock
@@ -139,8 +139,11 @@ def test_a_bare_mirror_keeps_the_state_beside_its_objects(tmp_path: Path, new_cl
     mirror = tmp_path / "tickets.git"
     make_repo(mirror, {".tickets/config.yaml": CONFIG, ".tickets/PAY-1.md": ticket("From a mirror")}, bare=True)
     client = new_client()
-    board = BoardPass(PassSettings(repo=str(mirror), lease=LeaseOptions()), load=lambda: load(mirror),
-                      client_for=lambda _config: client)
+    board = BoardPass(
+        PassSettings(repo=str(mirror), lease=LeaseOptions()),
+        load=lambda: load(mirror),
+        client_for=lambda _config: client,
+    )
 
     assert board.run(1, threading.Event()).mode == "full"
     assert (mirror / STATE_DIR / STATE_FILE).is_file()
@@ -169,7 +172,6 @@ def test_the_pass_rereads_the_revision_so_new_commits_are_picked_up(runner) -> N
     sha = r.commit({"PAY-9.md": ticket("Late ticket")})
     summary = r.run()
     assert summary.commit == sha and "1 created" in summary.outcome
-
 
 
 def test_a_ticket_blocked_by_an_unknown_assignee_is_planned_again_at_the_next_incremental_pass(
@@ -211,6 +213,11 @@ def test_a_server_without_markdown_refuses_the_format_once_per_process_not_once_
 
         assert later.settled and "1 created" in later.outcome
         assert [x.status for x in html_only.log.records if x.operation_id == CREATE] == [200]
-        (item,) = [it for it in html_only.db.wit.in_project(html_only.db.project("Payments"))
-                   if it.fields["System.Title"] == "Ticket 3"]
-        assert item.fields["System.Description"] == "<p>Spec of Ticket 3.</p>" and "System.Description" not in item.formats
+        (item,) = [
+            it
+            for it in html_only.db.wit.in_project(html_only.db.project("Payments"))
+            if it.fields["System.Title"] == "Ticket 3"
+        ]
+        assert (
+            item.fields["System.Description"] == "<p>Spec of Ticket 3.</p>" and "System.Description" not in item.formats
+        )

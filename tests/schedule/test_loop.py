@@ -9,13 +9,13 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from gitrepo import make_repo
 from schedkit import CONFIG, TOKEN, TOKEN_ENV, ticket
 
+from gitrepo import make_repo
 from ticketops.cli.main import main
 from ticketops.emulator import Emulator, RequestRecord
 from ticketops.emulator.server import EmulatorServer
@@ -33,8 +33,9 @@ def server(emu: Emulator) -> Iterator[EmulatorServer]:
 
 
 def board(root: Path, n: int, status: str = "backlog") -> Path:
-    files = {".tickets/config.yaml": CONFIG} | {f".tickets/PAY-{i}.md": ticket(f"Ticket {i}", status)
-                                                 for i in range(1, n + 1)}
+    files = {".tickets/config.yaml": CONFIG} | {
+        f".tickets/PAY-{i}.md": ticket(f"Ticket {i}", status) for i in range(1, n + 1)
+    }
     make_repo(root, files)
     return root
 
@@ -72,8 +73,9 @@ def test_sigterm_while_waiting_for_the_next_pass_exits_0(tmp_path: Path, server:
     assert "stopped (SIGTERM) after 1 pass(es)" in out
 
 
-def test_sigterm_in_the_middle_of_a_pass_stops_between_two_actions(tmp_path: Path, emu: Emulator,
-                                                                   server: EmulatorServer, start) -> None:
+def test_sigterm_in_the_middle_of_a_pass_stops_between_two_actions(
+    tmp_path: Path, emu: Emulator, server: EmulatorServer, start
+) -> None:
     """Every ticket is `done`: each create is followed by three state steps. SIGTERM arrives
     right after the first create; the item being walked still reaches Closed, no further item
     is created, and nothing is left half-way."""
@@ -104,8 +106,9 @@ def _branches(emu: Emulator) -> list[str]:
     return [r for r in repo.git.references if r.startswith("refs/heads/ticketops")]
 
 
-def test_a_failed_sign_in_stops_the_loop_with_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_failed_sign_in_stops_the_loop_with_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv(TOKEN_ENV, "a-revoked-pat-0123456789")
     repo = board(tmp_path / "b", 1)
 
@@ -120,7 +123,7 @@ def test_a_failed_sign_in_stops_the_loop_with_exit_1(tmp_path: Path, monkeypatch
 
 
 def summary(number: int) -> PassSummary:
-    return PassSummary(number, "incremental", "0" * 40, datetime.now(timezone.utc), "no changes", 1, 0, 0.01, True)
+    return PassSummary(number, "incremental", "0" * 40, datetime.now(UTC), "no changes", 1, 0, 0.01, True)
 
 
 def test_a_stop_signal_during_a_pass_ends_the_loop_before_the_next_wait() -> None:
@@ -144,8 +147,13 @@ def test_a_stop_signal_during_a_pass_ends_the_loop_before_the_next_wait() -> Non
 
 def test_count_bounds_the_passes_and_jitter_is_seeded() -> None:
     def run(seed: int) -> list[float]:
-        loop = IntervalLoop(lambda n, _c: summary(n), LoopSettings(0.001, 0.0005, seed=seed, count=4), StopFlag(),
-                            out=lambda _l: None, err=lambda _l: None)
+        loop = IntervalLoop(
+            lambda n, _c: summary(n),
+            LoopSettings(0.001, 0.0005, seed=seed, count=4),
+            StopFlag(),
+            out=lambda _l: None,
+            err=lambda _l: None,
+        )
         assert loop.run() == 0
         return loop.delays
 

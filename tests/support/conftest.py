@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ so `support.spec_check` imports
 
-from support.spec_check import SpecChecker, SpecIndex  # noqa: E402
+from support.spec_check import SpecChecker, SpecIndex
 
 SPEC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "ado-rest-spec" / "7.1"
 
@@ -19,6 +19,6 @@ def spec_index() -> SpecIndex:
     return SpecIndex.load(SPEC_DIR)
 
 
-@pytest.fixture()
+@pytest.fixture
 def checker(spec_index: SpecIndex) -> SpecChecker:
     return SpecChecker(spec_index)

@@ -142,12 +142,16 @@ def _operations_of(spec: dict[str, Any], paths: dict[str, Any]) -> list[Operatio
                 (_API_VERSION_RE.search(p.get("description", "")) for p in params if p["name"] == "api-version"), None
             )
             query = {
-                p["name"]: QueryParam(p["name"], bool(p.get("required")), p.get("type", "string"), tuple(p.get("enum", ())))
+                p["name"]: QueryParam(
+                    p["name"], bool(p.get("required")), p.get("type", "string"), tuple(p.get("enum", ()))
+                )
                 for p in params
                 if p.get("in") == "query" and p["name"] != "api-version"
             }
             for name in re.findall(r"([^=&]+)=\{", discriminator):
-                query[name] = QueryParam(name, True, query.get(name, QueryParam(name)).type, query.get(name, QueryParam(name)).enum)
+                query[name] = QueryParam(
+                    name, True, query.get(name, QueryParam(name)).type, query.get(name, QueryParam(name)).enum
+                )
             body = next((p for p in params if p.get("in") == "body"), None)
             out.append(
                 Operation(
@@ -185,8 +189,19 @@ class SpecIndex:
                 raise RuntimeError(f"spec no longer has {missing!r} under x-ms-paths; update spec_check")
         for new_id, (source_id, template) in WIRE_NOTES_ALIASES.items():
             src = by_id[source_id]
-            ops.append(Operation(new_id, src.method, template, src.api_version, dict(src.query), src.body,
-                                 src.consumes, src.definitions, dict(src.path_types)))
+            ops.append(
+                Operation(
+                    new_id,
+                    src.method,
+                    template,
+                    src.api_version,
+                    dict(src.query),
+                    src.body,
+                    src.consumes,
+                    src.definitions,
+                    dict(src.path_types),
+                )
+            )
         for new_id, extra in UNDOCUMENTED_ALLOWED.items():
             query = {n: QueryParam(n, False, d["type"]) for n, d in extra["query"].items()}
             ops.append(Operation(new_id, extra["method"], extra["path"], extra["apiVersion"], query, None, (), {}))
@@ -247,7 +262,9 @@ class _Schema:
                 props = {**self.properties(resolved), **props}
         return props
 
-    def check(self, value: Any, schema: dict[str, Any], where: str, problems: list[str], owner: str | None = None) -> None:
+    def check(
+        self, value: Any, schema: dict[str, Any], where: str, problems: list[str], owner: str | None = None
+    ) -> None:
         name, schema = self.resolve(schema)
         if name in ARRAY_DEFINITIONS:
             schema = {"type": "array", "items": {"$ref": f"#/definitions/{ARRAY_DEFINITIONS[name]}"}}
@@ -338,7 +355,11 @@ class SpecChecker:
         raw_path = urlsplit(url).path if "://" in url else url.split("?", 1)[0]
         segments = [unquote(s) for s in raw_path.split("/") if s][self.base_segments :]
         candidates = sorted(
-            ((score, op) for op in self.index.operations if op.method == method.upper() and (score := _match(op, segments))),
+            (
+                (score, op)
+                for op in self.index.operations
+                if op.method == method.upper() and (score := _match(op, segments))
+            ),
             key=lambda c: -c[0],
         )
         if not candidates:
@@ -381,7 +402,7 @@ class SpecChecker:
         try:
             value = json.loads(body)
         except ValueError:
-            return problems + ["the body is not JSON"]
+            return [*problems, "the body is not JSON"]
         schema = _Schema(op.definitions)
         schema.check(value, op.body.get("schema") or {}, "body", problems)
         required = REQUIRED_BY_OPERATION.get(op.operation_id, ())

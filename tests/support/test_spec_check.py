@@ -58,7 +58,9 @@ def test_unknown_path_fails(checker: SpecChecker) -> None:
 
 
 def test_wrong_method_fails(checker: SpecChecker) -> None:
-    assert not checker.check("PUT", f"{ORG}/Payments/_apis/wit/wiql", {"api-version": "7.1"}, _body({"query": "x"}), JSON).ok
+    assert not checker.check(
+        "PUT", f"{ORG}/Payments/_apis/wit/wiql", {"api-version": "7.1"}, _body({"query": "x"}), JSON
+    ).ok
 
 
 def test_missing_required_body_field_fails(checker: SpecChecker) -> None:
@@ -69,7 +71,9 @@ def test_missing_required_body_field_fails(checker: SpecChecker) -> None:
 
 def test_wrong_json_type_in_body_fails(checker: SpecChecker) -> None:
     body = {"ids": ["1", "2"]}
-    result = checker.check("POST", f"{ORG}/Payments/_apis/wit/workitemsbatch", {"api-version": "7.1"}, _body(body), JSON)
+    result = checker.check(
+        "POST", f"{ORG}/Payments/_apis/wit/workitemsbatch", {"api-version": "7.1"}, _body(body), JSON
+    )
     assert any("expected integer" in p for p in result.problems)
 
 

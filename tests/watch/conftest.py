@@ -4,7 +4,6 @@ under tmp_path. Puts tests/ and this folder on sys.path for ``gitrepo`` and ``wa
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,9 @@ for _p in (Path(__file__).resolve().parent, Path(__file__).resolve().parents[1])
     if str(_p) not in sys.path:
         sys.path.insert(0, str(_p))
 
-from ticketops.emulator import Emulator  # noqa: E402
 from watchkit import Tree  # noqa: E402
 
-
+from ticketops.emulator import Emulator  # noqa: E402
 
 
 @pytest.fixture

@@ -52,8 +52,19 @@ def server(emu: Emulator) -> Iterator[EmulatorServer]:
 
 def test_watch_plans_each_write_and_ctrl_c_exits_0(tree: Tree, server: EmulatorServer, emu: Emulator) -> None:
     env = dict(os.environ, AZURE_DEVOPS_EXT_PAT="watch-dummy-pat-0123456789")
-    argv = [sys.executable, "-m", "ticketops", "watch", "--repo", str(tree.root), "--org-url", server.url,
-            "--plain", "--debounce", "50"]
+    argv = [
+        sys.executable,
+        "-m",
+        "ticketops",
+        "watch",
+        "--repo",
+        str(tree.root),
+        "--org-url",
+        server.url,
+        "--plain",
+        "--debounce",
+        "50",
+    ]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         out = Lines(proc)

@@ -28,8 +28,15 @@ HALF_WRITTEN = "---\ntitle: Half\nstatus: backl"
 def run_loop(tree: Tree, evaluator: Evaluator, events: Iterator[set]) -> tuple[list[WatchResult], str]:
     results: list[WatchResult] = []
     out = io.StringIO()
-    loop = WatchLoop(evaluator, events, PlainView(out), StopFlag(), tickets_dir=tree.tickets, root=tree.root.resolve(),
-                     on_result=results.append)
+    loop = WatchLoop(
+        evaluator,
+        events,
+        PlainView(out),
+        StopFlag(),
+        tickets_dir=tree.tickets,
+        root=tree.root.resolve(),
+        on_result=results.append,
+    )
     assert loop.run() == 0
     return results, out.getvalue()
 
@@ -49,8 +56,12 @@ def test_each_write_is_planned_and_a_half_written_file_does_not_stop_watching(tr
 
     results, out = run_loop(tree, tree.evaluator(), events())
 
-    assert [r.trigger for r in results] == [("start",), (".tickets/PAY-2.md",), (".tickets/PAY-3.md",),
-                                            (".tickets/PAY-3.md",)]
+    assert [r.trigger for r in results] == [
+        ("start",),
+        (".tickets/PAY-2.md",),
+        (".tickets/PAY-3.md",),
+        (".tickets/PAY-3.md",),
+    ]
     assert creates(results[0]) == ["PAY-1"]
     assert creates(results[1]) == ["PAY-1", "PAY-2"]
     half = results[2]
@@ -78,11 +89,17 @@ def test_with_apply_a_new_ticket_file_becomes_a_work_item(tree: Tree, emu: Emula
 
 def test_an_unreachable_ado_is_reported_and_the_next_change_is_tried_again(tree: Tree) -> None:
     auth, _ = resolve_auth(AuthSettings(), {"AZURE_DEVOPS_EXT_PAT": "watch-dummy-pat-0123456789"})
-    clients = iter([
-        AdoClient("http://127.0.0.1:9/contoso", auth, retry=RetryPolicy(max_attempts=1),
-                  transport=httpx.HTTPTransport(retries=0)),
-        tree.client(),
-    ])
+    clients = iter(
+        [
+            AdoClient(
+                "http://127.0.0.1:9/contoso",
+                auth,
+                retry=RetryPolicy(max_attempts=1),
+                transport=httpx.HTTPTransport(retries=0),
+            ),
+            tree.client(),
+        ]
+    )
     evaluator = Evaluator(repo=str(tree.root), client_for=lambda _config: next(clients))
 
     def events() -> Iterator[set]:
@@ -100,8 +117,9 @@ def test_an_unreachable_ado_is_reported_and_the_next_change_is_tried_again(tree:
 def test_a_failed_sign_in_ends_watch_mode(tree: Tree) -> None:
     with Emulator(pat="the-real-pat-0123456789") as strict:
         auth, _ = resolve_auth(AuthSettings(), {"AZURE_DEVOPS_EXT_PAT": "not-the-pat-0123456789"})
-        evaluator = Evaluator(repo=str(tree.root),
-                              client_for=lambda _c: AdoClient(strict.url, auth, transport=strict.transport))
+        evaluator = Evaluator(
+            repo=str(tree.root), client_for=lambda _c: AdoClient(strict.url, auth, transport=strict.transport)
+        )
         with pytest.raises(AuthError):
             run_loop(tree, evaluator, iter([set()]))
 
@@ -118,10 +136,25 @@ def test_real_watcher_reacts_to_a_file_write(tree: Tree) -> None:
         if ".tickets/PAY-7.md" in result.trigger:
             seen.set()
 
-    events = watchfiles.watch(tree.tickets, debounce=50, stop_event=stop.event, rust_timeout=50,
-                              yield_on_timeout=True, raise_interrupt=False, recursive=False)
-    loop = WatchLoop(tree.evaluator(), events, PlainView(io.StringIO()), stop, tickets_dir=tree.tickets,
-                     root=tree.root.resolve(), on_result=on_result, on_idle=alive.set)
+    events = watchfiles.watch(
+        tree.tickets,
+        debounce=50,
+        stop_event=stop.event,
+        rust_timeout=50,
+        yield_on_timeout=True,
+        raise_interrupt=False,
+        recursive=False,
+    )
+    loop = WatchLoop(
+        tree.evaluator(),
+        events,
+        PlainView(io.StringIO()),
+        stop,
+        tickets_dir=tree.tickets,
+        root=tree.root.resolve(),
+        on_result=on_result,
+        on_idle=alive.set,
+    )
     worker = threading.Thread(target=loop.run, daemon=True)
     worker.start()
     try:

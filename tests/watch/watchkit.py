@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import watchfiles
-from gitrepo import make_repo
 
+from gitrepo import make_repo
 from ticketops.ado import AdoClient, resolve_auth
 from ticketops.emulator import Emulator
 from ticketops.model.config import AuthSettings

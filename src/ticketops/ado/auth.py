@@ -174,7 +174,7 @@ class EntraTokenProvider:
         credential = self._get_credential()
         try:
             result = credential.get_token(ADO_SCOPE)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - azure-identity raises many types; all mean "no token"
+        except Exception as exc:
             first_line = (redact(str(exc)).splitlines() or [type(exc).__name__])[0]
             raise TicketopsError(
                 f"Entra ID sign-in via {self.credential_name} failed: {first_line} "
@@ -188,7 +188,7 @@ class EntraTokenProvider:
 
 def _make_credential(device_code: bool) -> object:
     try:
-        import azure.identity as identity  # noqa: PLC0415 - optional dependency, imported lazily
+        import azure.identity as identity
     except ImportError:
         raise TicketopsError(
             "auth.mode: entra needs the azure-identity package: pip install 'ticketops[entra]'"

@@ -53,7 +53,9 @@ class AdoError(TicketopsError):
         return f"{text} ({self.hint})" if self.hint else text
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(status={self.status!r}, type_key={self.type_key!r}, message={self.ado_message!r})"
+        return (
+            f"{type(self).__name__}(status={self.status!r}, type_key={self.type_key!r}, message={self.ado_message!r})"
+        )
 
 
 class AuthError(AdoError):

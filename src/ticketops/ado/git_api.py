@@ -202,7 +202,9 @@ class GitApi(ApiBase):
 
 
 # ---- items batch (added for the git reconciler: one request for many files' metadata) ------------
-ITEMS_BATCH = routes.Route("git.itemsbatch", "POST", "/{organization}/{project}/_apis/git/repositories/{repositoryId}/itemsbatch")
+ITEMS_BATCH = routes.Route(
+    "git.itemsbatch", "POST", "/{organization}/{project}/_apis/git/repositories/{repositoryId}/itemsbatch"
+)
 
 
 class ItemDescriptor(BaseModel):
@@ -215,6 +217,9 @@ class ItemDescriptor(BaseModel):
     version_type: Literal["branch", "tag", "commit"] = "commit"
 
     def wire(self) -> dict[str, JsonValue]:
-        return {"path": self.path if self.path.startswith("/") else "/" + self.path, "version": self.version,
-                "versionType": self.version_type, "recursionLevel": "none"}
-
+        return {
+            "path": self.path if self.path.startswith("/") else "/" + self.path,
+            "version": self.version,
+            "versionType": self.version_type,
+            "recursionLevel": "none",
+        }

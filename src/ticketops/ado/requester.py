@@ -10,12 +10,13 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 import httpx
 from pydantic import BaseModel, JsonValue, ValidationError
 
+from ticketops import __version__
 from ticketops.ado.errors import (
     AdoError,
     AuthError,
@@ -26,7 +27,6 @@ from ticketops.ado.errors import (
     error_for_status,
     not_json_error,
 )
-from ticketops import __version__
 from ticketops.ado.readonly import violation
 from ticketops.ado.redact import RedactingFilter, redact
 from ticketops.ado.retry import RETRY_STATUSES, RateHeaders, RetryPolicy, pace_after_success, wait_before_retry
@@ -224,7 +224,10 @@ class Requester:
                 operation=route.operation,
             )
         raise ServerError(
-            f"{err.ado_message} (after {attempt} attempt(s))", status=status, type_key=err.type_key, operation=route.operation
+            f"{err.ado_message} (after {attempt} attempt(s))",
+            status=status,
+            type_key=err.type_key,
+            operation=route.operation,
         )
 
     def _throttled_detail(self, attempt: int, waited: float, wait: float, *, asked: bool) -> str:
@@ -254,7 +257,9 @@ class Requester:
         content = response.content
         ctype = response.headers.get("content-type", "")
         if ctype and "json" not in ctype.lower():
-            raise not_json_error(response.status_code, ctype.split(";")[0], operation=route.operation, auth_hint=self._auth_hint)
+            raise not_json_error(
+                response.status_code, ctype.split(";")[0], operation=route.operation, auth_hint=self._auth_hint
+            )
         if not content.strip():
             raise UnexpectedResponse(
                 f"HTTP {response.status_code} with an empty body where JSON was expected",
@@ -288,10 +293,16 @@ class Requester:
     def _log_retry(self, route: Route, what: str, wait: float, attempt: int) -> None:
         log.info(
             "%s: %s; retrying in %.1fs (attempt %d of %d)",
-            route.operation, what, wait, attempt + 1, self._policy.max_attempts,
+            route.operation,
+            what,
+            wait,
+            attempt + 1,
+            self._policy.max_attempts,
         )
 
-    def _log(self, route: Route, request: httpx.Request, response: httpx.Response, started: float, attempt: int) -> None:
+    def _log(
+        self, route: Route, request: httpx.Request, response: httpx.Response, started: float, attempt: int
+    ) -> None:
         if log.isEnabledFor(logging.DEBUG):
             ms = (self._clock() - started) * 1000
             log.debug(
@@ -301,7 +312,7 @@ class Requester:
 
 def _wall_clock_after(seconds: float) -> str:
     """The time of day ``seconds`` from now, for a person reading an error (UTC, to the second)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     when = now + timedelta(seconds=seconds)
     return when.strftime("%H:%M:%S UTC" if when.date() == now.date() else "%Y-%m-%d %H:%M:%S UTC")
 
@@ -313,4 +324,3 @@ def _clean(params: Mapping[str, ParamValue]) -> dict[str, str]:
             continue
         out[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
     return out
-

@@ -105,7 +105,9 @@ def _retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
-def wait_before_retry(policy: RetryPolicy, status: int | None, rate: RateHeaders, retry_number: int, rng: random.Random) -> float:
+def wait_before_retry(
+    policy: RetryPolicy, status: int | None, rate: RateHeaders, retry_number: int, rng: random.Random
+) -> float:
     """How long to wait before retrying after ``status`` (None = connection failure)."""
     computed = policy.backoff(retry_number, rng)
     asked = rate.server_wait()

@@ -46,7 +46,7 @@ def shown_url(url: str) -> str:
     as userinfo, so a password holding ``/``, ``?`` or ``#`` (or a URL without a scheme) is
     hidden too."""
     scheme = m.group(0) if (m := _SCHEME_RE.match(url)) else ""
-    rest = url[len(scheme):]
+    rest = url[len(scheme) :]
     if "@" in rest:
         rest = "***@" + rest.rpartition("@")[2]
     for mark in "?#":

@@ -97,9 +97,7 @@ class WorkItemsApi(ApiBase):
         params = {"$expand": expand}
         return self._req.call(routes.WORK_ITEM_GET, path={"project": project, "id": id}, params=params).parse(WorkItem)
 
-    def create_work_item(
-        self, project: str, type: str, ops: list[PatchOp], *, validate_only: bool = False
-    ) -> WorkItem:
+    def create_work_item(self, project: str, type: str, ops: list[PatchOp], *, validate_only: bool = False) -> WorkItem:
         """Create a work item. Never retried when the outcome is unknown (``OutcomeUnknown``)."""
         params = {"validateOnly": True if validate_only else None}
         response = self._req.call(
@@ -107,9 +105,7 @@ class WorkItemsApi(ApiBase):
         )
         return response.parse(WorkItem)
 
-    def update_work_item(
-        self, project: str, id: int, ops: list[PatchOp], *, validate_only: bool = False
-    ) -> WorkItem:
+    def update_work_item(self, project: str, id: int, ops: list[PatchOp], *, validate_only: bool = False) -> WorkItem:
         """Patch a work item. Put :meth:`PatchOp.test_rev` first to make it safe to retry."""
         guarded = bool(ops) and ops[0].op == "test" and ops[0].path == "/rev"
         params = {"validateOnly": True if validate_only else None}
@@ -146,7 +142,9 @@ class WorkItemsApi(ApiBase):
             if not token:
                 return out
             if token in seen:
-                raise UnexpectedResponse("the server repeated a continuation token", operation=routes.COMMENTS_LIST.operation)
+                raise UnexpectedResponse(
+                    "the server repeated a continuation token", operation=routes.COMMENTS_LIST.operation
+                )
             seen.add(token)
 
     def add_comment(self, project: str, id: int, text: str, *, markdown: bool = False) -> Comment:

@@ -2,8 +2,8 @@
 per ticket, creates never duplicated). New action kinds plug in with ``register_executor``.
 """
 
+from ticketops.apply import git_exec  # noqa: F401 - registers the git step executors
 from ticketops.apply.executor import MAX_ATTEMPTS, Applier, Replanner, html_fallback, register_executor
-from ticketops.apply import git_exec  # noqa: F401,I001 - registers the git step executors
 from ticketops.apply.report import (
     ApplyReport,
     Outcome,
@@ -12,6 +12,13 @@ from ticketops.apply.report import (
 )
 
 __all__ = [
-    "MAX_ATTEMPTS", "Applier", "ApplyReport", "Outcome", "OutcomeStatus", "Replanner", "html_fallback", "render_outcomes",
+    "MAX_ATTEMPTS",
+    "Applier",
+    "ApplyReport",
+    "Outcome",
+    "OutcomeStatus",
+    "Replanner",
+    "html_fallback",
     "register_executor",
+    "render_outcomes",
 ]

@@ -145,23 +145,40 @@ class Applier:
             try:
                 return _EXECUTORS[action.kind](self, action)
             except _Stale as stale:
-                log.info("%s: work item #%s changed meanwhile (412); re-reading and planning again", stale.key, stale.id)
+                log.info(
+                    "%s: work item #%s changed meanwhile (412); re-reading and planning again", stale.key, stale.id
+                )
                 fresh = self.replan(stale.key, stale.id) if self.replan else None
                 if fresh is None:
-                    return Outcome(action.key, action.kind, "unchanged", stale.id,
-                                   "changed in ADO meanwhile; after a re-read nothing is left to do")
+                    return Outcome(
+                        action.key,
+                        action.kind,
+                        "unchanged",
+                        stale.id,
+                        "changed in ADO meanwhile; after a re-read nothing is left to do",
+                    )
                 if fresh.ERROR or fresh.kind not in _EXECUTORS:
                     return Outcome(action.key, fresh.kind, "blocked", _id(fresh), getattr(fresh, "reason", ""))
                 action = fresh
             except SYSTEMIC:
                 raise
             except OutcomeUnknown as e:
-                return Outcome(action.key, action.kind, "unknown", _id(action),
-                               f"{e}; it will be re-found by its marker tag on the next pass")
+                return Outcome(
+                    action.key,
+                    action.kind,
+                    "unknown",
+                    _id(action),
+                    f"{e}; it will be re-found by its marker tag on the next pass",
+                )
             except AdoError as e:
                 return Outcome(action.key, action.kind, "failed", _id(action), str(e))
-        return Outcome(action.key, action.kind, "failed", _id(action),
-                       f"the work item kept changing in ADO ({MAX_ATTEMPTS} stale revisions in a row); try again")
+        return Outcome(
+            action.key,
+            action.kind,
+            "failed",
+            _id(action),
+            f"the work item kept changing in ADO ({MAX_ATTEMPTS} stale revisions in a row); try again",
+        )
 
     # ---- reads just before a write -------------------------------------------------------
     def marked(self, key: str) -> list[int]:
@@ -179,7 +196,9 @@ class Applier:
 
         return self._with_markdown(changes, send)
 
-    def update(self, id: int, rev: int, changes: tuple[FieldChange, ...], first_state: str | None, path: str) -> WorkItem:
+    def update(
+        self, id: int, rev: int, changes: tuple[FieldChange, ...], first_state: str | None, path: str
+    ) -> WorkItem:
         def send(md: bool, ch: tuple[FieldChange, ...]) -> WorkItem:
             ops = patch.update_ops(rev, ch, first_state, self.commit, path, markdown=md)
             return self.client.update_work_item(self.project, id, ops)
@@ -258,9 +277,14 @@ def _create(a: Applier, action: CreateWorkItem) -> Outcome:  # type: ignore[misc
     found = a.marked(action.key)
     if found:
         listed = ", ".join(f"#{i}" for i in found)
-        return Outcome(action.key, "create", "unchanged", found[0],
-                       f"not created: {listed} already carries the marker tag {key_tag(action.key)} (created by "
-                       "another run since this plan was made); the next pass pairs it")
+        return Outcome(
+            action.key,
+            "create",
+            "unchanged",
+            found[0],
+            f"not created: {listed} already carries the marker tag {key_tag(action.key)} (created by "
+            "another run since this plan was made); the next pass pairs it",
+        )
     fields = tuple(c for c in action.fields if c.field != "System.State")
     wi = a.create(action.work_item_type, fields, action.path)
     try:
@@ -277,9 +301,14 @@ def _create(a: Applier, action: CreateWorkItem) -> Outcome:  # type: ignore[misc
 def _created_but(action: CreateWorkItem, wi: WorkItem, what: str, error: Exception) -> Outcome:
     """A create that was written but whose state walk was not: the item exists (with its id)."""
     target = action.state_path[-1] if action.state_path else "?"
-    return Outcome(action.key, "create", "failed", wi.id,
-                   f"created #{wi.id} (state {wi.field_str('System.State') or '?'}), but {what} on the way to "
-                   f"{target}: {error}; the next pass moves it on")
+    return Outcome(
+        action.key,
+        "create",
+        "failed",
+        wi.id,
+        f"created #{wi.id} (state {wi.field_str('System.State') or '?'}), but {what} on the way to "
+        f"{target}: {error}; the next pass moves it on",
+    )
 
 
 @register_executor("update")
@@ -292,8 +321,13 @@ def _update(a: Applier, action: UpdateWorkItem) -> Outcome:  # type: ignore[misc
     try:
         _walk(a, action.key, wi.id, wi.rev, action.state_path[1:], action.path)
     except WritesStopped as e:
-        done = Outcome(action.key, "update", "failed", action.id, f"updated #{action.id}, but stopped before its "
-                       f"remaining state steps: {e}")
+        done = Outcome(
+            action.key,
+            "update",
+            "failed",
+            action.id,
+            f"updated #{action.id}, but stopped before its remaining state steps: {e}",
+        )
         raise _StoppedMidway(done, e) from None
     drift = f" ({len(action.drift)} drifted field(s) put back)" if action.drift else ""
     return Outcome(action.key, "update", "applied", action.id, f"updated #{action.id}{drift}")

@@ -65,6 +65,6 @@ def fenced(client: AdoClient, fence: WriteFence) -> AdoClient:
     """The same client (connection, request stats, identity cache) whose write calls ask
     ``fence`` first. Closing the view is a no-op: the original client owns the connection."""
     view = copy.copy(client)
-    view._req = _FencedRequester(client._req, fence)  # type: ignore[assignment]  # noqa: SLF001
-    view._owns_http = False  # noqa: SLF001
+    view._req = _FencedRequester(client._req, fence)  # type: ignore[assignment]
+    view._owns_http = False
     return view

@@ -63,8 +63,10 @@ def work_item_id(a: Applier, key: str, known: int | None) -> int | None:
     """The ticket's work item: known from the plan, or (created in this pass) found by its marker tag."""
     if known is not None:
         return known
-    query = (f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(a.project)} "
-             f"AND [System.Tags] CONTAINS {wiql_literal(key_tag(key))}")
+    query = (
+        f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(a.project)} "
+        f"AND [System.Tags] CONTAINS {wiql_literal(key_tag(key))}"
+    )
     ids = a.client.wiql(a.project, query)
     return ids[0] if len(ids) == 1 else None
 
@@ -85,46 +87,77 @@ def _create_branch(a: Applier, action: CreateBranch) -> Outcome:  # type: ignore
     results = a.client.update_refs(a.project, action.repo.id, [RefUpdate.create(ref, action.base_commit)])
     result = next((r for r in results if r.name == ref), None)
     if result is not None and result.ok:
-        return Outcome(action.key, action.kind, "applied", None,
-                       f"created {action.branch} from {action.base} @ {action.base_commit[:12]} in {action.repo.name}")
+        return Outcome(
+            action.key,
+            action.kind,
+            "applied",
+            None,
+            f"created {action.branch} from {action.base} @ {action.base_commit[:12]} in {action.repo.name}",
+        )
     if branch_tip(a, action.repo, action.branch) is not None:
         return Outcome(action.key, action.kind, "unchanged", None, f"{action.branch} exists already; adopted as it is")
     status = result.update_status if result is not None else "no result for the ref"
     extra = f": {result.custom_message}" if result is not None and result.custom_message else ""
-    return Outcome(action.key, action.kind, "failed", None,
-                   f"ADO refused to create {action.branch} in {action.repo.name} (updateStatus {status}{extra})")
+    return Outcome(
+        action.key,
+        action.kind,
+        "failed",
+        None,
+        f"ADO refused to create {action.branch} in {action.repo.name} (updateStatus {status}{extra})",
+    )
 
 
 # ---- spec push --------------------------------------------------------------------------------------
 def _commit_message(action: PushSpec) -> str:
     source = f"commit {action.source_commit}" if action.source_commit else "the working tree (uncommitted)"
     short = action.source_commit[:12] if action.source_commit else "working tree"
-    return (f"{action.key}: spec from {short} ({action.ticket_path})\n\n"
-            f"Synced by ticketops from {source} of the tickets repository.")
+    return (
+        f"{action.key}: spec from {short} ({action.ticket_path})\n\n"
+        f"Synced by ticketops from {source} of the tickets repository."
+    )
 
 
 @register_executor("push-spec")
 def _push_spec(a: Applier, action: PushSpec) -> Outcome:  # type: ignore[misc]
     if git_blob_id(action.content) != action.blob_id:
-        return Outcome(action.key, action.kind, "failed", None, "this plan does not carry the ticket file's bytes "
-                       "(a plan read back from JSON); plan and apply from the repository instead")
+        return Outcome(
+            action.key,
+            action.kind,
+            "failed",
+            None,
+            "this plan does not carry the ticket file's bytes "
+            "(a plan read back from JSON); plan and apply from the repository instead",
+        )
     tip, exists = action.old_tip, action.exists
     problem = ""
     for _ in range(MAX_PUSH_ATTEMPTS):
         if tip is None or exists is None:
             tip = branch_tip(a, action.repo, action.branch)
             if tip is None:
-                return Outcome(action.key, action.kind, "failed", None,
-                               f"branch {action.branch} does not exist in {action.repo.name} (its creation failed?)")
+                return Outcome(
+                    action.key,
+                    action.kind,
+                    "failed",
+                    None,
+                    f"branch {action.branch} does not exist in {action.repo.name} (its creation failed?)",
+                )
             blob = spec_blob(a, action.repo, action.branch, action.path)
             if blob == action.blob_id:
-                return Outcome(action.key, action.kind, "unchanged", None, f"{action.path} on {action.branch} is current")
+                return Outcome(
+                    action.key, action.kind, "unchanged", None, f"{action.path} on {action.branch} is current"
+                )
             exists = blob is not None
         change = (Change.edit if exists else Change.add)(action.path, action.content)
         try:
             a.writes += 1
-            pushed = a.client.push(a.project, action.repo.id, ref=action.branch, old_object_id=tip,
-                                   comment=_commit_message(action), changes=[change])
+            pushed = a.client.push(
+                a.project,
+                action.repo.id,
+                ref=action.branch,
+                old_object_id=tip,
+                comment=_commit_message(action),
+                changes=[change],
+            )
         except StalePush:
             log.info("%s: %s moved since it was read (409); reading the tip again", action.key, action.branch)
             tip = exists = None
@@ -137,10 +170,20 @@ def _push_spec(a: Applier, action: PushSpec) -> Outcome:  # type: ignore[misc]
             problem = str(e)
             continue
         commit = (pushed.new_object_id or "")[:12]
-        return Outcome(action.key, action.kind, "applied", None,
-                       f"pushed {action.path} to {action.branch} in {action.repo.name} (commit {commit})")
-    return Outcome(action.key, action.kind, "failed", None,
-                   f"could not push {action.path} after {MAX_PUSH_ATTEMPTS} attempts: {problem}")
+        return Outcome(
+            action.key,
+            action.kind,
+            "applied",
+            None,
+            f"pushed {action.path} to {action.branch} in {action.repo.name} (commit {commit})",
+        )
+    return Outcome(
+        action.key,
+        action.kind,
+        "failed",
+        None,
+        f"could not push {action.path} after {MAX_PUSH_ATTEMPTS} attempts: {problem}",
+    )
 
 
 # ---- pull requests -------------------------------------------------------------------------------------
@@ -148,29 +191,46 @@ def _push_spec(a: Applier, action: PushSpec) -> Outcome:  # type: ignore[misc]
 def _create_pr(a: Applier, action: CreatePullRequest) -> Outcome:  # type: ignore[misc]
     wi = work_item_id(a, action.key, action.work_item_id)
     if wi is None:
-        return Outcome(action.key, action.kind, "failed", None,
-                       f"no work item for {action.key} yet (its create failed?); the PR is opened once it exists")
+        return Outcome(
+            action.key,
+            action.kind,
+            "failed",
+            None,
+            f"no work item for {action.key} yet (its create failed?); the PR is opened once it exists",
+        )
     text = pr_description(a, action, wi)
     try:
         a.writes += 1
         pr = a.client.create_pull_request(
-            a.project, action.repo.id, source_ref=action.branch, target_ref=action.base, title=action.title,
-            description=text, reviewers=[r.id for r in action.reviewers], work_item_ids=[wi],
+            a.project,
+            action.repo.id,
+            source_ref=action.branch,
+            target_ref=action.base,
+            title=action.title,
+            description=text,
+            reviewers=[r.id for r in action.reviewers],
+            work_item_ids=[wi],
         )
         verb = "opened"
     except PullRequestExists:
         found = _active_pr(a, action)
         if found is None:
-            return Outcome(action.key, action.kind, "failed", wi, "ADO reports an active PR for this branch (TF401179) "
-                           "but none is listed; try again")
+            return Outcome(
+                action.key,
+                action.kind,
+                "failed",
+                wi,
+                "ADO reports an active PR for this branch (TF401179) but none is listed; try again",
+            )
         pr = _adopt(a, action, found, text)
         verb = "adopted"
     return _linked(a, action, pr.pull_request_id, wi, verb)
 
 
 def _active_pr(a: Applier, action: CreatePullRequest) -> PullRequest | None:
-    found = a.client.list_pull_requests(a.project, action.repo.id, status="active", source_ref=action.branch,
-                                        target_ref=action.base)
+    found = a.client.list_pull_requests(
+        a.project, action.repo.id, status="active", source_ref=action.branch, target_ref=action.base
+    )
     return found[0] if found else None
 
 
@@ -182,8 +242,9 @@ def _adopt(a: Applier, action: CreatePullRequest, pr: PullRequest, text: str) ->
             a.writes += 1
             a.client.add_reviewer(a.project, action.repo.id, pr.pull_request_id, r.id)
     a.writes += 1
-    return a.client.update_pull_request(a.project, action.repo.id, pr.pull_request_id, title=action.title,
-                                        description=text)
+    return a.client.update_pull_request(
+        a.project, action.repo.id, pr.pull_request_id, title=action.title, description=text
+    )
 
 
 def _linked(a: Applier, action: CreatePullRequest, pr_id: int, wi: int, verb: str) -> Outcome:
@@ -193,7 +254,9 @@ def _linked(a: Applier, action: CreatePullRequest, pr_id: int, wi: int, verb: st
     except AdoError as e:
         a.writes += 1  # take the link out of the marker, so the next pass tries again
         a.client.update_pull_request(a.project, action.repo.id, pr_id, description=pr_description(a, action, None))
-        return Outcome(action.key, action.kind, "failed", wi, f"{verb} pull request #{pr_id}, but linking #{wi} failed: {e}")
+        return Outcome(
+            action.key, action.kind, "failed", wi, f"{verb} pull request #{pr_id}, but linking #{wi} failed: {e}"
+        )
     note = f"; linked #{wi}" + (" (ArtifactLink added)" if added else "")
     return Outcome(action.key, action.kind, "applied", wi, f"{verb} pull request #{pr_id}{note}")
 
@@ -210,8 +273,13 @@ def _update_pr(a: Applier, action: UpdatePullRequest) -> Outcome:  # type: ignor
         a.writes += 1
         a.client.update_pull_request(a.project, action.repo.id, action.pr_id, title=action.title, description=text)
         done.append("title and description updated")
-    return Outcome(action.key, action.kind, "applied", action.work_item_id,
-                   f"pull request #{action.pr_id}: {'; '.join(done) or 'nothing to do'}")
+    return Outcome(
+        action.key,
+        action.kind,
+        "applied",
+        action.work_item_id,
+        f"pull request #{action.pr_id}: {'; '.join(done) or 'nothing to do'}",
+    )
 
 
 # ---- links ------------------------------------------------------------------------------------------
@@ -223,8 +291,11 @@ def ensure_link(a: Applier, repo: LiveRepo, pr_id: int, wi: int, path: str) -> b
         if any(r.rel == "ArtifactLink" and r.url.lower() == url.lower() for r in item.relations):
             return False
         relation = {"rel": "ArtifactLink", "url": url, "attributes": {"name": LINK_NAME}}
-        ops = [PatchOp.test_rev(item.rev), PatchOp(op="add", path="/relations/-", value=relation),
-               patch.history(a.commit, path)]
+        ops = [
+            PatchOp.test_rev(item.rev),
+            PatchOp(op="add", path="/relations/-", value=relation),
+            patch.history(a.commit, path),
+        ]
         try:
             a.writes += 1
             a.client.update_work_item(a.project, wi, ops)
@@ -241,7 +312,8 @@ def _link_pr(a: Applier, action: LinkPullRequest) -> Outcome:  # type: ignore[mi
         return Outcome(action.key, action.kind, "failed", None, f"no work item for {action.key} to link yet")
     added = ensure_link(a, action.repo, action.pr_id, wi, action.ticket_path)
     a.writes += 1
-    a.client.update_pull_request(a.project, action.repo.id, action.pr_id, title=action.title,
-                                 description=pr_description(a, action, wi))
+    a.client.update_pull_request(
+        a.project, action.repo.id, action.pr_id, title=action.title, description=pr_description(a, action, wi)
+    )
     what = "linked" if added else "link verified"
     return Outcome(action.key, action.kind, "applied", wi, f"{what}: #{wi} and pull request #{action.pr_id}")

@@ -63,8 +63,10 @@ def render_outcomes(report: ApplyReport) -> str:
     """A plain-text summary table: one line per ticket acted on, then the totals."""
     if not report.outcomes:
         return "Nothing to apply.\n"
-    rows = [(o.key, o.kind, f"#{o.id}" if o.id is not None else "-", _MARK[o.status], str(o.writes), o.message)
-            for o in report.outcomes]
+    rows = [
+        (o.key, o.kind, f"#{o.id}" if o.id is not None else "-", _MARK[o.status], str(o.writes), o.message)
+        for o in report.outcomes
+    ]
     head = ("ticket", "action", "item", "result", "writes", "details")
     widths = [max(len(r[i]) for r in (*rows, head)) for i in range(5)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(head[:5], widths, strict=False)) + "  " + head[5]]

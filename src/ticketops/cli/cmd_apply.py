@@ -11,10 +11,10 @@ from contextlib import ExitStack, contextmanager
 from ticketops.apply import ApplyReport, Outcome, render_outcomes
 from ticketops.cli.connect import add_board_args, open_engine, print_stats
 from ticketops.engine.guarded import guarded_apply
-from ticketops.schedule.options import add_lease_args, lease_options
-from ticketops.schedule.stopping import stop_on_signals
 from ticketops.model.errors import ExitCode
 from ticketops.plan import Plan, plan_json, render_text
+from ticketops.schedule.options import add_lease_args, lease_options
+from ticketops.schedule.stopping import stop_on_signals
 
 NAME = "apply"
 ORDER = 21
@@ -52,8 +52,14 @@ def progress_bar(total: int, enabled: bool) -> Iterator[Callable[[Outcome], None
 
 def report_json(plan: Plan, report: ApplyReport | None) -> str:
     outcomes = [o.__dict__ for o in report.outcomes] if report else []
-    return json.dumps({"plan": plan_json(plan), "outcomes": outcomes, "ok": report is None or report.ok},
-                      indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {"plan": plan_json(plan), "outcomes": outcomes, "ok": report is None or report.ok},
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,8 +72,9 @@ def run(args: argparse.Namespace) -> int:
                 sys.stdout.write(render_text(plan))
             engine.applier.progress = bar.enter_context(progress_bar(len(plan.changes), interactive))
 
-        done = guarded_apply(engine, lease_options(args, "apply"), cancel=stop.child(), notify=_warn,
-                             before_apply=before_apply)
+        done = guarded_apply(
+            engine, lease_options(args, "apply"), cancel=stop.child(), notify=_warn, before_apply=before_apply
+        )
         bar.close()
         plan, report = done.plan, done.result.report
         if args.json:

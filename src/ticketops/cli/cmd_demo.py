@@ -181,10 +181,12 @@ def _story(emu: object, client: AdoClient, desired: DesiredState) -> int:
 
     heading("4. ticketops reconcile: the drift is put back; the completed PR is not recreated")
     engine = Engine(client, desired)
-    result = engine.reconcile(on_pass=lambda n, p: _show_pass(n, p))
+    result = engine.reconcile(on_pass=_show_pass)
     print()
     if result.converged:
-        print(f"converged: {len(result.final_plan.synced)} work items in sync with commit {(desired.commit or '')[:12]}")
+        print(
+            f"converged: {len(result.final_plan.synced)} work items in sync with commit {(desired.commit or '')[:12]}"
+        )
     else:
         print("did not converge:")
         sys.stdout.write(render_text(result.final_plan))

@@ -19,10 +19,18 @@ ORDER = 90
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port to listen on; 0 picks a free one (default: 8765)")
-    p.add_argument("--seed", metavar="FILE", default=None,
-                   help="YAML or JSON seed (organisation, projects, repos, users); default: the built-in contoso seed")
-    p.add_argument("--pat", metavar="TOKEN", default=None,
-                   help="require this personal access token (Basic or Bearer); default: accept any request")
+    p.add_argument(
+        "--seed",
+        metavar="FILE",
+        default=None,
+        help="YAML or JSON seed (organisation, projects, repos, users); default: the built-in contoso seed",
+    )
+    p.add_argument(
+        "--pat",
+        metavar="TOKEN",
+        default=None,
+        help="require this personal access token (Basic or Bearer); default: accept any request",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -52,8 +52,11 @@ def _add_install(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pre-push", action="store_true", help="install the pre-push hook")
     p.add_argument("--post-commit", action="store_true", help="install the post-commit hook")
     p.add_argument("--chain", action="store_true", help="keep an existing hook and run it before ours")
-    _repo_arg(p, "folder that holds .tickets/ (default: .); a subfolder of the repository is "
-              "recorded in `git config ticketops.path` for the hooks")
+    _repo_arg(
+        p,
+        "folder that holds .tickets/ (default: .); a subfolder of the repository is "
+        "recorded in `git config ticketops.path` for the hooks",
+    )
     p.set_defaults(_hooks_run=_install)
 
 

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 
 from ticketops.cli.common import add_json_arg, add_org_args, read_only_requested
 from ticketops.cli.connect import build_client, print_stats
-from ticketops.importer import ImportOptions, Importer, render_text
 from ticketops.desired import TICKETS_DIR
+from ticketops.importer import Importer, ImportOptions, render_text
 from ticketops.importer.boards import BoardTarget, main_board
 from ticketops.model.errors import ConfigError, ExitCode
 
@@ -36,23 +36,55 @@ DESCRIPTION = (
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--repo", default=".", metavar="PATH",
-                   help="folder that holds .tickets/ (any folder inside the git working tree; default: .)")
-    p.add_argument("--project", action="append", default=[], metavar="P",
-                   help="import this project (repeat for several; default: every project of the organisation)")
-    p.add_argument("--types", default=None, metavar="LIST",
-                   help='comma-separated work item types, e.g. "Bug,Task,User Story,Feature,Epic" (default: every type)')
-    p.add_argument("--query", default=None, metavar="WIQL",
-                   help="only items matching this WIQL condition (or flat SELECT ... FROM WorkItems WHERE ... query)")
-    p.add_argument("--with-comments", action="store_true",
-                   help="also write each item's comments to .tickets/.ticketops/KEY.comments.md (read-only copy)")
-    p.add_argument("--with-links", action="store_true",
-                   help="also write each item's links to .tickets/.ticketops/KEY.links.yaml (read-only copy)")
-    p.add_argument("--dry-run", action="store_true", help="show what would be written; write no file and nothing to ADO")
-    p.add_argument("--overwrite", action="store_true",
-                   help="replace ticket files edited since the last import with what ADO holds now")
-    p.add_argument("--key-prefix", default=None, metavar="PREFIX",
-                   help="key prefix for new tickets, PREFIX-<id> (default: import.key_prefix in config.yaml, else ADO)")
+    p.add_argument(
+        "--repo",
+        default=".",
+        metavar="PATH",
+        help="folder that holds .tickets/ (any folder inside the git working tree; default: .)",
+    )
+    p.add_argument(
+        "--project",
+        action="append",
+        default=[],
+        metavar="P",
+        help="import this project (repeat for several; default: every project of the organisation)",
+    )
+    p.add_argument(
+        "--types",
+        default=None,
+        metavar="LIST",
+        help='comma-separated work item types, e.g. "Bug,Task,User Story,Feature,Epic" (default: every type)',
+    )
+    p.add_argument(
+        "--query",
+        default=None,
+        metavar="WIQL",
+        help="only items matching this WIQL condition (or flat SELECT ... FROM WorkItems WHERE ... query)",
+    )
+    p.add_argument(
+        "--with-comments",
+        action="store_true",
+        help="also write each item's comments to .tickets/.ticketops/KEY.comments.md (read-only copy)",
+    )
+    p.add_argument(
+        "--with-links",
+        action="store_true",
+        help="also write each item's links to .tickets/.ticketops/KEY.links.yaml (read-only copy)",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="show what would be written; write no file and nothing to ADO"
+    )
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace ticket files edited since the last import with what ADO holds now",
+    )
+    p.add_argument(
+        "--key-prefix",
+        default=None,
+        metavar="PREFIX",
+        help="key prefix for new tickets, PREFIX-<id> (default: import.key_prefix in config.yaml, else ADO)",
+    )
     add_org_args(p)
     add_json_arg(p)
     p.add_argument("--stats", action="store_true", help="print the number of ADO requests per operation at the end")
@@ -115,9 +147,15 @@ def run(args: argparse.Namespace) -> int:
     board = _main_board(args.repo)
     read_only = read_only_requested(args) or board.config.read_only
     options = ImportOptions(
-        projects=tuple(args.project), types=_types(args.types), query=args.query,
-        with_comments=args.with_comments, with_links=args.with_links, dry_run=args.dry_run,
-        overwrite=args.overwrite, key_prefix=_prefix(args.key_prefix), read_only=read_only,
+        projects=tuple(args.project),
+        types=_types(args.types),
+        query=args.query,
+        with_comments=args.with_comments,
+        with_links=args.with_links,
+        dry_run=args.dry_run,
+        overwrite=args.overwrite,
+        key_prefix=_prefix(args.key_prefix),
+        read_only=read_only,
     )
     client = build_client(board.config, args, write=not (read_only or args.dry_run))
     with client, progress_bar(sys.stderr.isatty() and not args.json) as tick:

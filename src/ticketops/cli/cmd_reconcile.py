@@ -45,8 +45,13 @@ DESCRIPTION = (
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_board_args(p)
-    p.add_argument("--max-passes", type=int, default=DEFAULT_MAX_PASSES, metavar="N",
-                   help=f"stop after N applies (default: {DEFAULT_MAX_PASSES})")
+    p.add_argument(
+        "--max-passes",
+        type=int,
+        default=DEFAULT_MAX_PASSES,
+        metavar="N",
+        help=f"stop after N applies (default: {DEFAULT_MAX_PASSES})",
+    )
     add_lease_args(p)
     add_schedule_args(p)
 
@@ -66,15 +71,20 @@ def verdict(result: ReconcileResult) -> str:
         created = sum(1 for o in result.outcomes() if o.kind == "create" and o.status == "applied")
         updated = sum(1 for o in result.outcomes() if o.kind == "update" and o.status == "applied")
         orphans = f", {n['orphan']} orphaned (left alone)" if n.get("orphan") else ""
-        return (f"converged after {len(result.passes)} pass(es): {n['synced']} in sync, {created} created, "
-                f"{updated} updated ({drift} drifted field(s) put back){orphans}; {result.writes} write request(s)")
+        return (
+            f"converged after {len(result.passes)} pass(es): {n['synced']} in sync, {created} created, "
+            f"{updated} updated ({drift} drifted field(s) put back){orphans}; {result.writes} write request(s)"
+        )
     lines = [f"did not converge after {len(result.passes)} pass(es): {summary_line(final)}"]
     for a in final.actions:
         if a.ERROR or a.CHANGES:
             reason = getattr(a, "reason", "") or "changes still pending"
             lines.append(f"  {a.key}: {a.kind}: {reason}")
-    failed = [o for o in (result.passes[-1].report.outcomes if result.passes and result.passes[-1].report else ())
-              if o.status in ("failed", "unknown")]
+    failed = [
+        o
+        for o in (result.passes[-1].report.outcomes if result.passes and result.passes[-1].report else ())
+        if o.status in ("failed", "unknown")
+    ]
     lines += [f"  {o.key}: {o.status}: {o.message}" for o in failed]
     return "\n".join(lines)
 
@@ -98,8 +108,13 @@ def _run_every(args: argparse.Namespace) -> int:
     def load() -> DesiredState:
         return preloaded.pop() if preloaded else load_desired(args)
 
-    return run_every(args, load=load, client_for=lambda config: build_client(config, args, write=True),
-                     fatal=(ReadOnlyMode,), explain=lambda e: name_org_url_source(str(e), args))
+    return run_every(
+        args,
+        load=load,
+        client_for=lambda config: build_client(config, args, write=True),
+        fatal=(ReadOnlyMode,),
+        explain=lambda e: name_org_url_source(str(e), args),
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -108,9 +123,14 @@ def run(args: argparse.Namespace) -> int:
     reject_without_every(args)
     engine = open_engine(args, write=True)
     with engine.client, stop_on_signals() as stop:
-        guarded = guarded_reconcile(engine, lease_options(args, "reconcile"), cancel=stop.child(),
-                                    max_passes=max(1, args.max_passes), on_pass=None if args.json else _print_pass,
-                                    notify=_warn)
+        guarded = guarded_reconcile(
+            engine,
+            lease_options(args, "reconcile"),
+            cancel=stop.child(),
+            max_passes=max(1, args.max_passes),
+            on_pass=None if args.json else _print_pass,
+            notify=_warn,
+        )
         result = guarded.result
         if args.json:
             data = {

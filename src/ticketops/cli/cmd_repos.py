@@ -41,10 +41,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", nargs="?", choices=["link"], help="`link`: add repository NAME to config.yaml")
     p.add_argument("name", nargs="?", metavar="NAME", help="the ADO repository to link (with `link`)")
     p.add_argument("--alias", default=None, help="alias tickets use for it (`repo: ALIAS`); default: from the name")
-    p.add_argument("--default-branch", default=None, metavar="B",
-                   help="base branch of its ticket branches; default: the repository's default branch")
-    p.add_argument("--repo", default=".", metavar="PATH",
-                   help="folder that holds .tickets/ (config.yaml is read from and written to disk; default: .)")
+    p.add_argument(
+        "--default-branch",
+        default=None,
+        metavar="B",
+        help="base branch of its ticket branches; default: the repository's default branch",
+    )
+    p.add_argument(
+        "--repo",
+        default=".",
+        metavar="PATH",
+        help="folder that holds .tickets/ (config.yaml is read from and written to disk; default: .)",
+    )
     add_org_args(p)
     add_json_arg(p)
 
@@ -54,10 +62,15 @@ def rows(config: BoardConfig, repos: list[Repository]) -> list[RepoRow]:
     aliases: dict[str, list[str]] = {}
     for alias, link in sorted(config.repos.items()):
         aliases.setdefault(link.name.lower(), []).append(alias)
-    out = [RepoRow(r.name, (r.default_branch or "").removeprefix("refs/heads/") or "-", aliases.get(r.name.lower(), []))
-           for r in sorted(repos, key=lambda r: r.name.lower())]
-    out += [RepoRow(config.repos[a[0]].name, config.repos[a[0]].default_branch, a, exists=False)
-            for name, a in sorted(aliases.items()) if name not in by_name]
+    out = [
+        RepoRow(r.name, (r.default_branch or "").removeprefix("refs/heads/") or "-", aliases.get(r.name.lower(), []))
+        for r in sorted(repos, key=lambda r: r.name.lower())
+    ]
+    out += [
+        RepoRow(config.repos[a[0]].name, config.repos[a[0]].default_branch, a, exists=False)
+        for name, a in sorted(aliases.items())
+        if name not in by_name
+    ]
     return out
 
 
@@ -99,11 +112,15 @@ def _link(args: argparse.Namespace) -> int:
     found = next((r for r in repos if r.name.lower() == args.name.lower()), None)
     if found is None:
         names = ", ".join(sorted(r.name for r in repos)) or "none"
-        raise ConfigError(f"repository {args.name!r} does not exist in project {config.project!r} (its repositories: {names})")
+        raise ConfigError(
+            f"repository {args.name!r} does not exist in project {config.project!r} (its repositories: {names})"
+        )
     branch = args.default_branch or (found.default_branch or "refs/heads/main").removeprefix("refs/heads/")
     result = link_repo(path, name=found.name, alias=args.alias, default_branch=branch)
     if args.json:
-        sys.stdout.write(json.dumps({"alias": result.alias, "changed": result.changed, "message": result.message}) + "\n")
+        sys.stdout.write(
+            json.dumps({"alias": result.alias, "changed": result.changed, "message": result.message}) + "\n"
+        )
     else:
         print(result.message)
     return int(ExitCode.OK)

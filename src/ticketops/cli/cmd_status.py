@@ -25,8 +25,15 @@ DESCRIPTION = (
     "git steps pending, 1 on conflicts or blocked tickets."
 )
 
-_STATUS = {"create": "Missing", "update": "OutOfSync", "orphan": "Orphaned", "prune": "Orphaned",
-           "conflict": "Conflict", "blocked": "Blocked", "unpaired": "Unpaired"}
+_STATUS = {
+    "create": "Missing",
+    "update": "OutOfSync",
+    "orphan": "Orphaned",
+    "prune": "Orphaned",
+    "conflict": "Conflict",
+    "blocked": "Blocked",
+    "unpaired": "Unpaired",
+}
 
 
 @dataclass(frozen=True)

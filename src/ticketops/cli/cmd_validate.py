@@ -66,8 +66,7 @@ def _print_text(args: argparse.Namespace, state: DesiredState | None, problems: 
         files = len({p.path for p in problems})
         n = len(problems)
         print(
-            f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''} "
-            f"at {_where(args, state)}",
+            f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''} at {_where(args, state)}",
             file=sys.stderr,
         )
         return

@@ -33,13 +33,25 @@ POLL_MS = 1000  # how often the watcher wakes up to notice a stop request
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--repo", default=".", metavar="PATH",
-                   help="folder that holds .tickets/ (any folder inside the git working tree; default: .)")
+    p.add_argument(
+        "--repo",
+        default=".",
+        metavar="PATH",
+        help="folder that holds .tickets/ (any folder inside the git working tree; default: .)",
+    )
     p.add_argument("--apply", action="store_true", help="apply each change to ADO instead of only planning it")
-    p.add_argument("--debounce", type=int, default=DEFAULT_DEBOUNCE_MS, metavar="MS",
-                   help=f"wait until files have been quiet this long before planning (default: {DEFAULT_DEBOUNCE_MS})")
-    p.add_argument("--prune", action="store_true",
-                   help="with --apply: move work items whose ticket file is gone to the Removed state")
+    p.add_argument(
+        "--debounce",
+        type=int,
+        default=DEFAULT_DEBOUNCE_MS,
+        metavar="MS",
+        help=f"wait until files have been quiet this long before planning (default: {DEFAULT_DEBOUNCE_MS})",
+    )
+    p.add_argument(
+        "--prune",
+        action="store_true",
+        help="with --apply: move work items whose ticket file is gone to the Removed state",
+    )
     p.add_argument("--plain", action="store_true", help="plain lines even on a terminal")
     add_org_args(p)
     add_lease_args(p)
@@ -66,9 +78,15 @@ def run(args: argparse.Namespace) -> int:
     view = LiveView() if live else PlainView(sys.stdout)
     try:
         with stop_on_signals() as stop:
-            events = watchfiles.watch(tickets_dir, debounce=max(0, args.debounce), stop_event=stop.event,
-                                      rust_timeout=POLL_MS, yield_on_timeout=True, raise_interrupt=False,
-                                      recursive=False)
+            events = watchfiles.watch(
+                tickets_dir,
+                debounce=max(0, args.debounce),
+                stop_event=stop.event,
+                rust_timeout=POLL_MS,
+                yield_on_timeout=True,
+                raise_interrupt=False,
+                recursive=False,
+            )
             WatchLoop(evaluator, events, view, stop, tickets_dir=tickets_dir, root=root).run()
     finally:
         evaluator.close()

@@ -16,8 +16,8 @@ import httpx
 
 from ticketops.ado import AdoClient, Auth, AuthInfo, resolve_auth
 from ticketops.apply import Outcome
-from ticketops.engine import Engine
 from ticketops.cli.common import org_url_override, read_only_requested
+from ticketops.engine import Engine
 from ticketops.model.config import BoardConfig
 from ticketops.model.errors import ConfigError
 

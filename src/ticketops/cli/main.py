@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return ExitCode.OK
-    except Exception as e:  # noqa: BLE001 - the one place that turns a bug into exit 3
+    except Exception as e:
         path = _write_crash_log(e)
         print(f"internal error: {type(e).__name__}. This is a bug in ticketops; details in {path}", file=sys.stderr)
         return ExitCode.INTERNAL

@@ -10,6 +10,13 @@ from ticketops.desired.source import TICKETS_DIR
 from ticketops.desired.ticketfile import MAX_FILE_BYTES, parse_ticket
 
 __all__ = [
-    "CONFIG_NAME", "MAX_FILE_BYTES", "TICKETS_DIR", "blob_id", "check", "load", "parse_config",
-    "parse_ticket", "snapshot",
+    "CONFIG_NAME",
+    "MAX_FILE_BYTES",
+    "TICKETS_DIR",
+    "blob_id",
+    "check",
+    "load",
+    "parse_config",
+    "parse_ticket",
+    "snapshot",
 ]

@@ -102,12 +102,15 @@ def link_repo(path: Path, *, name: str, alias: str | None = None, default_branch
             return LinkResult(same, False, f"{name} is already linked as alias {same!r}; nothing changed")
         alias = default_alias(name)
     if not ALIAS_RE.match(alias):
-        raise ConfigError(f"alias {alias!r}: use lower-case letters, digits, '-' and '_' (tickets write `repo: {alias}`)")
+        raise ConfigError(
+            f"alias {alias!r}: use lower-case letters, digits, '-' and '_' (tickets write `repo: {alias}`)"
+        )
     if alias in existing:
         if existing[alias].lower() == name.lower():
             return LinkResult(alias, False, f"alias {alias!r} already points at {existing[alias]}; nothing changed")
-        raise ConfigError(f"alias {alias!r} already points at {existing[alias]!r} in {path}; pick another --alias "
-                          "or edit config.yaml")
+        raise ConfigError(
+            f"alias {alias!r} already points at {existing[alias]!r} in {path}; pick another --alias or edit config.yaml"
+        )
     entry = CommentedMap()
     entry["name"] = name
     entry["default_branch"] = default_branch.removeprefix("refs/heads/")
@@ -115,7 +118,9 @@ def link_repo(path: Path, *, name: str, alias: str | None = None, default_branch
         _move_trailing_comment(repos, entry)
     repos[alias] = entry
     _write_checked(path, y, data, layout)
-    return LinkResult(alias, True, f"linked {name} as alias {alias!r} (default branch {entry['default_branch']}) in {path}")
+    return LinkResult(
+        alias, True, f"linked {name} as alias {alias!r} (default branch {entry['default_branch']}) in {path}"
+    )
 
 
 def _last_leaf(m: CommentedMap) -> tuple[CommentedMap, object]:

@@ -20,10 +20,23 @@ from ticketops.model.config import DEFAULT_TOKEN_ENV, BoardConfig
 from ticketops.model.errors import Problem
 
 CONFIG_NAME = "config.yaml"
-_SECRET_NAMES = frozenset({
-    "token", "pat", "password", "passwd", "pwd", "secret", "apikey", "accesskey", "credential",
-    "credentials", "personalaccesstoken", "clientsecret", "privatekey",
-})
+_SECRET_NAMES = frozenset(
+    {
+        "token",
+        "pat",
+        "password",
+        "passwd",
+        "pwd",
+        "secret",
+        "apikey",
+        "accesskey",
+        "credential",
+        "credentials",
+        "personalaccesstoken",
+        "clientsecret",
+        "privatekey",
+    }
+)
 _SECRET_SUFFIXES = ("token", "password", "secret")
 _ALLOWED_NAMES = frozenset({"tokenenv"})
 _PAT_RE = re.compile(r"^[a-z2-7]{52}$")  # classic Azure DevOps PAT: 52 characters of base32
@@ -51,7 +64,9 @@ def looks_like_token(value: str) -> bool:
     return kinds >= 2 and len(set(value)) >= 12
 
 
-def parse_config(path: str, data: bytes | None, *, siblings: Iterable[str] = ()) -> tuple[BoardConfig | None, list[Problem]]:
+def parse_config(
+    path: str, data: bytes | None, *, siblings: Iterable[str] = ()
+) -> tuple[BoardConfig | None, list[Problem]]:
     """The board config, or None and every problem. ``siblings`` are the other file names in the
     tickets folder (to spot a ``config.yml`` typo)."""
     if data is None:
@@ -66,7 +81,9 @@ def parse_config(path: str, data: bytes | None, *, siblings: Iterable[str] = ())
         return None, [Problem(path, 1, 1, "config.yaml is empty: it needs at least organization_url and project")]
     if not isinstance(doc.value, dict):
         if doc.root is not None:
-            problems.append(doc.problem(doc.root, f"config.yaml must be a mapping of settings, not {describe(doc.value)}"))
+            problems.append(
+                doc.problem(doc.root, f"config.yaml must be a mapping of settings, not {describe(doc.value)}")
+            )
         return None, problems
     secrets = _secret_locations(doc)
     problems.extend(_secret_problem(doc, loc, reason, doc.value) for loc, reason in secrets)
@@ -83,7 +100,9 @@ def _missing(path: str, siblings: set[str]) -> Problem:
     if "config.yml" in siblings:
         return Problem(path, 0, 0, "missing config.yaml (found config.yml): rename it to config.yaml")
     return Problem(
-        path, 0, 0,
+        path,
+        0,
+        0,
         "missing config.yaml: create it with at least organization_url and project (repos, to link git "
         "repositories, is optional; example-repo/.tickets/config.yaml in the ticketops sources is a commented example)",
     )
@@ -122,7 +141,9 @@ def _secret_problem(doc: yamldoc.YamlDoc, loc: tuple[str | int, ...], reason: st
     env = env if isinstance(env, str) and not looks_like_token(env) else DEFAULT_TOKEN_ENV
     fix = f"put the token in the environment variable {env} instead (auth.token_env names that variable)"
     if reason == "key":
-        msg = f"{dotted(loc)}: config.yaml is committed to git and must not hold a token or password; delete it and {fix}"
+        msg = (
+            f"{dotted(loc)}: config.yaml is committed to git and must not hold a token or password; delete it and {fix}"
+        )
     elif reason == "url":
         msg = f"{dotted(loc)}: a URL with a user name or token in it must not be written in config.yaml; remove the 'user:token@' part and {fix}"
     else:

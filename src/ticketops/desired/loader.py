@@ -60,9 +60,7 @@ def _is_ticket_candidate(name: str) -> bool:
     return lower.endswith(_MARKDOWN_SUFFIXES) and lower != "readme.md" and not name.startswith(".")
 
 
-def _tickets(
-    snap: source.Snapshot, config: BoardConfig | None
-) -> tuple[list[Ticket], list[Problem], set[str]]:
+def _tickets(snap: source.Snapshot, config: BoardConfig | None) -> tuple[list[Ticket], list[Problem], set[str]]:
     files = [(f, key_from_name(f.name).upper()) for f in snap.files if _is_ticket_candidate(f.name)]
     by_key: dict[str, list[source.SourceFile]] = defaultdict(list)
     for f, upper in files:
@@ -74,11 +72,15 @@ def _tickets(
         parsed_ok, file_problems, claimed = _one(f, upper, config)
         if len(by_key[upper]) > 1:
             dupes = ", ".join(g.path for g in by_key[upper] if g is not f)
-            file_problems.append(Problem(
-                f.path, 0, 0,
-                f"duplicate ticket key {upper}: {dupes} has the same key "
-                "(keys compare case-insensitively); keep one file and renumber or delete the other",
-            ))
+            file_problems.append(
+                Problem(
+                    f.path,
+                    0,
+                    0,
+                    f"duplicate ticket key {upper}: {dupes} has the same key "
+                    "(keys compare case-insensitively); keep one file and renumber or delete the other",
+                )
+            )
         if file_problems or parsed_ok is None:
             problems.extend(file_problems)
             invalid |= claimed
@@ -96,8 +98,13 @@ def _tickets(
 def _misplaced(path: str, tickets_dir: str, same_key: list[source.SourceFile]) -> Problem:
     name = path.rsplit("/", 1)[-1]
     also = f" ({same_key[0].path} already has this key: keep one of them)" if same_key else ""
-    return Problem(path, 0, 0, f"{name} is in a sub-folder, so it is not a ticket: move it to {tickets_dir}/{also} "
-                               f"— only files directly in {tickets_dir}/ are tickets")
+    return Problem(
+        path,
+        0,
+        0,
+        f"{name} is in a sub-folder, so it is not a ticket: move it to {tickets_dir}/{also} "
+        f"— only files directly in {tickets_dir}/ are tickets",
+    )
 
 
 def _one(f: source.SourceFile, upper: str, config: BoardConfig | None) -> tuple[Ticket | None, list[Problem], set[str]]:

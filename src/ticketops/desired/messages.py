@@ -139,7 +139,7 @@ def _quote_hint(kind: str, value: Any, doc: YamlDoc, loc: Loc) -> str:
     if kind == "string_type" and isinstance(value, (bool, int, float, dt.date)):
         node = doc.value_node(loc)
         if node is not None and getattr(node, "value", None) is not None and isinstance(node.value, str):
-            return f"; YAML read the text {node.value} as a {type(value).__name__}: put it in quotes, \"{node.value}\""
+            return f'; YAML read the text {node.value} as a {type(value).__name__}: put it in quotes, "{node.value}"'
     if kind in ("tuple_type", "list_type") and isinstance(value, str):
         return f"; write a list, for example [{value}] or one '- item' per line"
     return ""

@@ -19,14 +19,22 @@ from ticketops.model.errors import Problem
 
 MAX_SCAN_BYTES = 5 * 1024 * 1024
 _PATTERNS: tuple[tuple[re.Pattern[bytes], str], ...] = (
-    (re.compile(rb"(?<![A-Za-z0-9])[a-z2-7]{52}(?![A-Za-z0-9])"),
-     "an Azure DevOps personal access token (52 characters)"),
-    (re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4}(?![A-Za-z0-9])"),
-     "an Azure DevOps personal access token (84 characters)"),
-    (re.compile(rb"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-     "an access token (a JSON web token, as Entra ID and Azure Pipelines issue)"),
-    (re.compile(rb"(?i)authorization:\s*(?:basic|bearer)\s+[A-Za-z0-9+/=._~-]{16,}"),
-     "an Authorization header with a credential"),
+    (
+        re.compile(rb"(?<![A-Za-z0-9])[a-z2-7]{52}(?![A-Za-z0-9])"),
+        "an Azure DevOps personal access token (52 characters)",
+    ),
+    (
+        re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4}(?![A-Za-z0-9])"),
+        "an Azure DevOps personal access token (84 characters)",
+    ),
+    (
+        re.compile(rb"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+        "an access token (a JSON web token, as Entra ID and Azure Pipelines issue)",
+    ),
+    (
+        re.compile(rb"(?i)authorization:\s*(?:basic|bearer)\s+[A-Za-z0-9+/=._~-]{16,}"),
+        "an Authorization header with a credential",
+    ),
 )
 
 
@@ -39,9 +47,16 @@ def find_in(path: str, data: bytes) -> list[Problem]:
         for m in pattern.finditer(data):
             line = data.count(b"\n", 0, m.start()) + 1
             col = m.start() - (data.rfind(b"\n", 0, m.start()) + 1) + 1
-            out.append(Problem(path, line, col, f"looks like {what}; a credential must never be in a file that is "
-                                                "committed: remove it, revoke it, and keep tokens in environment "
-                                                "variables (auth.token_env)"))
+            out.append(
+                Problem(
+                    path,
+                    line,
+                    col,
+                    f"looks like {what}; a credential must never be in a file that is "
+                    "committed: remove it, revoke it, and keep tokens in environment "
+                    "variables (auth.token_env)",
+                )
+            )
     return out
 
 

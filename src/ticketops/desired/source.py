@@ -88,10 +88,7 @@ def _candidates(start: str) -> list[str]:
 
 def _not_found(where: str, start: str, committed: bool) -> ConfigError:
     place = f" {start}/" if start else " the repository root"
-    hint = (
-        " If you created it but did not commit it yet, commit it or use --worktree."
-        if committed else ""
-    )
+    hint = " If you created it but did not commit it yet, commit it or use --worktree." if committed else ""
     return ConfigError(
         f"no {TICKETS_DIR}/ folder in {where} at{place} or any folder above it. Point --repo at the "
         f"folder that holds {TICKETS_DIR}/ (with config.yaml inside).{hint}"
@@ -123,8 +120,10 @@ def _unborn_head(repo: pygit2.Repository) -> GitError:
         return GitError(f"the repository at {repo.path} has no commits yet; commit {TICKETS_DIR}/ first{fix}")
     head = str(repo.lookup_reference("HEAD").target).removeprefix("refs/heads/")
     names = " or ".join(f"--rev {b}" for b in branches[:2])
-    return GitError(f"HEAD in {repo.path} points at branch {head!r}, which has no commits (the repository has "
-                    f"commits on other branches): use {names}, or commit {TICKETS_DIR}/ on {head}")
+    return GitError(
+        f"HEAD in {repo.path} points at branch {head!r}, which has no commits (the repository has "
+        f"commits on other branches): use {names}, or commit {TICKETS_DIR}/ on {head}"
+    )
 
 
 def read_commit(repo: pygit2.Repository, rev: str, start: str) -> Snapshot:
@@ -184,8 +183,11 @@ def _misplaced_in_trees(subfolders: list[pygit2.Tree], folder_path: str, depth: 
     out: list[str] = []
     for sub in subfolders if depth < _MAX_NESTING else []:
         path = f"{folder_path}/{sub.name}"
-        out += [f"{path}/{e.name}" for e in sub
-                if e.filemode != pygit2.GIT_FILEMODE_TREE and looks_like_ticket(e.name or "")]
+        out += [
+            f"{path}/{e.name}"
+            for e in sub
+            if e.filemode != pygit2.GIT_FILEMODE_TREE and looks_like_ticket(e.name or "")
+        ]
         deeper = [e for e in sub if e.filemode == pygit2.GIT_FILEMODE_TREE and not (e.name or ".").startswith(".")]
         out += _misplaced_in_trees(deeper, path, depth + 1)  # type: ignore[arg-type]
     return out
@@ -201,8 +203,9 @@ def _follow_tree_link(
         target = obj.data.decode("utf-8", "replace")
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(current), target))
         if target.startswith("/") or resolved == ".." or resolved.startswith("../"):
-            return Problem(path, 0, 0, f"symlink to {target!r} points outside the repository; "
-                                       "replace it with the file itself")
+            return Problem(
+                path, 0, 0, f"symlink to {target!r} points outside the repository; replace it with the file itself"
+            )
         try:
             obj = root[resolved]
         except KeyError:
@@ -216,8 +219,13 @@ def _follow_tree_link(
 
 
 def _too_large(path: str, size: int) -> Problem:
-    return Problem(path, 0, 0, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB): "
-                               "move large material (logs, images) out of the ticket and link to it")
+    return Problem(
+        path,
+        0,
+        0,
+        f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB): "
+        "move large material (logs, images) out of the ticket and link to it",
+    )
 
 
 def read_worktree(repo: pygit2.Repository, start: str) -> Snapshot:
@@ -243,13 +251,30 @@ def _disk_files(root: str, folder: str, folder_path: str) -> tuple[list[SourceFi
         if entry.is_symlink():
             real = os.path.realpath(entry.path)
             if os.path.commonpath([real, root]) != root:
-                out.append(SourceFile(entry.name, path, problem=Problem(
-                    path, 0, 0, f"symlink to {os.readlink(entry.path)!r} points outside the repository; "
-                                "replace it with the file itself")))
+                out.append(
+                    SourceFile(
+                        entry.name,
+                        path,
+                        problem=Problem(
+                            path,
+                            0,
+                            0,
+                            f"symlink to {os.readlink(entry.path)!r} points outside the repository; "
+                            "replace it with the file itself",
+                        ),
+                    )
+                )
                 continue
             if not os.path.exists(real):
-                out.append(SourceFile(entry.name, path, problem=Problem(
-                    path, 0, 0, f"symlink to {os.readlink(entry.path)!r}: the target does not exist")))
+                out.append(
+                    SourceFile(
+                        entry.name,
+                        path,
+                        problem=Problem(
+                            path, 0, 0, f"symlink to {os.readlink(entry.path)!r}: the target does not exist"
+                        ),
+                    )
+                )
                 continue
         if not entry.is_file():
             continue
@@ -276,7 +301,9 @@ def _misplaced_on_disk(subfolders: list[os.DirEntry[str]], folder_path: str, dep
                 entries = sorted(it, key=lambda e: e.name)
         except OSError:
             continue
-        out += [f"{path}/{e.name}" for e in entries if looks_like_ticket(e.name) and not e.is_dir(follow_symlinks=False)]
+        out += [
+            f"{path}/{e.name}" for e in entries if looks_like_ticket(e.name) and not e.is_dir(follow_symlinks=False)
+        ]
         deeper = [e for e in entries if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)]
         out += _misplaced_on_disk(deeper, path, depth + 1)
     return out

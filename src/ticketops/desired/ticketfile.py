@@ -47,7 +47,9 @@ def decode(path: str, data: bytes) -> tuple[str | None, Problem | None]:
     """UTF-8 text without a BOM, or the problem: too large, or not UTF-8 (with its position)."""
     if len(data) > MAX_FILE_BYTES:
         return None, Problem(
-            path, 0, 0,
+            path,
+            0,
+            0,
             f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB): "
             "move large material (logs, images) out of the ticket and link to it",
         )
@@ -57,7 +59,9 @@ def decode(path: str, data: bytes) -> tuple[str | None, Problem | None]:
         line = data.count(b"\n", 0, e.start) + 1
         col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
         return None, Problem(
-            path, line, col,
+            path,
+            line,
+            col,
             f"not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8",
         )
     return text.removeprefix("\ufeff"), None
@@ -70,17 +74,21 @@ def split_front_matter(path: str, text: str) -> tuple[str, str] | Problem:
     first = text if first_end < 0 else text[:first_end]
     if first.rstrip(" \t\r") != "---":
         return Problem(
-            path, 1, 1,
+            path,
+            1,
+            1,
             "missing front matter: the file must start with a line '---', then fields such as "
             "'title:' and 'status:', then a line '---', then the Markdown spec",
         )
     start = first_end + 1 if first_end >= 0 else len(text)
     close = _CLOSE_RE.search(text, start)
     if close is None:
-        return Problem(path, 1, 1, "the front matter that starts here is never closed: add a line '---' after the fields")
-    body = text[close.end() + 1:].replace("\r\n", "\n")
+        return Problem(
+            path, 1, 1, "the front matter that starts here is never closed: add a line '---' after the fields"
+        )
+    body = text[close.end() + 1 :].replace("\r\n", "\n")
     body = re.sub(r"\A(?:[ \t]*\n)+", "", body)
-    return text[start:close.start()], body
+    return text[start : close.start()], body
 
 
 def parse_ticket_file(
@@ -92,15 +100,23 @@ def parse_ticket_file(
     claimed = {stem.upper()} if KEY_RE.match(stem.upper()) else set()
     problems: list[Problem] = []
     if not KEY_RE.match(stem):
-        fix = f"rename it to {stem.upper()}.md" if KEY_RE.match(stem.upper()) else "rename it to KEY.md, for example PAY-12.md"
-        problems.append(Problem(path, 0, 0, f"file name '{stem}' is not a ticket key (like PAY-12, pattern {KEY_RE.pattern}); {fix}"))
+        fix = (
+            f"rename it to {stem.upper()}.md"
+            if KEY_RE.match(stem.upper())
+            else "rename it to KEY.md, for example PAY-12.md"
+        )
+        problems.append(
+            Problem(
+                path, 0, 0, f"file name '{stem}' is not a ticket key (like PAY-12, pattern {KEY_RE.pattern}); {fix}"
+            )
+        )
     text, problem = decode(path, data)
     if problem is not None:
-        return ParsedTicket(None, tuple(problems + [problem]), frozenset(claimed))
+        return ParsedTicket(None, (*problems, problem), frozenset(claimed))
     assert text is not None
     split = split_front_matter(path, text)
     if isinstance(split, Problem):
-        return ParsedTicket(None, tuple(problems + [split]), frozenset(claimed))
+        return ParsedTicket(None, (*problems, split), frozenset(claimed))
     fm_text, body = split
     extra = {"key": stem, "body": body, "path": path, "content": data, "blob_id": blob_id or str(pygit2.hash(data))}
     if not problems:
@@ -143,7 +159,10 @@ def _full(
         return problems
     fields = doc.value if doc.value is not None else {}
     if not isinstance(fields, dict):
-        return problems + [doc.problem(doc.root, f"the front matter must be fields like 'title: ...', not {describe(fields)}")]
+        return [
+            *problems,
+            doc.problem(doc.root, f"the front matter must be fields like 'title: ...', not {describe(fields)}"),
+        ]
     problems.extend(_unknown_fields(doc, fields))
     problems.extend(_key_field(doc, fields, extra["key"], claimed))
     known = {k: v for k, v in fields.items() if k in _FIELD_SET and k != "key"}
@@ -185,8 +204,13 @@ def _key_field(doc: yamldoc.YamlDoc, fields: dict[Any, Any], stem: str, claimed:
     if KEY_RE.match(value):
         claimed.add(value)
     if value != stem:
-        return [doc.problem(node, f"key '{value}' does not match the file name {stem}.md; "
-                                  f"rename the file to {value}.md or remove the key field")]
+        return [
+            doc.problem(
+                node,
+                f"key '{value}' does not match the file name {stem}.md; "
+                f"rename the file to {value}.md or remove the key field",
+            )
+        ]
     return []
 
 
@@ -204,16 +228,33 @@ def _board_checks(fields: dict[str, Any], config: BoardConfig) -> list[tuple[str
     if isinstance(repo, str) and repo not in config.repos:
         valid = f"valid repos: {', '.join(aliases)}" if aliases else "config.yaml has no repos; add it under 'repos:'"
         out.append(("repo", f"unknown repo '{repo}'{suggest(repo, aliases)}; {valid}"))
-    elif (repo is None and config.default_repo is None and len(aliases) > 1 and isinstance(status, str)
-          and status in names and config.work_started(status)):
-        out.append(("status", f"status '{status}' needs a repository for the feature branch, and config.yaml links "
-                              f"several without a default_repo: add 'repo:' with one of {', '.join(aliases)}, "
-                              "or set default_repo in config.yaml"))
+    elif (
+        repo is None
+        and config.default_repo is None
+        and len(aliases) > 1
+        and isinstance(status, str)
+        and status in names
+        and config.work_started(status)
+    ):
+        out.append(
+            (
+                "status",
+                f"status '{status}' needs a repository for the feature branch, and config.yaml links "
+                f"several without a default_repo: add 'repo:' with one of {', '.join(aliases)}, "
+                "or set default_repo in config.yaml",
+            )
+        )
     for name in ("branch", "base"):
         value = fields.get(name)
-        if isinstance(value, str) and value and not pygit2.reference_is_valid_name(
-            "refs/heads/" + value.removeprefix("refs/heads/")
+        if (
+            isinstance(value, str)
+            and value
+            and not pygit2.reference_is_valid_name("refs/heads/" + value.removeprefix("refs/heads/"))
         ):
-            out.append((name, f"{name}: '{value}' is not a valid git branch name "
-                              "(no spaces, '..', '~', '^', ':', '?', '*', '[')"))
+            out.append(
+                (
+                    name,
+                    f"{name}: '{value}' is not a valid git branch name (no spaces, '..', '~', '^', ':', '?', '*', '[')",
+                )
+            )
     return out

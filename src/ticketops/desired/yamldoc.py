@@ -158,21 +158,30 @@ def _unclosed(e: yaml.MarkedYAMLError, text: str, first_line: int) -> tuple[int,
     if ctx.startswith("while parsing a flow") and char in _CLOSERS:
         kind = "list" if char == "[" else "mapping"
         at = where if found.line > opened.line else (found.line + first_line, found.column + 1)
-        return (*at, f"invalid YAML: the {kind} opened with '{char}' on line {where[0]} is not closed "
-                     f"(PyYAML stopped at {seen}): close the `{char}` with `{_CLOSERS[char]}`, or put the whole "
-                     "value in quotes if it is text")
-    if ctx.startswith("while scanning a quoted scalar") and char in "\"'" and ("end of stream" in problem
-                                                                              or "document" in problem):
+        return (
+            *at,
+            f"invalid YAML: the {kind} opened with '{char}' on line {where[0]} is not closed "
+            f"(PyYAML stopped at {seen}): close the `{char}` with `{_CLOSERS[char]}`, or put the whole "
+            "value in quotes if it is text",
+        )
+    if (
+        ctx.startswith("while scanning a quoted scalar")
+        and char in "\"'"
+        and ("end of stream" in problem or "document" in problem)
+    ):
         other = "'" if char == '"' else '"'
-        return (*where, f"invalid YAML: the quote {char} opened here is never closed (PyYAML reached the end at "
-                        f"{seen}): close the quote with a matching {char} (text that contains "
-                        f"a {char} goes in {other} quotes)")
+        return (
+            *where,
+            f"invalid YAML: the quote {char} opened here is never closed (PyYAML reached the end at "
+            f"{seen}): close the quote with a matching {char} (text that contains "
+            f"a {char} goes in {other} quotes)",
+        )
     return None
 
 
 def _char_at(text: str, line: int, column: int) -> str:
     lines = text.split("\n")
-    return lines[line][column:column + 1] if line < len(lines) else ""
+    return lines[line][column : column + 1] if line < len(lines) else ""
 
 
 class _Builder:
@@ -215,7 +224,9 @@ class _Builder:
                 )
                 continue
             if not isinstance(key_node, ScalarNode):
-                self.doc.problems.append(self.doc.problem(key_node, "a key must be a plain name, not a list or mapping"))
+                self.doc.problems.append(
+                    self.doc.problem(key_node, "a key must be a plain name, not a list or mapping")
+                )
                 continue
             key = self.build(key_node, depth + 1)
             if key in seen:

@@ -46,14 +46,21 @@ class RemoteChecks:
 
     def run(self) -> list[Check]:
         steps: tuple[Callable[[], Check], ...] = (
-            self.connection, self.project_exists, self.work_item_type, self.work_items_read,
-            self.work_items_write, self.code_read, self.linked_repos, self.code_write, self.identities,
+            self.connection,
+            self.project_exists,
+            self.work_item_type,
+            self.work_items_read,
+            self.work_items_write,
+            self.code_read,
+            self.linked_repos,
+            self.code_write,
+            self.identities,
         )
         for i, step in enumerate(steps):
             try:
                 self.checks.append(step())
             except Stop:
-                names = ", ".join(s.__name__.replace("_", " ") for s in steps[i + 1:])
+                names = ", ".join(s.__name__.replace("_", " ") for s in steps[i + 1 :])
                 self.checks.append(skip("remaining", f"not checked ({names}): fix the failure above first"))
                 break
         return self.checks
@@ -64,17 +71,28 @@ class RemoteChecks:
         try:
             data = self.client.connection_data()
         except NetworkError as e:
-            self.checks.append(fail("connectivity", f"cannot reach {url}: {e}",
-                                    "check organization_url (or --org-url), the network and any proxy"))
+            self.checks.append(
+                fail(
+                    "connectivity",
+                    f"cannot reach {url}: {e}",
+                    "check organization_url (or --org-url), the network and any proxy",
+                )
+            )
             raise Stop from None
         except AuthError as e:
             self.checks.append(ok("connectivity", f"{url} answered"))
-            self.checks.append(fail("authentication", f"the token ({self.auth.source}) was not accepted: {e}",
-                                    _auth_fix(self.auth)))
+            self.checks.append(
+                fail("authentication", f"the token ({self.auth.source}) was not accepted: {e}", _auth_fix(self.auth))
+            )
             raise Stop from None
         except (NotFound, UnexpectedResponse, AdoError) as e:
-            self.checks.append(fail("connectivity", f"{url} is not an Azure DevOps organization: {e}",
-                                    "organization_url must be https://dev.azure.com/ORG or https://server/COLLECTION"))
+            self.checks.append(
+                fail(
+                    "connectivity",
+                    f"{url} is not an Azure DevOps organization: {e}",
+                    "organization_url must be https://dev.azure.com/ORG or https://server/COLLECTION",
+                )
+            )
             raise Stop from None
         user = data.authenticated_user
         self.me = user.mail or user.account
@@ -87,9 +105,14 @@ class RemoteChecks:
             project = self.client.get_project(self.project)
         except NotFound:
             names = ", ".join(sorted((p.name for p in self.client.list_projects()), key=str.lower)) or "(none)"
-            self.checks.append(fail("project", f"project {self.project!r} does not exist (or is not visible to "
-                                               f"this token); the organization's projects: {names}",
-                                    "set `project:` in .tickets/config.yaml to one of them"))
+            self.checks.append(
+                fail(
+                    "project",
+                    f"project {self.project!r} does not exist (or is not visible to "
+                    f"this token); the organization's projects: {names}",
+                    "set `project:` in .tickets/config.yaml to one of them",
+                )
+            )
             raise Stop from None
         return ok("project", f"{project.name} exists")
 
@@ -120,8 +143,12 @@ class RemoteChecks:
         try:
             self.client.create_work_item(self.project, wit, ops, validate_only=True)
         except (PermissionDenied, AuthError) as e:
-            return fail("work items write", str(e), "give the token the Work Items (Read & write) scope, and the "
-                                                    "user permission to create work items in the project")
+            return fail(
+                "work items write",
+                str(e),
+                "give the token the Work Items (Read & write) scope, and the "
+                "user permission to create work items in the project",
+            )
         except AdoError as e:
             return fail("work items write", f"a validateOnly create of a {wit!r} was refused: {e}")
         return ok("work items write", f"a validateOnly create of a {wit!r} was accepted (nothing was saved)")
@@ -148,9 +175,12 @@ class RemoteChecks:
             if not any(r.name == f"refs/heads/{link.default_branch}" for r in refs):
                 no_branch.append(f"{link.name!r} has no branch {link.default_branch!r}")
         if missing:
-            return fail("repos", f"not in project {self.project}: {', '.join(missing)} (its repos: "
-                                 f"{', '.join(sorted(r.name for r in known.values())) or '(none)'})",
-                        "fix `repos:` in .tickets/config.yaml")
+            return fail(
+                "repos",
+                f"not in project {self.project}: {', '.join(missing)} (its repos: "
+                f"{', '.join(sorted(r.name for r in known.values())) or '(none)'})",
+                "fix `repos:` in .tickets/config.yaml",
+            )
         if no_branch:
             return fail("repos", "; ".join(no_branch), "push the branch, or set `default_branch:` of that repo")
         found = ", ".join(f"{a} -> {link.name}" for a, link in sorted(self.config.repos.items()))
@@ -170,8 +200,10 @@ class RemoteChecks:
 def _auth_fix(auth: AuthInfo) -> str:
     if auth.mode == "pat":
         var = auth.env_var or "AZURE_DEVOPS_EXT_PAT"
-        return (f"put a valid, unexpired personal access token for this organization in ${var} "
-                "(scopes: Work Items read & write, Code read & write, Identity read)")
+        return (
+            f"put a valid, unexpired personal access token for this organization in ${var} "
+            "(scopes: Work Items read & write, Code read & write, Identity read)"
+        )
     if auth.mode == "entra":
         return "sign in again (`az login`, or --device-code) with an account that is a member of the organization"
     return f"set ${auth.env_var or 'SYSTEM_ACCESSTOKEN'} to a valid token (in Azure Pipelines map System.AccessToken)"

@@ -14,6 +14,13 @@ from ticketops.emulator.log import RequestLog, RequestRecord
 from ticketops.emulator.seed import Seed, SeedProject, SeedRepo, SeedUser
 
 __all__ = [
-    "Emulator", "ManualClock", "RequestLog", "RequestRecord", "Seed", "SeedProject", "SeedRepo", "SeedUser",
+    "Emulator",
+    "ManualClock",
+    "RequestLog",
+    "RequestRecord",
+    "Seed",
+    "SeedProject",
+    "SeedRepo",
+    "SeedUser",
     "SystemClock",
 ]

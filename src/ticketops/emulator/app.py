@@ -45,8 +45,15 @@ class Emulator:
 
     global_observers: ClassVar[list[Callable[[RequestRecord], None]]] = []
 
-    def __init__(self, seed: Seed | None = None, *, pat: str | None = None, rng_seed: int = 0,
-                 clock: Clock | None = None, markdown_supported: bool | None = None) -> None:
+    def __init__(
+        self,
+        seed: Seed | None = None,
+        *,
+        pat: str | None = None,
+        rng_seed: int = 0,
+        clock: Clock | None = None,
+        markdown_supported: bool | None = None,
+    ) -> None:
         seed = seed or Seed.default()
         if markdown_supported is not None:
             seed = seed.model_copy(update={"markdown_supported": markdown_supported})
@@ -83,11 +90,15 @@ class Emulator:
         """Accept ``Authorization: Bearer <token>`` until ``expires_at`` (Unix time, emulator clock)."""
         self.auth.accept_bearer(token, expires_at=expires_at, user=user)
 
-    def rate_limit(self, budget: float | None, window_seconds: float = 300, *, delay_threshold: float = 0.8,
-                   cost: float = 1.0) -> RateLimiter | None:
+    def rate_limit(
+        self, budget: float | None, window_seconds: float = 300, *, delay_threshold: float = 0.8, cost: float = 1.0
+    ) -> RateLimiter | None:
         """Turn on a TSTU-like budget (``None`` turns it off)."""
-        self.limiter = None if budget is None else RateLimiter(self.clock, budget, window_seconds,
-                                                               delay_threshold=delay_threshold, cost=cost)
+        self.limiter = (
+            None
+            if budget is None
+            else RateLimiter(self.clock, budget, window_seconds, delay_threshold=delay_threshold, cost=cost)
+        )
         return self.limiter
 
     # ---- lifecycle --------------------------------------------------------------------------
@@ -178,16 +189,19 @@ class Emulator:
         with self.db.lock:
             project = self.db.project(match.project) if match.project else None
             user = self.db.user(user_email) if user_email else self.db.api_user
-            ctx = Ctx(req, self.db, dict(match.params), project, match.team, user,
-                      f"{req.origin}/{self.db.organization}")
+            ctx = Ctx(
+                req, self.db, dict(match.params), project, match.team, user, f"{req.origin}/{self.db.organization}"
+            )
             try:
                 return match.route.handler(ctx)
             except AdoError:
                 raise
-            except Exception:  # noqa: BLE001 - an emulator bug must be visible, not a hang
+            except Exception:
                 tb = traceback.format_exc()
                 self.internal_errors.append(tb)
-                return EmuResponse.error(AdoError(500, "EmulatorInternalError", f"ADO emulator bug: {tb.splitlines()[-1]}"))
+                return EmuResponse.error(
+                    AdoError(500, "EmulatorInternalError", f"ADO emulator bug: {tb.splitlines()[-1]}")
+                )
 
 
 def _fast_tmp() -> str | None:

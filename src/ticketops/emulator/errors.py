@@ -129,7 +129,9 @@ def unauthorized() -> AdoError:
         "TF400813: The user '' is not authorized to access this resource.",
         namespace=FRAMEWORK,
         event_id=3000,
-        headers={"WWW-Authenticate": 'Bearer authorization_uri=https://login.microsoftonline.com/common, Basic realm="ado.emulator"'},
+        headers={
+            "WWW-Authenticate": 'Bearer authorization_uri=https://login.microsoftonline.com/common, Basic realm="ado.emulator"'
+        },
     )
 
 

@@ -81,10 +81,19 @@ FIELDS: tuple[FieldDef, ...] = (
 _BY_REF = {f.ref.lower(): f for f in FIELDS}
 _BY_NAME = {f.name.lower(): f for f in FIELDS}
 # Short names WIQL accepts besides the display names (``[State]``, ``[Id]``, ...).
-_ALIASES = {"id": "System.Id", "rev": "System.Rev", "workitemtype": "System.WorkItemType", "assignedto": "System.AssignedTo",
-            "areapath": "System.AreaPath", "iterationpath": "System.IterationPath", "teamproject": "System.TeamProject",
-            "changeddate": "System.ChangedDate", "createddate": "System.CreatedDate", "changedby": "System.ChangedBy",
-            "createdby": "System.CreatedBy"}
+_ALIASES = {
+    "id": "System.Id",
+    "rev": "System.Rev",
+    "workitemtype": "System.WorkItemType",
+    "assignedto": "System.AssignedTo",
+    "areapath": "System.AreaPath",
+    "iterationpath": "System.IterationPath",
+    "teamproject": "System.TeamProject",
+    "changeddate": "System.ChangedDate",
+    "createddate": "System.CreatedDate",
+    "changedby": "System.ChangedBy",
+    "createdby": "System.CreatedBy",
+}
 
 STRING_LIMIT = 255  # single-line string fields (System.Title among them)
 

@@ -121,8 +121,14 @@ def identity_ref(u: User, base: str) -> dict[str, object]:
 
 
 def reviewer_ref(u: User, base: str, pr_url: str, vote: int, is_required: bool) -> dict[str, object]:
-    out: dict[str, object] = {"reviewerUrl": f"{pr_url}/reviewers/{u.id}", "vote": vote, "hasDeclined": False,
-                              "isRequired": is_required, "isFlagged": False, "isContainer": False}
+    out: dict[str, object] = {
+        "reviewerUrl": f"{pr_url}/reviewers/{u.id}",
+        "vote": vote,
+        "hasDeclined": False,
+        "isRequired": is_required,
+        "isFlagged": False,
+        "isContainer": False,
+    }
     ref = identity_ref(u, base)
     ref.pop("descriptor")
     ref.pop("_links")

@@ -17,9 +17,20 @@ from ticketops.model.config import Process
 Proposed, InProgress, Resolved, Completed, Removed = "Proposed", "InProgress", "Resolved", "Completed", "Removed"
 
 _COLORS = {
-    "New": "b2b2b2", "Proposed": "b2b2b2", "To Do": "b2b2b2", "Approved": "b2b2b2", "Open": "b2b2b2",
-    "Design": "b2b2b2", "Active": "007acc", "Committed": "007acc", "In Progress": "007acc",
-    "Doing": "007acc", "Resolved": "ff9d00", "Closed": "339933", "Done": "339933", "Removed": "ffffff",
+    "New": "b2b2b2",
+    "Proposed": "b2b2b2",
+    "To Do": "b2b2b2",
+    "Approved": "b2b2b2",
+    "Open": "b2b2b2",
+    "Design": "b2b2b2",
+    "Active": "007acc",
+    "Committed": "007acc",
+    "In Progress": "007acc",
+    "Doing": "007acc",
+    "Resolved": "ff9d00",
+    "Closed": "339933",
+    "Done": "339933",
+    "Removed": "ffffff",
 }
 
 
@@ -79,8 +90,12 @@ def _t(name: str, ref: str, color: str, icon: str, states: tuple[StateDef, ...],
     return WorkItemTypeDef(name, f"Microsoft.VSTS.WorkItemTypes.{ref}", color, icon, states, **kw)  # type: ignore[arg-type]
 
 
-_NARCR = _states(("New", Proposed), ("Active", InProgress), ("Resolved", Resolved), ("Closed", Completed), ("Removed", Removed))
-_PARCR = _states(("Proposed", Proposed), ("Active", InProgress), ("Resolved", Resolved), ("Closed", Completed), ("Removed", Removed))
+_NARCR = _states(
+    ("New", Proposed), ("Active", InProgress), ("Resolved", Resolved), ("Closed", Completed), ("Removed", Removed)
+)
+_PARCR = _states(
+    ("Proposed", Proposed), ("Active", InProgress), ("Resolved", Resolved), ("Closed", Completed), ("Removed", Removed)
+)
 _PARC = _states(("Proposed", Proposed), ("Active", InProgress), ("Resolved", Resolved), ("Closed", Completed))
 _TDD = _states(("To Do", Proposed), ("Doing", InProgress), ("Done", Completed))
 
@@ -98,21 +113,80 @@ PROCESSES: dict[Process, tuple[WorkItemTypeDef, ...]] = {
         _t("Epic", "Epic", "FF7B00", "icon_crown", _NARCR),
         _t("Feature", "Feature", "773B93", "icon_trophy", _NARCR),
         _t("User Story", "UserStory", "009CCC", "icon_book", _NARCR),
-        _t("Task", "Task", "F2CB1D", "icon_clipboard", _states(("New", Proposed), ("Active", InProgress), ("Closed", Completed), ("Removed", Removed))),
-        _t("Bug", "Bug", "CC293D", "icon_insect", _states(("New", Proposed), ("Active", InProgress), ("Resolved", Resolved), ("Closed", Completed))),
+        _t(
+            "Task",
+            "Task",
+            "F2CB1D",
+            "icon_clipboard",
+            _states(("New", Proposed), ("Active", InProgress), ("Closed", Completed), ("Removed", Removed)),
+        ),
+        _t(
+            "Bug",
+            "Bug",
+            "CC293D",
+            "icon_insect",
+            _states(("New", Proposed), ("Active", InProgress), ("Resolved", Resolved), ("Closed", Completed)),
+        ),
         _t("Issue", "Issue", "B4009E", "icon_traffic_cone", _states(("Active", InProgress), ("Closed", Completed))),
     ),
     Process.SCRUM: (
-        _t("Epic", "Epic", "FF7B00", "icon_crown", _states(("New", Proposed), ("In Progress", InProgress), ("Done", Completed), ("Removed", Removed))),
-        _t("Feature", "Feature", "773B93", "icon_trophy", _states(("New", Proposed), ("In Progress", InProgress), ("Done", Completed), ("Removed", Removed))),
         _t(
-            "Product Backlog Item", "ProductBacklogItem", "009CCC", "icon_list",
-            _states(("New", Proposed), ("Approved", Proposed), ("Committed", InProgress), ("Done", Completed), ("Removed", Removed)),
+            "Epic",
+            "Epic",
+            "FF7B00",
+            "icon_crown",
+            _states(("New", Proposed), ("In Progress", InProgress), ("Done", Completed), ("Removed", Removed)),
+        ),
+        _t(
+            "Feature",
+            "Feature",
+            "773B93",
+            "icon_trophy",
+            _states(("New", Proposed), ("In Progress", InProgress), ("Done", Completed), ("Removed", Removed)),
+        ),
+        _t(
+            "Product Backlog Item",
+            "ProductBacklogItem",
+            "009CCC",
+            "icon_list",
+            _states(
+                ("New", Proposed),
+                ("Approved", Proposed),
+                ("Committed", InProgress),
+                ("Done", Completed),
+                ("Removed", Removed),
+            ),
             initial_reason="New backlog item",
         ),
-        _t("Task", "Task", "F2CB1D", "icon_clipboard", _states(("To Do", Proposed), ("In Progress", InProgress), ("Done", Completed), ("Removed", Removed)), initial_reason="New task"),
-        _t("Bug", "Bug", "CC293D", "icon_insect", _states(("New", Proposed), ("Approved", Proposed), ("Committed", InProgress), ("Done", Completed), ("Removed", Removed)), initial_reason="New defect reported"),
-        _t("Impediment", "Impediment", "B4009E", "icon_traffic_cone", _states(("Open", InProgress), ("Closed", Completed))),
+        _t(
+            "Task",
+            "Task",
+            "F2CB1D",
+            "icon_clipboard",
+            _states(("To Do", Proposed), ("In Progress", InProgress), ("Done", Completed), ("Removed", Removed)),
+            initial_reason="New task",
+        ),
+        _t(
+            "Bug",
+            "Bug",
+            "CC293D",
+            "icon_insect",
+            _states(
+                ("New", Proposed),
+                ("Approved", Proposed),
+                ("Committed", InProgress),
+                ("Done", Completed),
+                ("Removed", Removed),
+            ),
+            initial_reason="New defect reported",
+        ),
+        _t(
+            "Impediment",
+            "Impediment",
+            "B4009E",
+            "icon_traffic_cone",
+            _states(("Open", InProgress), ("Closed", Completed)),
+        ),
     ),
     Process.BASIC: (
         _t("Epic", "Epic", "FF7B00", "icon_crown", _TDD, initial_reason="Added to backlog"),
@@ -141,7 +215,10 @@ PROCESS_IDS: dict[Process, str] = {
 }
 
 PROCESS_NAMES: dict[Process, str] = {
-    Process.AGILE: "Agile", Process.SCRUM: "Scrum", Process.BASIC: "Basic", Process.CMMI: "CMMI",
+    Process.AGILE: "Agile",
+    Process.SCRUM: "Scrum",
+    Process.BASIC: "Basic",
+    Process.CMMI: "CMMI",
 }
 
 

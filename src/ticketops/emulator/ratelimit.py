@@ -27,8 +27,15 @@ class Decision:
 
 
 class RateLimiter:
-    def __init__(self, clock: Clock, budget: float, window_seconds: float = 300, *, delay_threshold: float = 0.8,
-                 cost: float = 1.0) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        budget: float,
+        window_seconds: float = 300,
+        *,
+        delay_threshold: float = 0.8,
+        cost: float = 1.0,
+    ) -> None:
         if budget <= 0 or window_seconds <= 0 or not 0 < delay_threshold <= 1:
             raise ValueError("budget and window_seconds must be positive and 0 < delay_threshold <= 1")
         self.clock = clock

@@ -62,7 +62,9 @@ class EmuRequest:
 
     def json(self) -> object:
         if not self.body:
-            raise bad_request("The request body is empty; this operation needs a JSON body.", "VssPropertyValidationException")
+            raise bad_request(
+                "The request body is empty; this operation needs a JSON body.", "VssPropertyValidationException"
+            )
         try:
             return json.loads(self.body)
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
@@ -179,8 +181,13 @@ class Router:
                 continue
             m = route.regex.match(rest)
             if m and _scope_ok(route.scope, len(prefix)):
-                return Match(route, m.groupdict(), prefix[0], prefix[1] if len(prefix) > 1 else None,
-                             prefix[2] if len(prefix) > 2 else None)
+                return Match(
+                    route,
+                    m.groupdict(),
+                    prefix[0],
+                    prefix[1] if len(prefix) > 1 else None,
+                    prefix[2] if len(prefix) > 2 else None,
+                )
         return None
 
 

@@ -85,15 +85,27 @@ class Seed(_Strict):
                     ),
                     areas=("API", "Web"),
                 ),
-                SeedProject(name="Ledger", process=Process.SCRUM, repos=(SeedRepo(name="ledger", files=readme("ledger")),)),
-                SeedProject(name="Helpdesk", process=Process.BASIC, repos=(SeedRepo(name="helpdesk", files=readme("helpdesk")),)),
                 SeedProject(
-                    name="Compliance", process=Process.CMMI, repos=(SeedRepo(name="compliance", files=readme("compliance")),)
+                    name="Ledger", process=Process.SCRUM, repos=(SeedRepo(name="ledger", files=readme("ledger")),)
+                ),
+                SeedProject(
+                    name="Helpdesk", process=Process.BASIC, repos=(SeedRepo(name="helpdesk", files=readme("helpdesk")),)
+                ),
+                SeedProject(
+                    name="Compliance",
+                    process=Process.CMMI,
+                    repos=(SeedRepo(name="compliance", files=readme("compliance")),),
                 ),
             ),
             users=tuple(
                 SeedUser(email=f"{n.lower()}@contoso.com", display_name=f"{n} {s}")
-                for n, s in (("Alice", "Archer"), ("Bob", "Baker"), ("Carol", "Chen"), ("Dave", "Diaz"), ("Erin", "Evans"))
+                for n, s in (
+                    ("Alice", "Archer"),
+                    ("Bob", "Baker"),
+                    ("Carol", "Chen"),
+                    ("Dave", "Diaz"),
+                    ("Erin", "Evans"),
+                )
             ),
         )
 

@@ -8,6 +8,7 @@ after the request has been processed, as a network failure would. Request bodies
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import socket
 import threading
@@ -19,7 +20,6 @@ from typing import BinaryIO
 from ticketops.emulator.app import Emulator
 from ticketops.emulator.router import EmuRequest
 from ticketops.emulator.transport import DroppedResponse
-
 
 MAX_BODY = 64 * 1024 * 1024  # a request body larger than this is refused, not buffered
 _MAX_LINE = 8192  # a chunk-size or trailer line
@@ -94,10 +94,8 @@ def _handler_class(emu: Emulator) -> type[BaseHTTPRequestHandler]:
                 resp = emu.handle(EmuRequest(self.command, f"http://{host}{self.path}", headers, body))
             except DroppedResponse:
                 self.close_connection = True
-                try:
+                with contextlib.suppress(OSError):
                     self.connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 return
             self.send_response(resp.status)
             for k, v in resp.headers.items():
@@ -109,7 +107,7 @@ def _handler_class(emu: Emulator) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = _serve
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        def log_message(self, format: str, *args: object) -> None:
             return  # the emulator has its own request log (emu.log)
 
     return Handler
@@ -137,8 +135,9 @@ class EmulatorServer:
         return f"http://{self.host}:{self.port}/{self.emu.db.organization}"
 
     def start(self) -> EmulatorServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="ado-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="ado-emulator", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -151,12 +150,19 @@ class EmulatorServer:
     def __enter__(self) -> EmulatorServer:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
 
-def serve_forever(emu: Emulator, host: str = "127.0.0.1", port: int = 8765,
-                  on_ready: Callable[[str], None] | None = None, stop: threading.Event | None = None) -> None:
+def serve_forever(
+    emu: Emulator,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    on_ready: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
+) -> None:
     """Serve until SIGINT/SIGTERM (or ``stop`` is set), then shut down cleanly."""
     stop = stop or threading.Event()
 

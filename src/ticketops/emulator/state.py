@@ -43,9 +43,17 @@ def _project(db: Database, p: Project) -> dict[str, object]:
         "repositories": [_repo(r) for r in sorted(p.repos.values(), key=lambda r: r.name)],
         "workItems": [_item(it) for it in db.wit.in_project(p)],
         "pullRequests": [
-            {"id": pr.id, "repository": pr.repo.name, "status": pr.status, "title": pr.title,
-             "source": pr.source, "target": pr.target, "reviewers": [rv.user.email for rv in pr.reviewers.values()]}
-            for pr in sorted(db.pulls.prs.values(), key=lambda x: x.id) if pr.repo.project.id == p.id
+            {
+                "id": pr.id,
+                "repository": pr.repo.name,
+                "status": pr.status,
+                "title": pr.title,
+                "source": pr.source,
+                "target": pr.target,
+                "reviewers": [rv.user.email for rv in pr.reviewers.values()],
+            }
+            for pr in sorted(db.pulls.prs.values(), key=lambda x: x.id)
+            if pr.repo.project.id == p.id
         ],
     }
 

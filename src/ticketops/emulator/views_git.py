@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pygit2
 
+from ticketops.emulator import utf16
 from ticketops.emulator.clock import iso
 from ticketops.emulator.db.pulls import LIST_DESCRIPTION_LIMIT
 from ticketops.emulator.db.records import Project, PullRequest, Repo
 from ticketops.emulator.identity import User, identity_ref, reviewer_ref
-from ticketops.emulator import utf16
 from ticketops.emulator.processes import PROCESS_IDS, PROCESS_NAMES
 
 
@@ -28,8 +28,11 @@ def project_json(p: Project, base: str, *, full: bool = False) -> dict[str, obje
             "versioncontrol": {"sourceControlType": "Git", "gitEnabled": "True", "tfvcEnabled": "False"},
             "processTemplate": {"templateName": PROCESS_NAMES[p.process], "templateTypeId": PROCESS_IDS[p.process]},
         }
-        out["_links"] = {"self": {"href": out["url"]}, "collection": {"href": f"{base}/_apis/projectCollections/{p.id}"},
-                         "web": {"href": f"{base}/{p.name}"}}
+        out["_links"] = {
+            "self": {"href": out["url"]},
+            "collection": {"href": f"{base}/_apis/projectCollections/{p.id}"},
+            "web": {"href": f"{base}/{p.name}"},
+        }
         out["defaultTeam"] = {"id": p.id, "name": f"{p.name} Team", "url": f"{base}/_apis/projects/{p.id}/teams/{p.id}"}
     return out
 
@@ -59,9 +62,14 @@ def repo_json(repo: Repo, base: str, *, links: bool = False) -> dict[str, object
     )
     if links:
         url = repo_url(repo, base)
-        out["_links"] = {key: {"href": f"{url}/{key}"} for key in ("refs", "pullRequests", "items", "pushes", "commits")}
-        out["_links"] |= {"self": {"href": url}, "project": {"href": f"{base}/_apis/projects/{repo.project.id}"},
-                          "web": {"href": str(out["webUrl"])}}
+        out["_links"] = {
+            key: {"href": f"{url}/{key}"} for key in ("refs", "pullRequests", "items", "pushes", "commits")
+        }
+        out["_links"] |= {
+            "self": {"href": url},
+            "project": {"href": f"{base}/_apis/projects/{repo.project.id}"},
+            "web": {"href": str(out["webUrl"])},
+        }
     return out
 
 
@@ -108,7 +116,12 @@ def pr_json(pr: PullRequest, base: str, *, in_list: bool = False) -> dict[str, o
     target = pr.target_commit if pr.status != "active" else _tip(repo, pr.target)
     description = utf16.cut(pr.description, LIST_DESCRIPTION_LIMIT) if in_list else pr.description
     out: dict[str, object] = {
-        "repository": {"id": repo.id, "name": repo.name, "url": repo_url(repo, base), "project": project_json(repo.project, base)},
+        "repository": {
+            "id": repo.id,
+            "name": repo.name,
+            "url": repo_url(repo, base),
+            "project": project_json(repo.project, base),
+        },
         "pullRequestId": pr.id,
         "codeReviewId": pr.id,
         "status": pr.status,

@@ -21,7 +21,9 @@ def value_json(ref: str, value: FieldValue, base: str) -> object:
     return value
 
 
-def fields_json(item_id: int, rev: int, fields: dict[str, FieldValue], base: str, only: list[str] | None) -> dict[str, object]:
+def fields_json(
+    item_id: int, rev: int, fields: dict[str, FieldValue], base: str, only: list[str] | None
+) -> dict[str, object]:
     if only is None:
         return {ref: value_json(ref, v, base) for ref, v in fields.items()}
     out: dict[str, object] = {}
@@ -58,8 +60,15 @@ def links_json(item: WorkItem, base: str) -> dict[str, object]:
     }
 
 
-def work_item_json(item: WorkItem, base: str, *, expand: str = "none", fields: list[str] | None = None,
-                   links: bool = False, snapshot: Revision | None = None) -> dict[str, object]:
+def work_item_json(
+    item: WorkItem,
+    base: str,
+    *,
+    expand: str = "none",
+    fields: list[str] | None = None,
+    links: bool = False,
+    snapshot: Revision | None = None,
+) -> dict[str, object]:
     """``expand``: none | relations | fields | links | all (case-insensitive)."""
     expand = expand.lower()
     rev = snapshot.rev if snapshot else item.rev
@@ -104,8 +113,11 @@ def update_json(item: WorkItem, upd: Update, base: str) -> dict[str, object]:
             rels[key] = [relation_json(r) for r in lst]
     if rels:
         out["relations"] = rels
-    out["_links"] = {"self": {"href": f"{url}/updates/{upd.rev}"}, "workItemUpdates": {"href": f"{url}/updates"},
-                     "parent": {"href": url}}
+    out["_links"] = {
+        "self": {"href": f"{url}/updates/{upd.rev}"},
+        "workItemUpdates": {"href": f"{url}/updates"},
+        "parent": {"href": url},
+    }
     out["url"] = f"{url}/updates/{upd.rev}"
     return out
 
@@ -118,8 +130,11 @@ def revision_json(item: WorkItem, snap: Revision, base: str, expand: str) -> dic
 
 def revision_links(item: WorkItem, rev: int, base: str) -> dict[str, object]:
     url = item_url(base, item.id)
-    return {"self": {"href": f"{url}/revisions/{rev}"}, "workItemRevisions": {"href": f"{url}/revisions"},
-            "parent": {"href": url}}
+    return {
+        "self": {"href": f"{url}/revisions/{rev}"},
+        "workItemRevisions": {"href": f"{url}/revisions"},
+        "parent": {"href": url},
+    }
 
 
 def comment_json(c: Comment, project_base: str, base: str) -> dict[str, object]:
@@ -143,7 +158,11 @@ def comment_json(c: Comment, project_base: str, base: str) -> dict[str, object]:
 
 def field_ref_json(ref: str, base: str) -> dict[str, object]:
     f = field_def(ref)
-    return {"referenceName": f.ref if f else ref, "name": f.name if f else ref, "url": f"{base}/_apis/wit/fields/{f.ref if f else ref}"}
+    return {
+        "referenceName": f.ref if f else ref,
+        "name": f.name if f else ref,
+        "url": f"{base}/_apis/wit/fields/{f.ref if f else ref}",
+    }
 
 
 def state_json(wit: WorkItemTypeDef) -> list[dict[str, object]]:
@@ -153,8 +172,14 @@ def state_json(wit: WorkItemTypeDef) -> list[dict[str, object]]:
 def type_json(wit: WorkItemTypeDef, project_base: str, base: str) -> dict[str, object]:
     url = f"{project_base}/_apis/wit/workItemTypes/{wit.name}"
     fields = [
-        {"helpText": "", "alwaysRequired": f.ref == "System.Title", "defaultValue": None,
-         "referenceName": f.ref, "name": f.name, "url": f"{base}/_apis/wit/fields/{f.ref}"}
+        {
+            "helpText": "",
+            "alwaysRequired": f.ref == "System.Title",
+            "defaultValue": None,
+            "referenceName": f.ref,
+            "name": f.name,
+            "url": f"{base}/_apis/wit/fields/{f.ref}",
+        }
         for f in FIELDS
     ]
     return {

@@ -100,7 +100,7 @@ def tokenize(text: str) -> list[Tok]:
             break
         m = _TOKEN_RE.match(text, pos)
         if not m or m.end() == pos:
-            raise syntax("unexpected character", text[pos:pos + 20].strip())
+            raise syntax("unexpected character", text[pos : pos + 20].strip())
         kind = m.lastgroup or "word"
         toks.append(Tok(kind, m.group(kind), m.start(kind)))
         pos = m.end()
@@ -111,7 +111,9 @@ def tokenize(text: str) -> list[Tok]:
 class Parser:
     def __init__(self, text: str) -> None:
         if utf16.units(text) > MAX_QUERY:
-            raise wiql_error(f"The query is {utf16.units(text)} characters long; a WIQL query can be at most {MAX_QUERY} characters.")
+            raise wiql_error(
+                f"The query is {utf16.units(text)} characters long; a WIQL query can be at most {MAX_QUERY} characters."
+            )
         self.text = text
         self.toks = tokenize(text)
         self.i = 0
@@ -218,7 +220,7 @@ class Parser:
         op, negate = self._operator()
         values = self._list() if op == "in" else (self._value(),)
         end = self.toks[self.i - 1]
-        cond = Cond(name, op, values, self.text[start:end.pos + len(end.text)])
+        cond = Cond(name, op, values, self.text[start : end.pos + len(end.text)])
         return Not(cond) if negate else cond
 
     def _operator(self) -> tuple[str, bool]:

@@ -11,7 +11,7 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ticketops.emulator.clock import parse_iso
 from ticketops.emulator.db.records import FieldValue, Project, WorkItem
@@ -58,8 +58,10 @@ def run(query: Query, store: WorkItemStore, env: Env, top: int | None) -> list[W
     if top is not None:
         return matched[:top]
     if len(matched) > RESULT_LIMIT:
-        raise wiql_error(f"VS402337: The number of work items returned exceeds the size limit of {RESULT_LIMIT}. "
-                         "Change the query to return fewer items.")
+        raise wiql_error(
+            f"VS402337: The number of work items returned exceeds the size limit of {RESULT_LIMIT}. "
+            "Change the query to return fewer items."
+        )
     return matched
 
 
@@ -154,7 +156,9 @@ def _condition(c: Cond, env: Env) -> Pred:
         return lambda it: wanted in it.tag_keys
     if c.op == "under":
         if f.type != "treePath":
-            raise wiql_error(f"TF51005: UNDER works on area and iteration paths, not on {f.ref}. The error is caused by «{c.text}».")
+            raise wiql_error(
+                f"TF51005: UNDER works on area and iteration paths, not on {f.ref}. The error is caused by «{c.text}»."
+            )
         return lambda it: _under(_get(it, f), texts[0])
     return lambda it: _compare_text(_text_forms(_get(it, f)), c.op, texts)
 
@@ -169,7 +173,7 @@ def _macro(v: Value, env: Env, c: Cond) -> Value:
     if v.name == "me":
         return env.me.email
     if v.name == "today":
-        day = datetime.fromtimestamp(env.now, tz=timezone.utc).date()
+        day = datetime.fromtimestamp(env.now, tz=UTC).date()
         return f"{day.fromordinal(day.toordinal() + v.offset).isoformat()}"
     raise unsupported(f"the @{v.name} macro", c.text)
 
@@ -186,7 +190,9 @@ def _number(v: Value, c: Cond) -> float:
     try:
         return float(v)  # type: ignore[arg-type]
     except (TypeError, ValueError) as e:
-        raise wiql_error(f"TF51006: The query statement is not valid: '{v}' is not a number. The error is caused by «{c.text}».") from e
+        raise wiql_error(
+            f"TF51006: The query statement is not valid: '{v}' is not a number. The error is caused by «{c.text}»."
+        ) from e
 
 
 def _num_text(v: float) -> str:
@@ -201,7 +207,12 @@ def _compare_num(actual: FieldValue, op: str, nums: list[float]) -> bool:
 
 
 _OPS: dict[str, Callable[[object, object], bool]] = {
-    "=": operator.eq, "<>": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge,
+    "=": operator.eq,
+    "<>": operator.ne,
+    "<": operator.lt,
+    ">": operator.gt,
+    "<=": operator.le,
+    ">=": operator.ge,
     "contains": lambda a, b: False,
 }
 
@@ -248,14 +259,20 @@ def _date_condition(c: Cond, f: FieldDef, values: list[Value], env: Env) -> Pred
     for v in values:
         text = str(v)
         if _HAS_TIME.match(text.strip()) and not env.time_precision:
-            raise wiql_error("You cannot supply a time with the date when running a query using date precision. "
-                             f"The error is caused by «{c.text}».")
+            raise wiql_error(
+                "You cannot supply a time with the date when running a query using date precision. "
+                f"The error is caused by «{c.text}»."
+            )
         ts = parse_iso(text)
         if ts is None:
-            raise wiql_error(f"TF51006: The query statement is not valid: '{text}' is not a date. The error is caused by «{c.text}».")
+            raise wiql_error(
+                f"TF51006: The query statement is not valid: '{text}' is not a date. The error is caused by «{c.text}»."
+            )
         stamps.append(ts if env.time_precision else _day(ts))
     if c.op in ("contains", "under"):
-        raise wiql_error(f"TF51006: {c.op.upper()} cannot be used with a date field. The error is caused by «{c.text}».")
+        raise wiql_error(
+            f"TF51006: {c.op.upper()} cannot be used with a date field. The error is caused by «{c.text}»."
+        )
 
     def pred(it: WorkItem) -> bool:
         actual = _get(it, f)

@@ -9,7 +9,7 @@ precision and refuses a literal with a time of day.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ticketops.ado import AdoClient, UnexpectedResponse, routes, wiql_literal
 from ticketops.model.live import COMMON_TAG
@@ -38,8 +38,9 @@ def query_as_of(client: AdoClient, project: str, query: str) -> WiqlAsOf:
     """Run ``query`` with ``timePrecision=true`` and return its ids and ``asOf``."""
     result = client.wiql_result(project, query, time_precision=True)
     if result.as_of is None:
-        raise UnexpectedResponse("the WIQL answer has no asOf: ticketops reads the server's clock from it",
-                                 operation=routes.WIQL.operation)
+        raise UnexpectedResponse(
+            "the WIQL answer has no asOf: ticketops reads the server's clock from it", operation=routes.WIQL.operation
+        )
     return WiqlAsOf(utc(result.as_of), tuple(result.ids))
 
 
@@ -64,7 +65,7 @@ def changed_since(client: AdoClient, project: str, watermark: datetime) -> Chang
 
 
 def utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def wiql_time(moment: datetime) -> str:

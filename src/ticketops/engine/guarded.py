@@ -53,8 +53,17 @@ def guarded_reconcile(
     plan = engine.plan()
     if not plan.has_changes or cancel.is_set():
         return GuardedResult(ReconcileResult((), plan), cancel.is_set(), leased=False)
-    with exclusive(engine.client, engine.desired.config, purpose=lease.purpose, wait=lease.wait, ttl=lease.ttl,
-                   cancel=cancel, enabled=lease.enabled, notify=notify, clock=lease.clock) as held:
+    with exclusive(
+        engine.client,
+        engine.desired.config,
+        purpose=lease.purpose,
+        wait=lease.wait,
+        ttl=lease.ttl,
+        cancel=cancel,
+        enabled=lease.enabled,
+        notify=notify,
+        clock=lease.clock,
+    ) as held:
         if cancel.is_set():
             return GuardedResult(ReconcileResult((), plan), True, leased=held is not None)
         with fenced_by(engine.applier, held):
@@ -85,8 +94,17 @@ def guarded_apply(
     plan = engine.plan()
     if not plan.has_changes or cancel.is_set():
         return GuardedApply(plan, PassResult(plan), cancel.is_set(), leased=False)
-    with exclusive(engine.client, engine.desired.config, purpose=lease.purpose, wait=lease.wait, ttl=lease.ttl,
-                   cancel=cancel, enabled=lease.enabled, notify=notify, clock=lease.clock) as held:
+    with exclusive(
+        engine.client,
+        engine.desired.config,
+        purpose=lease.purpose,
+        wait=lease.wait,
+        ttl=lease.ttl,
+        cancel=cancel,
+        enabled=lease.enabled,
+        notify=notify,
+        clock=lease.clock,
+    ) as held:
         if cancel.is_set():
             return GuardedApply(plan, PassResult(plan), True, leased=held is not None)
         plan = engine.plan()

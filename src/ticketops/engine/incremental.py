@@ -196,5 +196,9 @@ def after_pass(
     if not settled or desired.commit is None:
         return (sync or BoardSync()).model_copy(update={"passes_since_full": since_full})
     tree = tickets_tree(repo, desired.commit, desired.tickets_dir)
-    return BoardSync(commit=desired.commit, tickets_tree=str(tree.id) if tree is not None else None,
-                     watermark=delta.as_of, passes_since_full=since_full)
+    return BoardSync(
+        commit=desired.commit,
+        tickets_tree=str(tree.id) if tree is not None else None,
+        watermark=delta.as_of,
+        passes_since_full=since_full,
+    )

@@ -43,8 +43,20 @@ from ticketops.model.config import BoardConfig
 from ticketops.model.errors import TicketopsError
 
 __all__ = [
-    "DEFAULT_TTL", "DEFAULT_WAIT", "Lease", "LeaseBusy", "LeaseKeeper", "LeaseLost", "LeaseRecord", "LeaseStore",
-    "LeaseUnavailable", "LeaseView", "awake_clock", "default_holder", "exclusive", "lease_store",
+    "DEFAULT_TTL",
+    "DEFAULT_WAIT",
+    "Lease",
+    "LeaseBusy",
+    "LeaseKeeper",
+    "LeaseLost",
+    "LeaseRecord",
+    "LeaseStore",
+    "LeaseUnavailable",
+    "LeaseView",
+    "awake_clock",
+    "default_holder",
+    "exclusive",
+    "lease_store",
 ]
 
 log = logging.getLogger(__name__)
@@ -181,7 +193,7 @@ class Lease(Generic[V]):
             if on_wait is not None and not told:
                 on_wait(other)
                 told = True
-            if stop.wait(min(delay * random.uniform(1.0, 1.25), remaining)):  # noqa: S311 - jitter
+            if stop.wait(min(delay * random.uniform(1.0, 1.25), remaining)):
                 return False
             delay = min(delay * 2, MAX_POLL)
 
@@ -207,8 +219,12 @@ class Lease(Generic[V]):
             raise self._lose(f"{self.describe()} kept changing while this run renewed it")
 
     def _write(self, seen: LeaseView[V], acquired: datetime, started: float) -> bool:
-        record = LeaseRecord(holder=self.holder, token=self.token, acquired_at=acquired,
-                             expires_at=seen.now + timedelta(seconds=self.ttl))
+        record = LeaseRecord(
+            holder=self.holder,
+            token=self.token,
+            acquired_at=acquired,
+            expires_at=seen.now + timedelta(seconds=self.ttl),
+        )
         version = self.store.write(seen, record)
         if version is None:
             return False
@@ -226,9 +242,11 @@ class Lease(Generic[V]):
         if self._version is None or record is None:
             raise LeaseLost(f"this run does not hold {self.describe()}; it writes nothing")
         if self._clock() >= self._deadline:
-            raise self._lose(f"{self.describe()} ran out (it expires {wiql_time(record.expires_at)}, ADO "
-                             "time) before this run renewed it: was the machine asleep, the process paused, or "
-                             "Azure DevOps out of reach?")
+            raise self._lose(
+                f"{self.describe()} ran out (it expires {wiql_time(record.expires_at)}, ADO "
+                "time) before this run renewed it: was the machine asleep, the process paused, or "
+                "Azure DevOps out of reach?"
+            )
 
     def check_ado_time(self, now: datetime) -> None:
         """Before a create: :class:`LeaseLost` when ADO's own clock (``now``, from a response)
@@ -236,13 +254,17 @@ class Lease(Generic[V]):
         self.check()
         record = self.record
         if record is not None and now >= record.expires_at - timedelta(seconds=self.margin):
-            raise self._lose(f"Azure DevOps' clock reads {wiql_time(now)}, but {self.describe()} expires "
-                             f"{wiql_time(record.expires_at)}: this run was held up for too long")
+            raise self._lose(
+                f"Azure DevOps' clock reads {wiql_time(now)}, but {self.describe()} expires "
+                f"{wiql_time(record.expires_at)}: this run was held up for too long"
+            )
 
     def _lose(self, why: str) -> LeaseLost:
         with self._state:
-            self.lost = self.lost or (f"this run stopped writing: {why}. Nothing after that point was written "
-                                      "(another run may have taken over); run it again")
+            self.lost = self.lost or (
+                f"this run stopped writing: {why}. Nothing after that point was written "
+                "(another run may have taken over); run it again"
+            )
             return LeaseLost(self.lost)
 
     def give_up(self, why: str) -> None:
@@ -264,8 +286,10 @@ class Lease(Generic[V]):
             except (AdoError, LeaseUnavailable) as e:
                 log.warning("could not release %s (%s); it expires by itself", self.describe(), e)
                 return True
-            self._lose(f"{self.describe()} was no longer this run's when it released it: another run took it "
-                       "over while this run held it")
+            self._lose(
+                f"{self.describe()} was no longer this run's when it released it: another run took it "
+                "over while this run held it"
+            )
             return False
 
 
@@ -344,8 +368,9 @@ def exclusive(
         yield None
         return
     cancel = cancel or threading.Event()
-    lease: Lease[object] = Lease(store or lease_store(client, config), holder=default_holder(purpose), ttl=ttl,
-                                 clock=clock)
+    lease: Lease[object] = Lease(
+        store or lease_store(client, config), holder=default_holder(purpose), ttl=ttl, clock=clock
+    )
     waiting = lambda other: notify(f"waiting up to {wait:g}s for {lease.describe()}, held by {other.describe()}")  # noqa: E731
     if not lease.acquire(wait, stop=cancel, on_wait=waiting):
         yield None

@@ -79,8 +79,14 @@ class GitBranchStore:
         text = json.dumps(record.model_dump(mode="json"), indent=2) + "\n"
         change = Change.edit(LEASE_FILE, text) if exists else Change.add(LEASE_FILE, text)
         try:
-            push = self.client.push(self.project, self.repo, ref=LEASE_REF, old_object_id=tip or ZERO_OID,
-                                    comment=f"ticketops lease: {record.describe()}", changes=[change])
+            push = self.client.push(
+                self.project,
+                self.repo,
+                ref=LEASE_REF,
+                old_object_id=tip or ZERO_OID,
+                comment=f"ticketops lease: {record.describe()}",
+                changes=[change],
+            )
         except StalePush:
             return None
         except BadRequest:
@@ -94,7 +100,10 @@ class GitBranchStore:
         except OutcomeUnknown:
             # The push may have landed: the record says whether it is ours.
             now = self.read()
-            mine = now.record is not None and (now.record.token, now.record.expires_at) == (record.token, record.expires_at)
+            mine = now.record is not None and (now.record.token, now.record.expires_at) == (
+                record.token,
+                record.expires_at,
+            )
             return now.version if mine else None
         except PermissionDenied as e:
             raise LeaseUnavailable(

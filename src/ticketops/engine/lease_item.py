@@ -47,9 +47,11 @@ log = logging.getLogger(__name__)
 LEASE_TITLE = "ticketops lease — do not edit"
 ROTATE_AT = 9_000  # revisions; ADO refuses REST updates at 10,000
 PARK_CATEGORIES = ("Removed", "Completed")
-_PREAMBLE = ("ticketops keeps its lease here, so that only one run writes to this project at a time. "
-             "Do not edit this work item. To free a lease left by a run that died, remove its tag "
-             f"{LEASE_TAG} (the next run makes a new lease item).")
+_PREAMBLE = (
+    "ticketops keeps its lease here, so that only one run writes to this project at a time. "
+    "Do not edit this work item. To free a lease left by a run that died, remove its tag "
+    f"{LEASE_TAG} (the next run makes a new lease item)."
+)
 _TAG_RE = re.compile(r"<[^>]*>")
 
 
@@ -83,8 +85,10 @@ class WorkItemStore:
     # ---- reading ----------------------------------------------------------------------------
     def lease_ids(self) -> tuple[tuple[int, ...], datetime]:
         """The tagged items' ids (ascending) and ADO's time of the query."""
-        query = (f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(self.project)} "
-                 f"AND [System.Tags] CONTAINS {wiql_literal(LEASE_TAG)}")
+        query = (
+            f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(self.project)} "
+            f"AND [System.Tags] CONTAINS {wiql_literal(LEASE_TAG)}"
+        )
         result = query_as_of(self.client, self.project, query)
         return tuple(sorted(result.ids)), result.as_of
 
@@ -131,8 +135,11 @@ class WorkItemStore:
             raise self._unavailable(e) from None
 
     def _unavailable(self, e: AdoError, *, creating: bool = False) -> LeaseUnavailable:
-        what = (f"create the lease work item (a {self.work_item_type} titled {LEASE_TITLE!r}, tagged {LEASE_TAG})"
-                if creating else f"write {self.describe()}")
+        what = (
+            f"create the lease work item (a {self.work_item_type} titled {LEASE_TITLE!r}, tagged {LEASE_TAG})"
+            if creating
+            else f"write {self.describe()}"
+        )
         return LeaseUnavailable(
             f"cannot {what}: {e}. A board without a linked repository keeps its lease in a work item: give the "
             f"identity permission to create and edit {self.work_item_type} work items in project {self.project!r} "
@@ -156,8 +163,11 @@ class WorkItemStore:
         return mine
 
     def _new_item(self, record: LeaseRecord) -> ItemVersion | None:
-        ops = [PatchOp.set_field(TITLE, LEASE_TITLE), PatchOp.set_field(TAGS, LEASE_TAG),
-               PatchOp.set_field(DESCRIPTION, render_record(record))]
+        ops = [
+            PatchOp.set_field(TITLE, LEASE_TITLE),
+            PatchOp.set_field(TAGS, LEASE_TAG),
+            PatchOp.set_field(DESCRIPTION, render_record(record)),
+        ]
         try:
             item = self.client.create_work_item(self.project, self.work_item_type, ops)
         except OutcomeUnknown:

@@ -62,8 +62,7 @@ def open_repo(path: str | os.PathLike[str] = ".") -> HookRepo:
     repo = pygit2.Repository(found)
     if repo.is_bare or repo.workdir is None:
         raise GitError(
-            f"{found} is a bare repository: git hooks run in a clone with a work tree; "
-            "install them in a clone instead"
+            f"{found} is a bare repository: git hooks run in a clone with a work tree; install them in a clone instead"
         )
     workdir = Path(repo.workdir).resolve()
     common = _common_dir(Path(repo.path))

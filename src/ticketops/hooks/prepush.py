@@ -73,8 +73,11 @@ def run_pre_push(
     tip_check = checks[-1]
     tickets = len(tip_check.state.tickets) if tip_check.state else 0
     n = len(checks)
-    print(f"{PREFIX} .tickets/ valid at {n} pushed commit{'s' if n != 1 else ''} "
-          f"({tickets} tickets at {tip_check.short})", file=out)
+    print(
+        f"{PREFIX} .tickets/ valid at {n} pushed commit{'s' if n != 1 else ''} "
+        f"({tickets} tickets at {tip_check.short})",
+        file=out,
+    )
     blocked = False
     for update in touched:
         outcome = _plan_update(hrepo, validator, update, remotes, out)
@@ -139,8 +142,11 @@ def _plan_update(
         level = " error:"
     print(f"{PREFIX}{level} {outcome.summary}", file=out)
     if outcome.blocks_push:
-        print(f"{PREFIX} push blocked (on_push: apply for {tracked}); retry when ADO is reachable, "
-              "or push with --no-verify and run `ticketops reconcile` later", file=out)
+        print(
+            f"{PREFIX} push blocked (on_push: apply for {tracked}); retry when ADO is reachable, "
+            "or push with --no-verify and run `ticketops reconcile` later",
+            file=out,
+        )
     return outcome
 
 

@@ -109,9 +109,7 @@ def _remote_tips(repo: pygit2.Repository, remotes: Iterable[str]) -> list[pygit2
     return tips
 
 
-def pushed_commits(
-    repo: pygit2.Repository, update: RefUpdate, remotes: Iterable[str]
-) -> list[pygit2.Commit]:
+def pushed_commits(repo: pygit2.Repository, update: RefUpdate, remotes: Iterable[str]) -> list[pygit2.Commit]:
     """The commits ``update`` sends, oldest first (parents before children)."""
     if update.is_delete:
         return []

@@ -74,9 +74,7 @@ class Validator:
         try:
             state, problems = check(self.hrepo.workdir, rev=rev, subdir=self.hrepo.subdir)
         except TicketopsError as e:  # an unreadable config or revision: one problem, not a crash
-            problems = tuple(getattr(e, "problems", ())) or (
-                Problem(self.hrepo.tickets_tree_path, 0, 0, str(e)),
-            )
+            problems = tuple(getattr(e, "problems", ())) or (Problem(self.hrepo.tickets_tree_path, 0, 0, str(e)),)
             return None, problems
         return state, tuple(problems)
 

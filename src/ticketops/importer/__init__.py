@@ -5,8 +5,16 @@ emulator. ``Importer(client, ImportOptions(...)).run(repo) -> ImportResult``.
 """
 
 from ticketops.importer.report import ImportResult, ItemOutcome, render_text
-from ticketops.importer.runner import ImportOptions, Importer
+from ticketops.importer.runner import Importer, ImportOptions
 from ticketops.importer.wiql import WIQL_CAP, collect_ids, user_condition
 
-__all__ = ["WIQL_CAP", "ImportOptions", "ImportResult", "Importer", "ItemOutcome", "collect_ids", "render_text",
-           "user_condition"]
+__all__ = [
+    "WIQL_CAP",
+    "ImportOptions",
+    "ImportResult",
+    "Importer",
+    "ItemOutcome",
+    "collect_ids",
+    "render_text",
+    "user_condition",
+]

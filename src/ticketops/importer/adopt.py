@@ -12,7 +12,15 @@ from __future__ import annotations
 from ticketops.ado import AdoClient, BadRequest, PatchOp, WorkItem
 from ticketops.importer.render import NotImportable
 from ticketops.model.config import BoardConfig
-from ticketops.model.live import ACCEPTANCE_CRITERIA, AUDIT_PREFIX, DESCRIPTION, HISTORY, TAGS, LiveWorkItem, WorkItemTypeInfo
+from ticketops.model.live import (
+    ACCEPTANCE_CRITERIA,
+    AUDIT_PREFIX,
+    DESCRIPTION,
+    HISTORY,
+    TAGS,
+    LiveWorkItem,
+    WorkItemTypeInfo,
+)
 from ticketops.model.ticket import Ticket
 from ticketops.plan.actions import FieldChange
 from ticketops.plan.diff import DiffContext, TicketBlocked, diff_update

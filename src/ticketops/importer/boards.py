@@ -26,8 +26,12 @@ from ticketops.model.ticket import slugify
 
 SUB_BOARDS_DIR = "projects"
 # Process templates by the requirement type only they have (Agile also has Issue: test it first).
-_PROCESS_BY_TYPE = (("Product Backlog Item", Process.SCRUM), ("Requirement", Process.CMMI),
-                    ("User Story", Process.AGILE), ("Issue", Process.BASIC))
+_PROCESS_BY_TYPE = (
+    ("Product Backlog Item", Process.SCRUM),
+    ("Requirement", Process.CMMI),
+    ("User Story", Process.AGILE),
+    ("Issue", Process.BASIC),
+)
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,7 @@ def _process(client: AdoClient, project: str) -> Process:
 def _config_text(project: str, main: BoardConfig, process: Process) -> bytes:
     lines = [
         f"# The board of Azure DevOps project {project}, created by `ticketops import`.",
-        f"# Reconcile it with: ticketops plan --repo <this folder's parent>",
+        "# Reconcile it with: ticketops plan --repo <this folder's parent>",
         f"organization_url: {main.organization_url}",
         f"project: {_yaml_str(project)}",
         f"process: {process.value}",

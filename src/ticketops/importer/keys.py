@@ -17,8 +17,10 @@ def assign_keys(items: Iterable[LiveWorkItem], prefix: str) -> tuple[dict[int, s
     for item in items:
         marked = item.marker_keys
         if len(marked) > 1:
-            refused[item.id] = (f"#{item.id} carries marker tags for several tickets ({', '.join(marked)}); "
-                                "keep one ticketops:KEY tag on it in ADO, then import again")
+            refused[item.id] = (
+                f"#{item.id} carries marker tags for several tickets ({', '.join(marked)}); "
+                "keep one ticketops:KEY tag on it in ADO, then import again"
+            )
         elif marked:
             claims.setdefault(marked[0], []).append(item.id)
     for key, ids in claims.items():
@@ -33,8 +35,10 @@ def assign_keys(items: Iterable[LiveWorkItem], prefix: str) -> tuple[dict[int, s
             continue
         key = f"{prefix}-{item.id}"
         if key in claims:
-            refused[item.id] = (f"its key {key} is already the marker of #{', #'.join(map(str, claims[key]))}; "
-                                "import with another --key-prefix")
+            refused[item.id] = (
+                f"its key {key} is already the marker of #{', #'.join(map(str, claims[key]))}; "
+                "import with another --key-prefix"
+            )
         else:
             keys[item.id] = key
     return keys, refused

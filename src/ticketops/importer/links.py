@@ -18,7 +18,17 @@ WORK_ITEM_KINDS = {
 }
 _WORK_ITEM_URL_RE = re.compile(r"/_apis/wit/workItems/(\d+)/?$", re.IGNORECASE)
 _PR_URL_RE = re.compile(r"^vstfs:///Git/PullRequestId/(.+)$", re.IGNORECASE)
-_KIND_ORDER = ("parent", "child", "related", "predecessor", "successor", "pull-request", "artifact", "hyperlink", "attachment")
+_KIND_ORDER = (
+    "parent",
+    "child",
+    "related",
+    "predecessor",
+    "successor",
+    "pull-request",
+    "artifact",
+    "hyperlink",
+    "attachment",
+)
 
 
 def _str(value: object) -> str | None:
@@ -32,8 +42,14 @@ def _pull_request(rel: Relation) -> LinkEntry | None:
     parts = unquote(m.group(1)).split("/")
     if len(parts) != 3 or not parts[2].isdigit():
         return None
-    return LinkEntry("pull-request", rel.url, pull_request_id=int(parts[2]), repository_id=parts[1],
-                     project_id=parts[0], name=_str(rel.attributes.get("name")))
+    return LinkEntry(
+        "pull-request",
+        rel.url,
+        pull_request_id=int(parts[2]),
+        repository_id=parts[1],
+        project_id=parts[0],
+        name=_str(rel.attributes.get("name")),
+    )
 
 
 def link_entry(rel: Relation, keys: Mapping[int, str]) -> LinkEntry:
@@ -44,7 +60,9 @@ def link_entry(rel: Relation, keys: Mapping[int, str]) -> LinkEntry:
         other = int(m.group(1)) if m else None
         return LinkEntry(kind, rel.url, id=other, key=keys.get(other) if other else None, comment=comment)
     if rel.rel == "ArtifactLink":
-        return _pull_request(rel) or LinkEntry("artifact", rel.url, name=_str(rel.attributes.get("name")), comment=comment)
+        return _pull_request(rel) or LinkEntry(
+            "artifact", rel.url, name=_str(rel.attributes.get("name")), comment=comment
+        )
     if rel.rel == "Hyperlink":
         return LinkEntry("hyperlink", rel.url, comment=comment)
     if rel.rel == "AttachedFile":

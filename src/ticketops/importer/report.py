@@ -9,7 +9,15 @@ from typing import Literal
 FileStatus = Literal["created", "updated", "unchanged", "kept", "overwritten", "skipped", "failed"]
 Adoption = Literal["adopted", "marked", "pending", "failed", "none"]
 
-_MARK = {"created": "+", "updated": "~", "overwritten": "~", "unchanged": "=", "kept": "!", "skipped": "x", "failed": "x"}
+_MARK = {
+    "created": "+",
+    "updated": "~",
+    "overwritten": "~",
+    "unchanged": "=",
+    "kept": "!",
+    "skipped": "x",
+    "failed": "x",
+}
 _WOULD = {"created": "would create", "updated": "would update", "overwritten": "would overwrite"}
 
 
@@ -45,9 +53,14 @@ class ImportResult:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "dry_run": self.dry_run, "read_only": self.read_only, "ok": self.ok,
-            "summary": dict(sorted(self.counts().items())), "written": self.written, "boards": self.boards,
-            "notes": self.notes, "items": [asdict(o) for o in self.outcomes],
+            "dry_run": self.dry_run,
+            "read_only": self.read_only,
+            "ok": self.ok,
+            "summary": dict(sorted(self.counts().items())),
+            "written": self.written,
+            "boards": self.boards,
+            "notes": self.notes,
+            "items": [asdict(o) for o in self.outcomes],
         }
 
 
@@ -68,10 +81,16 @@ def render_text(result: ImportResult) -> str:
     n = result.counts()
     adopted = sum(1 for o in result.outcomes if o.adoption == "adopted")
     pending = sum(1 for o in result.outcomes if o.adoption == "pending")
-    parts = [f"{n.get(k, 0)} {k}" for k in ("created", "updated", "overwritten", "unchanged", "kept", "skipped", "failed")
-             if n.get(k, 0) or k in ("created", "skipped")]
-    lines += ["", f"{'Dry run: ' if result.dry_run else ''}Import: {len(result.outcomes)} work item(s): {', '.join(parts)}; "
-                  f"{adopted} adopted (marker tags written)."]
+    parts = [
+        f"{n.get(k, 0)} {k}"
+        for k in ("created", "updated", "overwritten", "unchanged", "kept", "skipped", "failed")
+        if n.get(k, 0) or k in ("created", "skipped")
+    ]
+    lines += [
+        "",
+        f"{'Dry run: ' if result.dry_run else ''}Import: {len(result.outcomes)} work item(s): {', '.join(parts)}; "
+        f"{adopted} adopted (marker tags written).",
+    ]
     if pending:
         lines.append(_pending(result, pending))
     lines += _next_steps(result)
@@ -82,8 +101,10 @@ def _pending(result: ImportResult, pending: int) -> str:
     if result.dry_run:
         return f"{pending} item(s) would be adopted (dry run: nothing was written, no marker tags)."
     if result.read_only:
-        return (f"Read-only: {pending} item(s) were not adopted (no marker tags written). Their tickets carry `id:`, "
-                "so nothing is duplicated: the next writable run (`ticketops apply`, or import again) adopts them.")
+        return (
+            f"Read-only: {pending} item(s) were not adopted (no marker tags written). Their tickets carry `id:`, "
+            "so nothing is duplicated: the next writable run (`ticketops apply`, or import again) adopts them."
+        )
     return f"{pending} item(s) could not be adopted (see above); `ticketops apply` or another import retries."
 
 
@@ -92,8 +113,11 @@ def _next_steps(result: ImportResult) -> list[str]:
         return ["Nothing was written (dry run)."]
     if not result.written:
         return ["Nothing to write: the ticket files are up to date."]
-    lines = [f"Wrote {len(result.written)} file(s). Review and commit them (from the repository root):",
-             f"  git add {' '.join(sorted(set(result.folders)))}", "  git commit -m \"Import work items from Azure DevOps\""]
+    lines = [
+        f"Wrote {len(result.written)} file(s). Review and commit them (from the repository root):",
+        f"  git add {' '.join(sorted(set(result.folders)))}",
+        '  git commit -m "Import work items from Azure DevOps"',
+    ]
     for board in result.boards:
         parent = board.rsplit("/", 1)[0] if "/" in board else "."
         lines.append(f"New board for another project: {board} (plan/apply it with --repo {parent})")

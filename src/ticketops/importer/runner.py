@@ -12,7 +12,16 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ticketops.ado import AdoClient, AdoError, AuthError, NetworkError, ReadOnlyViolation, Relation, StaleRevision, Throttled
+from ticketops.ado import (
+    AdoClient,
+    AdoError,
+    AuthError,
+    NetworkError,
+    ReadOnlyViolation,
+    Relation,
+    StaleRevision,
+    Throttled,
+)
 from ticketops.desired import blob_id
 from ticketops.importer import adopt
 from ticketops.importer.boards import BoardTarget, main_board, select_projects, target_for
@@ -104,10 +113,14 @@ class Importer:
         unknown = [t for t in self.options.types if t.strip().lower() not in known]
         if unknown:
             real = sorted({name for names in have.values() for name in names.values()})
-            raise TicketopsError(f"--types: {', '.join(repr(t) for t in unknown)} is not a work item type of "
-                                 f"{', '.join(projects)}; the types are: {', '.join(real)}")
-        return {p: [have[p][t.strip().lower()] for t in self.options.types if t.strip().lower() in have[p]]
-                for p in projects}
+            raise TicketopsError(
+                f"--types: {', '.join(repr(t) for t in unknown)} is not a work item type of "
+                f"{', '.join(projects)}; the types are: {', '.join(real)}"
+            )
+        return {
+            p: [have[p][t.strip().lower()] for t in self.options.types if t.strip().lower() in have[p]]
+            for p in projects
+        }
 
     def _project(self, project: str, types: list[str], main: BoardTarget, result: ImportResult) -> None:
         try:
@@ -122,10 +135,12 @@ class Importer:
         self._total += len(ids)
         self._tick()
         items = self._read(board, ids)
-        board.keys, board.refused = assign_keys(items, self.options.key_prefix or board.target.config.import_.key_prefix)
-        if items and board.target.new_config is not None:
-            if board.files.write(board.target.rel("config.yaml"), board.target.new_config):
-                result.boards.append(board.target.tickets_dir)
+        board.keys, board.refused = assign_keys(
+            items, self.options.key_prefix or board.target.config.import_.key_prefix
+        )
+        new_config = board.target.new_config
+        if items and new_config is not None and board.files.write(board.target.rel("config.yaml"), new_config):
+            result.boards.append(board.target.tickets_dir)
         for item in items:
             result.outcomes.append(self._item(board, item))
             self._done += 1
@@ -176,8 +191,15 @@ class Importer:
                 log.info("the server does not keep Markdown descriptions (%s); using HTML", e)
                 self.markdown = False
             item = self._reread(board, item)
-        return self._outcome(board, item, key, "failed", adoption="failed", path=board.files.ticket_path(key),
-                             message=f"the item kept changing in ADO ({MAX_ATTEMPTS} times); import again")
+        return self._outcome(
+            board,
+            item,
+            key,
+            "failed",
+            adoption="failed",
+            path=board.files.ticket_path(key),
+            message=f"the item kept changing in ADO ({MAX_ATTEMPTS} times); import again",
+        )
 
     def _reread(self, board: _Board, item: LiveWorkItem) -> LiveWorkItem:
         expand = "relations" if self.options.with_links else None
@@ -202,12 +224,21 @@ class Importer:
         except (StaleRevision, *SYSTEMIC):
             raise
         except AdoError as e:
-            return self._outcome(board, item, key, status, adoption="failed", path=path,
-                                 message=f"written, but not adopted: {e}")
+            return self._outcome(
+                board, item, key, status, adoption="failed", path=path, message=f"written, but not adopted: {e}"
+            )
         if not self.options.dry_run:
             self._sidecars(board, item, key, rendered, status, rev, adoption)
-        return self._outcome(board, item, key, status, adoption=adoption, path=path, notes=rendered.notes,
-                             message=_adoption_message(adoption, changes, self.options))
+        return self._outcome(
+            board,
+            item,
+            key,
+            status,
+            adoption=adoption,
+            path=path,
+            notes=rendered.notes,
+            message=_adoption_message(adoption, changes, self.options),
+        )
 
     def _check_owner(self, board: _Board, item: LiveWorkItem, key: str) -> None:
         files = board.files
@@ -217,8 +248,10 @@ class Importer:
         if owner == item.id or (owner is None and key in item.marker_keys):
             return
         whose = f"the ticket of work item #{owner}" if owner else "another ticket (it has no `id:`)"
-        raise NotImportable(f"#{item.id}: {files.ticket_path(key)} already exists and is {whose}; "
-                            "import with another --key-prefix, or rename that file")
+        raise NotImportable(
+            f"#{item.id}: {files.ticket_path(key)} already exists and is {whose}; "
+            "import with another --key-prefix, or rename that file"
+        )
 
     def _file_status(self, board: _Board, key: str, rendered: RenderedTicket) -> FileStatus:
         existing = board.files.tickets.get(key)
@@ -230,8 +263,9 @@ class Importer:
             return "updated"
         return "overwritten" if self.options.overwrite else "kept"
 
-    def _changes(self, board: _Board, item: LiveWorkItem, key: str, rendered: RenderedTicket,
-                 status: FileStatus) -> tuple[FieldChange, ...]:
+    def _changes(
+        self, board: _Board, item: LiveWorkItem, key: str, rendered: RenderedTicket, status: FileStatus
+    ) -> tuple[FieldChange, ...]:
         if status == "kept":
             return adopt.marker_changes(item, key)
         info = self._type_info(board, item)
@@ -257,12 +291,27 @@ class Importer:
             self.markdown = True
         return wi.rev, "adopted"
 
-    def _sidecars(self, board: _Board, item: LiveWorkItem, key: str, rendered: RenderedTicket,
-                  status: FileStatus, rev: int, adoption: str) -> None:
+    def _sidecars(
+        self,
+        board: _Board,
+        item: LiveWorkItem,
+        key: str,
+        rendered: RenderedTicket,
+        status: FileStatus,
+        rev: int,
+        adoption: str,
+    ) -> None:
         files = board.files
         if status != "kept":
-            record = ImportRecord(key=key, id=item.id, project=board.target.project, type=item.type, rev=rev,
-                                  ticket_blob=blob_id(rendered.content), adopted=adoption in ("adopted", "marked"))
+            record = ImportRecord(
+                key=key,
+                id=item.id,
+                project=board.target.project,
+                type=item.type,
+                rev=rev,
+                ticket_blob=blob_id(rendered.content),
+                adopted=adoption in ("adopted", "marked"),
+            )
             files.write(files.sidecar_path(key, RECORD_SUFFIX), record_bytes(record))
         if self.options.with_comments:
             comments = self.client.get_comments(board.target.project, item.id)
@@ -271,11 +320,29 @@ class Importer:
             entries = link_entries(board.relations.get(item.id, []), board.keys)
             files.write(files.sidecar_path(key, LINKS_SUFFIX), links_yaml(item.id, entries))
 
-    def _outcome(self, board: _Board, item: LiveWorkItem, key: str | None, status: FileStatus, *,
-                 adoption: str = "none", path: str | None = None, message: str = "",
-                 notes: tuple[str, ...] = ()) -> ItemOutcome:
-        return ItemOutcome(project=board.target.project, id=item.id, key=key, type=item.type, status=status,
-                           path=path, adoption=adoption, message=message, notes=notes)  # type: ignore[arg-type]
+    def _outcome(
+        self,
+        board: _Board,
+        item: LiveWorkItem,
+        key: str | None,
+        status: FileStatus,
+        *,
+        adoption: str = "none",
+        path: str | None = None,
+        message: str = "",
+        notes: tuple[str, ...] = (),
+    ) -> ItemOutcome:
+        return ItemOutcome(
+            project=board.target.project,
+            id=item.id,
+            key=key,
+            type=item.type,
+            status=status,
+            path=path,
+            adoption=adoption,
+            message=message,
+            notes=notes,
+        )  # type: ignore[arg-type]
 
 
 def _adoption_message(adoption: str, changes: tuple[FieldChange, ...], options: ImportOptions) -> str:

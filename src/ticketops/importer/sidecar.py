@@ -49,8 +49,10 @@ class ImportRecord(BaseModel):
 
 
 def record_bytes(record: ImportRecord) -> bytes:
-    header = _YAML_HEADER.format(what="It records what the last import wrote to the ticket file, so the "
-                                      "next\n# import can tell local edits (kept) from files it may refresh.")
+    header = _YAML_HEADER.format(
+        what="It records what the last import wrote to the ticket file, so the "
+        "next\n# import can tell local edits (kept) from files it may refresh."
+    )
     body = yaml.safe_dump(record.model_dump(), sort_keys=False, allow_unicode=True)
     return (header + body).encode("utf-8")
 

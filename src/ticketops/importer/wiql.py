@@ -55,10 +55,12 @@ def user_condition(query: str | None) -> str | None:
 
 def base_condition(project: str, types: Sequence[str], condition: str | None) -> str:
     """The condition every range query shares: the project, the types, the user's filter."""
-    parts = [f"[System.TeamProject] = {wiql_literal(project)}",
-             # ticketops' own lease items (boards without repos) are never tickets
-             f"[System.Tags] NOT CONTAINS {wiql_literal(LEASE_TAG)}",
-             f"[System.Tags] NOT CONTAINS {wiql_literal(RETIRED_LEASE_TAG)}"]
+    parts = [
+        f"[System.TeamProject] = {wiql_literal(project)}",
+        # ticketops' own lease items (boards without repos) are never tickets
+        f"[System.Tags] NOT CONTAINS {wiql_literal(LEASE_TAG)}",
+        f"[System.Tags] NOT CONTAINS {wiql_literal(RETIRED_LEASE_TAG)}",
+    ]
     if types:
         parts.append(f"[System.WorkItemType] IN ({', '.join(wiql_literal(t) for t in types)})")
     if condition:

@@ -45,14 +45,21 @@ def live_pull_request(pr: PullRequest) -> LivePullRequest:
         for r in pr.reviewers
     )
     return LivePullRequest(
-        id=pr.pull_request_id, status=pr.status, title=pr.title, source=pr.source_ref_name.removeprefix("refs/heads/"),
-        target=pr.target_ref_name.removeprefix("refs/heads/"), reviewers=reviewers, marker=PrMarker.parse(pr.description),
+        id=pr.pull_request_id,
+        status=pr.status,
+        title=pr.title,
+        source=pr.source_ref_name.removeprefix("refs/heads/"),
+        target=pr.target_ref_name.removeprefix("refs/heads/"),
+        reviewers=reviewers,
+        marker=PrMarker.parse(pr.description),
     )
 
 
 def ref_filter(branches: Iterable[str]) -> str:
     """The longest prefix all branches share, as a refs filter (``heads/feature/``)."""
-    prefix = os.path.commonprefix([f"heads/{b}" for b in branches])
+    prefix = os.path.commonprefix(  # noqa: RUF071 - a string prefix is what a refs filter matches
+        [f"heads/{b}" for b in branches]
+    )
     return prefix or "heads/"
 
 
@@ -112,8 +119,12 @@ class GitReader:
             return [tg.model_copy(update={"problem": problem}) for _, tg in members]
 
     def _read_existing(self, repo: Repository, members: list[tuple[Ticket, TicketGit]]) -> list[TicketGit]:
-        live_repo = LiveRepo(id=repo.id, name=repo.name, project_id=repo.project.id if repo.project and repo.project.id
-                             else "", web_url=repo.web_url or "")
+        live_repo = LiveRepo(
+            id=repo.id,
+            name=repo.name,
+            project_id=repo.project.id if repo.project and repo.project.id else "",
+            web_url=repo.web_url or "",
+        )
         targets = [tg.target for _, tg in members if tg.target is not None]
         wanted = ref_filter(t.key_prefix or t.branch for t in targets)
         refs = {r.name: r.object_id for r in self.client.list_refs(self.project, repo.id, filter=wanted)}
@@ -129,8 +140,10 @@ class GitReader:
     def _missing_repo(self, target: GitTarget | None) -> str:
         assert target is not None
         names = ", ".join(sorted(r.name for r in self.repositories().values())) or "none"
-        return (f"repository {target.repo_name!r} (alias {target.alias!r} in config.yaml) does not exist in project "
-                f"{self.project!r} (its repositories: {names}); fix repos.{target.alias}.name, or see `ticketops repos`")
+        return (
+            f"repository {target.repo_name!r} (alias {target.alias!r} in config.yaml) does not exist in project "
+            f"{self.project!r} (its repositories: {names}); fix repos.{target.alias}.name, or see `ticketops repos`"
+        )
 
     @staticmethod
     def _match(tg: TicketGit, repo: LiveRepo, refs: dict[str, str], prs: dict[str, list[LivePullRequest]]) -> TicketGit:
@@ -140,8 +153,13 @@ class GitReader:
             named = sorted(n for n in refs if n.startswith(f"refs/heads/{t.key_prefix}"))
             if len(named) > 1:
                 shown = ", ".join(n.removeprefix("refs/heads/") for n in named)
-                return tg.model_copy(update={"repo": repo, "problem": f"several branches of {tg.key} exist in "
-                                             f"{repo.name} ({shown}); delete all but one, or set `branch:` in the ticket"})
+                return tg.model_copy(
+                    update={
+                        "repo": repo,
+                        "problem": f"several branches of {tg.key} exist in "
+                        f"{repo.name} ({shown}); delete all but one, or set `branch:` in the ticket",
+                    }
+                )
             if named:  # made before the ticket's title (and so its slug) changed: keep using it
                 t = t.model_copy(update={"branch": named[0].removeprefix("refs/heads/")})
                 tg = tg.model_copy(update={"target": t})
@@ -195,20 +213,28 @@ class GitReader:
         t = tg.target
         if t is None or tg.problem or tg.pr or tg.other_prs or not (tg.tip is None or tg.phase is Phase.REVIEW):
             return tg
-        past = self.client.list_pull_requests(self.project, repo_id, status="all", source_ref=t.branch, target_ref=t.base)
+        past = self.client.list_pull_requests(
+            self.project, repo_id, status="all", source_ref=t.branch, target_ref=t.base
+        )
         closed = [live_pull_request(p) for p in past if p.status in ("completed", "abandoned")]
         closed.sort(key=lambda p: (p.status != "completed", -p.id))
         return tg.model_copy(update={"closed_pr": closed[0]}) if closed else tg
 
     def _bases(self, repo_id: str, tgs: list[TicketGit]) -> list[TicketGit]:
         """Base heads, read only for branches that must be created."""
-        bases = sorted({tg.target.base for tg in tgs if tg.target and not tg.problem and tg.tip is None and not tg.closed_pr})
+        bases = sorted(
+            {tg.target.base for tg in tgs if tg.target and not tg.problem and tg.tip is None and not tg.closed_pr}
+        )
         heads: dict[str, str | None] = {}
         for base in bases:
             refs = self.client.list_refs(self.project, repo_id, filter=f"heads/{base}")
             heads[base] = next((r.object_id for r in refs if r.name == f"refs/heads/{base}"), None)
-        return [tg.model_copy(update={"base_tip": heads.get(tg.target.base)}) if tg.target and tg.target.base in heads
-                else tg for tg in tgs]
+        return [
+            tg.model_copy(update={"base_tip": heads.get(tg.target.base)})
+            if tg.target and tg.target.base in heads
+            else tg
+            for tg in tgs
+        ]
 
     # ---- people ----------------------------------------------------------------------------
     def _identities(self, desired: DesiredState, found: dict[str, TicketGit]) -> dict[str, Identity | None]:

@@ -72,8 +72,7 @@ class LiveReader:
         for process, wit in DEFAULT_WORK_ITEM_TYPE.items():
             if wit in types:
                 states = ", ".join(s.name for s in self.client.get_work_item_type_states(self.project, wit))
-                hint = (f" The project looks like process {process.value!r}: its {wit!r} type has the states "
-                        f"{states}.")
+                hint = f" The project looks like process {process.value!r}: its {wit!r} type has the states {states}."
                 break
         return ConfigError(
             f"work item type {name!r} does not exist in project {self.project!r} (its types: {', '.join(types)})."

@@ -13,7 +13,19 @@ from ticketops.model.errors import (
 from ticketops.model.ticket import KEY_RE, FrontMatter, Ticket, slugify
 
 __all__ = [
-    "BoardConfig", "ConfigError", "DesiredState", "ExitCode", "FrontMatter", "GitError",
-    "KEY_RE", "Problem", "Process", "RepoLink", "Status", "Ticket", "TicketopsError",
-    "ValidationFailed", "slugify",
+    "KEY_RE",
+    "BoardConfig",
+    "ConfigError",
+    "DesiredState",
+    "ExitCode",
+    "FrontMatter",
+    "GitError",
+    "Problem",
+    "Process",
+    "RepoLink",
+    "Status",
+    "Ticket",
+    "TicketopsError",
+    "ValidationFailed",
+    "slugify",
 ]

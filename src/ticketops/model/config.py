@@ -149,8 +149,7 @@ class BoardConfig(Frozen):
             )
         if not re.match(r"^https?://[^/\s]+(/[^\s]*)?$", v):
             raise ValueError(
-                "organization_url must be a URL such as https://dev.azure.com/ORG "
-                "or https://server/tfs/COLLECTION"
+                "organization_url must be a URL such as https://dev.azure.com/ORG or https://server/tfs/COLLECTION"
             )
         return v
 
@@ -180,9 +179,7 @@ class BoardConfig(Frozen):
         if not order[self.start_status.name] <= order[self.review_status.name] <= order[self.done_status.name]:
             raise ValueError("statuses: the order must be start <= review <= done")
         if self.default_repo is not None and self.default_repo not in self.repos:
-            raise ValueError(
-                f"default_repo {self.default_repo!r} is not one of the repos aliases {sorted(self.repos)}"
-            )
+            raise ValueError(f"default_repo {self.default_repo!r} is not one of the repos aliases {sorted(self.repos)}")
         return self
 
     # ---- derived views -------------------------------------------------------------

@@ -29,7 +29,7 @@ class _Frozen(BaseModel):
 
 def git_blob_id(data: bytes) -> str:
     """``git hash-object``: the blob id ADO reports as an item's ``objectId``."""
-    return hashlib.sha1(b"blob %d\x00" % len(data) + data).hexdigest()  # noqa: S324 - git's object id
+    return hashlib.sha1(b"blob %d\x00" % len(data) + data).hexdigest()
 
 
 # ---- phases ---------------------------------------------------------------------------------
@@ -100,8 +100,10 @@ def git_target(desired: DesiredState, ticket: Ticket) -> GitTarget | str | None:
         if len(config.repos) == 1:
             alias = next(iter(config.repos))
         else:
-            return (f"{where} has no `repo:` and config.yaml has no `default_repo`, so its repository is ambiguous "
-                    f"(aliases: {', '.join(sorted(config.repos))}); set `repo:` in the ticket or `default_repo:`")
+            return (
+                f"{where} has no `repo:` and config.yaml has no `default_repo`, so its repository is ambiguous "
+                f"(aliases: {', '.join(sorted(config.repos))}); set `repo:` in the ticket or `default_repo:`"
+            )
     if alias not in config.repos:
         known = ", ".join(sorted(config.repos)) or "none; add one with `ticketops repos link NAME`"
         return f"`repo: {alias}` in {where} is not a repository alias of config.yaml (aliases: {known})"
@@ -115,8 +117,15 @@ def git_target(desired: DesiredState, ticket: Ticket) -> GitTarget | str | None:
         return f"the branch {branch!r} of {where} is its base branch; a ticket needs its own branch"
     spec = posixpath.join(SPEC_DIR, posixpath.basename(ticket.path))
     prefix = None if ticket.branch else key_prefix(config.branch_template, ticket.key)
-    return GitTarget(key=ticket.key, alias=alias, repo_name=config.repos[alias].name, branch=branch, base=base,
-                     spec_path=spec, key_prefix=prefix)
+    return GitTarget(
+        key=ticket.key,
+        alias=alias,
+        repo_name=config.repos[alias].name,
+        branch=branch,
+        base=base,
+        spec_path=spec,
+        key_prefix=prefix,
+    )
 
 
 def key_prefix(template: str, key: str) -> str | None:
@@ -152,19 +161,24 @@ class PrMarker(_Frozen):
     wi: int | None = None
 
     def render(self) -> str:
-        return (f"<!-- ticketops:v1 sha256={self.sha256} spec={self.spec or '-'} tip={self.tip or '-'} "
-                f"wi={self.wi if self.wi is not None else '-'} -->")
+        return (
+            f"<!-- ticketops:v1 sha256={self.sha256} spec={self.spec or '-'} tip={self.tip or '-'} "
+            f"wi={self.wi if self.wi is not None else '-'} -->"
+        )
 
     @classmethod
     def parse(cls, description: str | None) -> PrMarker | None:
         m = _MARKER_RE.match(description or "")
         if m is None:
             return None
+
         def dash(v: str) -> str | None:
             return None if v == "-" else v
+
         wi = dash(m.group("wi"))
-        return cls(sha256=m.group("sha"), spec=dash(m.group("spec")), tip=dash(m.group("tip")),
-                   wi=int(wi) if wi else None)
+        return cls(
+            sha256=m.group("sha"), spec=dash(m.group("spec")), tip=dash(m.group("tip")), wi=int(wi) if wi else None
+        )
 
 
 # ---- live git state --------------------------------------------------------------------------
@@ -194,7 +208,9 @@ class LivePullRequest(_Frozen):
 
     def has_reviewer(self, email: str, identity_id: str | None) -> bool:
         low = email.lower()
-        return any(r.unique_name == low or (identity_id and r.id.lower() == identity_id.lower()) for r in self.reviewers)
+        return any(
+            r.unique_name == low or (identity_id and r.id.lower() == identity_id.lower()) for r in self.reviewers
+        )
 
 
 class TicketGit(_Frozen):

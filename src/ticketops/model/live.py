@@ -36,7 +36,14 @@ TAGS = "System.Tags"
 AREA_PATH = "System.AreaPath"
 HISTORY = "System.History"
 MANAGED_FIELDS: tuple[str, ...] = (
-    TITLE, STATE, ASSIGNED_TO, PRIORITY, TAGS, AREA_PATH, DESCRIPTION, ACCEPTANCE_CRITERIA,
+    TITLE,
+    STATE,
+    ASSIGNED_TO,
+    PRIORITY,
+    TAGS,
+    AREA_PATH,
+    DESCRIPTION,
+    ACCEPTANCE_CRITERIA,
 )
 
 # Every write ticketops makes sets System.History to an audit line naming its source commit;

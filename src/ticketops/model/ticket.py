@@ -8,7 +8,9 @@ import unicodedata
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 KEY_RE = re.compile(r"^[A-Z][A-Z0-9]*-[0-9]+$")
-EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 MAX_TITLE = 255  # ADO's System.Title limit, in UTF-16 code units (.NET chars)
 
 
@@ -64,8 +66,10 @@ class FrontMatter(BaseModel):
             raise ValueError("title must be one line")
         v = v.strip()
         if not v:
-            raise ValueError("title is blank (only spaces); Azure DevOps requires a title: "
-                             "write one line that names the work, e.g. title: Add refunds")
+            raise ValueError(
+                "title is blank (only spaces); Azure DevOps requires a title: "
+                "write one line that names the work, e.g. title: Add refunds"
+            )
         if (units := _utf16_units(v)) > MAX_TITLE:
             raise ValueError(
                 f"title is {units} characters long as Azure DevOps counts them (an emoji or other character "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from enum import IntEnum
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator
 
@@ -41,7 +41,7 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-FieldValue = Union[int, str, None]
+FieldValue = int | str | None
 
 
 class FieldChange(_Frozen):
@@ -188,7 +188,7 @@ class Prune(Action):
 
 
 WorkItemAction = Annotated[
-    Union[Conflict, Blocked, CreateWorkItem, UpdateWorkItem, Orphan, Prune, Unpaired],
+    Conflict | Blocked | CreateWorkItem | UpdateWorkItem | Orphan | Prune | Unpaired,
     Field(discriminator="kind"),
 ]
 

@@ -118,10 +118,10 @@ def diff_create(ticket: Ticket, ctx: DiffContext) -> ItemDiff:
     body, fmt = _description(ticket, ctx)
     if body:
         out.append(FieldChange(field=f.DESCRIPTION, new=body, format=fmt))
-    if _require_field(ticket, ctx, f.ACCEPTANCE_CRITERIA, bool(ticket.acceptance_criteria)):
-        if ticket.acceptance_criteria:
-            ac = f.render_acceptance_criteria(ticket.acceptance_criteria)
-            out.append(FieldChange(field=f.ACCEPTANCE_CRITERIA, new=ac, format="html"))
+    wants_ac = _require_field(ticket, ctx, f.ACCEPTANCE_CRITERIA, bool(ticket.acceptance_criteria))
+    if wants_ac and ticket.acceptance_criteria:
+        ac = f.render_acceptance_criteria(ticket.acceptance_criteria)
+        out.append(FieldChange(field=f.ACCEPTANCE_CRITERIA, new=ac, format="html"))
     return ItemDiff(tuple(out), path)
 
 
@@ -194,5 +194,11 @@ def _acceptance(t: Ticket, i: LiveWorkItem, ctx: DiffContext) -> FieldChange | N
 
 
 _CHECKS: tuple[Callable[[Ticket, LiveWorkItem, DiffContext], FieldChange | None], ...] = (
-    _title, _assigned, _priority, _tags, _area, _desc, _acceptance,
+    _title,
+    _assigned,
+    _priority,
+    _tags,
+    _area,
+    _desc,
+    _acceptance,
 )

@@ -110,7 +110,7 @@ def strip_checkbox(item: str) -> str:
     item = item.strip()
     for box in _CHECKED_BOXES:
         if item.startswith(box):
-            return item[len(box):].strip()
+            return item[len(box) :].strip()
     return item
 
 
@@ -119,9 +119,7 @@ def marker_tags(key: str) -> tuple[str, str]:
     return (COMMON_TAG, key_tag(key))
 
 
-def merge_tags(
-    live: tuple[str, ...], wanted: tuple[str, ...], unwanted: tuple[str, ...], key: str
-) -> tuple[str, ...]:
+def merge_tags(live: tuple[str, ...], wanted: tuple[str, ...], unwanted: tuple[str, ...], key: str) -> tuple[str, ...]:
     """The tags an item should carry: live tags (people's additions stay) minus the ticket's
     ``-name`` entries, plus the ticket's tags and both marker tags. Case-insensitive, live
     spelling kept; stale ``ticketops:OTHER`` markers are left for the conflict check."""
@@ -147,6 +145,7 @@ def join_tags(tags: tuple[str, ...]) -> str:
 # ---- small comparisons ------------------------------------------------------------------
 def same_path(a: str | None, b: str | None) -> bool:
     """Area paths compare case-insensitively; ``/`` and ``\\`` are the same separator."""
+
     def norm(p: str | None) -> str:
         return (p or "").replace("/", "\\").strip("\\ ").lower()
 

@@ -172,8 +172,10 @@ def _update_pr(a: UpdatePullRequest) -> list[str]:
 @register_renderer("link-pr")
 def _link_pr(a: LinkPullRequest) -> list[str]:
     item = f"#{a.work_item_id}" if a.work_item_id is not None else "the new work item"
-    return [f"~ {_k(a.key)} link work item {item} and pull request #{a.pr_id} (ArtifactLink \"Pull Request\", "
-            "added unless present; recorded in the PR)"]
+    return [
+        f'~ {_k(a.key)} link work item {item} and pull request #{a.pr_id} (ArtifactLink "Pull Request", '
+        "added unless present; recorded in the PR)"
+    ]
 
 
 @register_renderer("pr-closed")

@@ -62,12 +62,17 @@ def _ticket(desired: DesiredState, ticket: Ticket, tg: TicketGit, live: GitLive,
     if tg.problem is not None or tg.target is None or tg.repo is None:
         raise _GitBlocked(tg.problem or "its repository could not be resolved")
     if tg.pr is None and tg.closed_pr is not None:
-        return [PullRequestClosed(key=ticket.key, pr_id=tg.closed_pr.id, status=tg.closed_pr.status,
-                                  branch=tg.target.branch)]
+        return [
+            PullRequestClosed(
+                key=ticket.key, pr_id=tg.closed_pr.id, status=tg.closed_pr.status, branch=tg.target.branch
+            )
+        ]
     if tg.phase is Phase.REVIEW and tg.pr is None and tg.other_prs:
         listed = ", ".join(f"#{p.id} (to {p.target})" for p in tg.other_prs)
-        raise _GitBlocked(f"the branch {tg.target.branch} has active pull requests to other branches ({listed}) but "
-                          f"none to its base {tg.target.base}; retarget one in ADO or set `base:` in {ticket.path}")
+        raise _GitBlocked(
+            f"the branch {tg.target.branch} has active pull requests to other branches ({listed}) but "
+            f"none to its base {tg.target.base}; retarget one in ADO or set `base:` in {ticket.path}"
+        )
     reviewers = _reviewers(ticket, tg, live) if tg.phase is Phase.REVIEW else ()
     actions: list[Action] = [*_branch(ticket, tg), *_spec(desired, ticket, tg)]
     if tg.phase is Phase.REVIEW:
@@ -80,10 +85,15 @@ def _branch(ticket: Ticket, tg: TicketGit) -> list[Action]:
     if tg.tip is not None:
         return []
     if tg.base_tip is None:
-        raise _GitBlocked(f"its base branch {tg.target.base!r} does not exist in {tg.repo.name} (an empty repository?); "
-                          f"create it, or set `base:` in {ticket.path} or default_branch in config.yaml")
-    return [CreateBranch(key=ticket.key, repo=tg.repo, branch=tg.target.branch, base=tg.target.base,
-                         base_commit=tg.base_tip)]
+        raise _GitBlocked(
+            f"its base branch {tg.target.base!r} does not exist in {tg.repo.name} (an empty repository?); "
+            f"create it, or set `base:` in {ticket.path} or default_branch in config.yaml"
+        )
+    return [
+        CreateBranch(
+            key=ticket.key, repo=tg.repo, branch=tg.target.branch, base=tg.target.base, base_commit=tg.base_tip
+        )
+    ]
 
 
 def _spec(desired: DesiredState, ticket: Ticket, tg: TicketGit) -> list[Action]:
@@ -91,12 +101,21 @@ def _spec(desired: DesiredState, ticket: Ticket, tg: TicketGit) -> list[Action]:
     if tg.tip is not None and tg.spec_blob == ticket.blob_id:
         return []
     new_branch = tg.tip is None
-    return [PushSpec(
-        key=ticket.key, repo=tg.repo, branch=tg.target.branch, path=tg.target.spec_path, blob_id=ticket.blob_id,
-        old_blob=None if new_branch else tg.spec_blob, old_tip=tg.tip,
-        exists=None if new_branch else tg.spec_blob is not None,
-        ticket_path=ticket.path, source_commit=desired.commit, content=ticket.content,
-    )]
+    return [
+        PushSpec(
+            key=ticket.key,
+            repo=tg.repo,
+            branch=tg.target.branch,
+            path=tg.target.spec_path,
+            blob_id=ticket.blob_id,
+            old_blob=None if new_branch else tg.spec_blob,
+            old_tip=tg.tip,
+            exists=None if new_branch else tg.spec_blob is not None,
+            ticket_path=ticket.path,
+            source_commit=desired.commit,
+            content=ticket.content,
+        )
+    ]
 
 
 def _reviewers(ticket: Ticket, tg: TicketGit, live: GitLive) -> tuple[PlannedReviewer, ...]:
@@ -112,17 +131,29 @@ def _reviewers(ticket: Ticket, tg: TicketGit, live: GitLive) -> tuple[PlannedRev
             continue
         out.append(PlannedReviewer(email=email, id=ident.id))
     if unknown:
-        raise _GitBlocked(f"reviewer(s) {', '.join(unknown)} in {ticket.path} are not known to Azure DevOps (the "
-                          "identities API found nobody); fix `reviewers:` — nothing is written for its git steps")
+        raise _GitBlocked(
+            f"reviewer(s) {', '.join(unknown)} in {ticket.path} are not known to Azure DevOps (the "
+            "identities API found nobody); fix `reviewers:` — nothing is written for its git steps"
+        )
     return tuple(out)
 
 
-def _pull_request(ticket: Ticket, tg: TicketGit, reviewers: tuple[PlannedReviewer, ...], wi: int | None) -> list[Action]:
+def _pull_request(
+    ticket: Ticket, tg: TicketGit, reviewers: tuple[PlannedReviewer, ...], wi: int | None
+) -> list[Action]:
     assert tg.target is not None and tg.repo is not None
     title = pr_title(ticket)
     body = pr_body(ticket, tg.target, tg.repo.web_url)
-    common = {"key": ticket.key, "repo": tg.repo, "branch": tg.target.branch, "title": title, "body": body,
-              "spec_blob": ticket.blob_id, "spec_path": tg.target.spec_path, "ticket_path": ticket.path}
+    common = {
+        "key": ticket.key,
+        "repo": tg.repo,
+        "branch": tg.target.branch,
+        "title": title,
+        "body": body,
+        "spec_blob": ticket.blob_id,
+        "spec_path": tg.target.spec_path,
+        "ticket_path": ticket.path,
+    }
     if tg.pr is None:
         return [CreatePullRequest(**common, base=tg.target.base, reviewers=reviewers, work_item_id=wi)]
     marker = tg.pr.marker
@@ -130,8 +161,17 @@ def _pull_request(ticket: Ticket, tg: TicketGit, reviewers: tuple[PlannedReviewe
     linked = marker is not None and wi is not None and marker.wi == wi
     actions: list[Action] = []
     if rewrite or reviewers:
-        actions.append(UpdatePullRequest(**common, pr_id=tg.pr.id, old_title=tg.pr.title, rewrite=rewrite,
-                                         add_reviewers=reviewers, work_item_id=wi, linked=linked))
+        actions.append(
+            UpdatePullRequest(
+                **common,
+                pr_id=tg.pr.id,
+                old_title=tg.pr.title,
+                rewrite=rewrite,
+                add_reviewers=reviewers,
+                work_item_id=wi,
+                linked=linked,
+            )
+        )
     if not linked:
         actions.append(LinkPullRequest(**common, pr_id=tg.pr.id, work_item_id=wi))
     return actions

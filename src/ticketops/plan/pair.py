@@ -104,8 +104,9 @@ def pair(desired: DesiredState, items: tuple[LiveWorkItem, ...]) -> Pairing:
         if t.key in conflicted or t.key in invalid_keys or t.key in lost_keys:
             continue
         if t.id is not None and len(named[t.id]) > 1:
-            mismatches.append(IdMismatch(t, t.id, f"tickets {', '.join(named[t.id])} all say `id: {t.id}`; "
-                                                  "keep it in one of them"))
+            mismatches.append(
+                IdMismatch(t, t.id, f"tickets {', '.join(named[t.id])} all say `id: {t.id}`; keep it in one of them")
+            )
             continue
         claimed = claims[t.key][0] if t.key in claims else None
         found = _by_id(t, claimed, by_id)
@@ -118,8 +119,15 @@ def pair(desired: DesiredState, items: tuple[LiveWorkItem, ...]) -> Pairing:
         for key, claimants in sorted(claims.items())
         if key not in wanted and key not in conflicted and key not in invalid_keys
     )
-    return Pairing(pairs=tuple(pairs), conflicts=tuple(conflicts), orphans=orphans, invalid=invalid,
-                   id_mismatches=tuple(mismatches), lost=lost, unpaired=unpaired)
+    return Pairing(
+        pairs=tuple(pairs),
+        conflicts=tuple(conflicts),
+        orphans=orphans,
+        invalid=invalid,
+        id_mismatches=tuple(mismatches),
+        lost=lost,
+        unpaired=unpaired,
+    )
 
 
 def _lost(
@@ -155,15 +163,27 @@ def _by_id(t: Ticket, claimed: LiveWorkItem | None, by_id: dict[int, LiveWorkIte
     if claimed is not None:
         if claimed.id == t.id:
             return claimed
-        return IdMismatch(t, claimed.id, f"the ticket says `id: {t.id}` but work item #{claimed.id} carries its "
-                                         f"marker tag ticketops:{t.key}; fix `id:` in {t.path} or the tags in ADO")
+        return IdMismatch(
+            t,
+            claimed.id,
+            f"the ticket says `id: {t.id}` but work item #{claimed.id} carries its "
+            f"marker tag ticketops:{t.key}; fix `id:` in {t.path} or the tags in ADO",
+        )
     item = by_id.get(t.id)
     if item is None:
-        return IdMismatch(t, None, f"work item #{t.id} (`id:` in {t.path}) was not found in the project: deleted, "
-                                   "moved or not visible to this token; remove `id:` to create a new item instead")
+        return IdMismatch(
+            t,
+            None,
+            f"work item #{t.id} (`id:` in {t.path}) was not found in the project: deleted, "
+            "moved or not visible to this token; remove `id:` to create a new item instead",
+        )
     if item.marker_keys:
-        return IdMismatch(t, item.id, f"work item #{t.id} (`id:` in {t.path}) belongs to ticket "
-                                      f"{', '.join(item.marker_keys)} (its marker tag); remove `id:` from one of them")
+        return IdMismatch(
+            t,
+            item.id,
+            f"work item #{t.id} (`id:` in {t.path}) belongs to ticket "
+            f"{', '.join(item.marker_keys)} (its marker tag); remove `id:` from one of them",
+        )
     return item
 
 
@@ -175,6 +195,5 @@ def _invalid(desired: DesiredState, claims: dict[str, list[LiveWorkItem]]) -> tu
         if key in by_key or key not in valid:
             by_key.setdefault(key, []).append(p)
     return tuple(
-        InvalidTicket(key, tuple(sorted(ps)), tuple(claims.get(key, ())))
-        for key, ps in sorted(by_key.items())
+        InvalidTicket(key, tuple(sorted(ps)), tuple(claims.get(key, ()))) for key, ps in sorted(by_key.items())
     )

@@ -73,23 +73,35 @@ def make_plan(
     )
 
 
-def _type_of(desired: DesiredState, live: LiveState, ticket: Ticket, item: LiveWorkItem | None) -> WorkItemTypeInfo | Blocked:
+def _type_of(
+    desired: DesiredState, live: LiveState, ticket: Ticket, item: LiveWorkItem | None
+) -> WorkItemTypeInfo | Blocked:
     """The ticket's work item type (``type:``, else the board's), or why it cannot be used."""
     name = ticket.type or desired.config.effective_work_item_type
     info = live.type_named(ticket.type)
     ident = item.id if item else None
     if info is None:
         known = f" (its types: {', '.join(live.project_types)})" if live.project_types else ""
-        return Blocked(key=ticket.key, id=ident, reason=f"work item type {name!r} (`type:` in {ticket.path}) does not "
-                                                        f"exist in project {desired.config.project!r}{known}")
+        return Blocked(
+            key=ticket.key,
+            id=ident,
+            reason=f"work item type {name!r} (`type:` in {ticket.path}) does not "
+            f"exist in project {desired.config.project!r}{known}",
+        )
     if item is not None and item.type and item.type.lower() != info.name.lower():
-        return Blocked(key=ticket.key, id=ident, reason=f"work item #{item.id} is a {item.type!r} but the ticket is a "
-                                                        f"{info.name!r}; set `type: {item.type}` in {ticket.path} "
-                                                        "(ticketops never changes an item's type)")
+        return Blocked(
+            key=ticket.key,
+            id=ident,
+            reason=f"work item #{item.id} is a {item.type!r} but the ticket is a "
+            f"{info.name!r}; set `type: {item.type}` in {ticket.path} "
+            "(ticketops never changes an item's type)",
+        )
     return info
 
 
-def _context(desired: DesiredState, live: LiveState, external: frozenset[str], type_info: WorkItemTypeInfo) -> DiffContext:
+def _context(
+    desired: DesiredState, live: LiveState, external: frozenset[str], type_info: WorkItemTypeInfo
+) -> DiffContext:
     return DiffContext(
         config=desired.config,
         type_info=type_info,
@@ -147,38 +159,65 @@ def _lost(claim: LostClaim) -> Blocked | Conflict:
     if claim.marked:
         ids = tuple(sorted(i.id for i in (*lost, *claim.marked)))
         marked = ", ".join(f"#{i.id}" for i in claim.marked)
-        return Conflict(key=key, ids=ids, reason=(
-            f"work item {listed} lost its tag ticketops:{key} while {marked} carries it (two items for one ticket); "
-            f"remove the `ticketops` tag from the one that is not {key}'s, or put ticketops:{key} back on it "
-            f"and keep only one; no writes for {key} until then"))
+        return Conflict(
+            key=key,
+            ids=ids,
+            reason=(
+                f"work item {listed} lost its tag ticketops:{key} while {marked} carries it (two items for one ticket); "
+                f"remove the `ticketops` tag from the one that is not {key}'s, or put ticketops:{key} back on it "
+                f"and keep only one; no writes for {key} until then"
+            ),
+        )
     if len(lost) > 1:
-        return Conflict(key=key, ids=tuple(i.id for i in lost), reason=(
-            f"work items {listed} all lost their tag ticketops:{key}; re-add it to the one that is {key}'s "
-            f"(and remove the `ticketops` tag from the others); not creating another item"))
+        return Conflict(
+            key=key,
+            ids=tuple(i.id for i in lost),
+            reason=(
+                f"work items {listed} all lost their tag ticketops:{key}; re-add it to the one that is {key}'s "
+                f"(and remove the `ticketops` tag from the others); not creating another item"
+            ),
+        )
     (item,) = lost
     if several:
         tags = ", ".join(f"ticketops:{k}" for k in item.recovered_keys)
-        return Blocked(key=key, id=item.id, reason=(
-            f"work item #{item.id} lost its tags {tags} (it carried several); re-add the one it belongs to "
-            f"(or remove the `ticketops` tag); not creating a second item"))
-    return Blocked(key=key, id=item.id, reason=(
-        f"work item #{item.id} lost its tag ticketops:{key}; re-add it (or remove the `ticketops` tag) "
-        f"- not creating a second item"))
+        return Blocked(
+            key=key,
+            id=item.id,
+            reason=(
+                f"work item #{item.id} lost its tags {tags} (it carried several); re-add the one it belongs to "
+                f"(or remove the `ticketops` tag); not creating a second item"
+            ),
+        )
+    return Blocked(
+        key=key,
+        id=item.id,
+        reason=(
+            f"work item #{item.id} lost its tag ticketops:{key}; re-add it (or remove the `ticketops` tag) "
+            f"- not creating a second item"
+        ),
+    )
 
 
 def _unpaired(item: LiveWorkItem, desired: DesiredState) -> Unpaired:
     keys = item.recovered_keys
     if not keys:
-        why = ("carries the `ticketops` tag but no ticketops:KEY tag, and its history shows no ticketops write; "
-               "left alone (remove the tag, or add ticketops:KEY to pair it with ticket KEY)")
+        why = (
+            "carries the `ticketops` tag but no ticketops:KEY tag, and its history shows no ticketops write; "
+            "left alone (remove the tag, or add ticketops:KEY to pair it with ticket KEY)"
+        )
     else:
         tags = ", ".join(f"ticketops:{k}" for k in keys)
         known = {t.key for t in desired.tickets}
         gone = [k for k in keys if k not in known]
         state = f"ticket {', '.join(gone)} does not exist" if gone else "that ticket is blocked or paired by `id:`"
         why = f"lost its tag {tags} and {state}; left alone (re-add the tag, or remove the `ticketops` tag)"
-    return Unpaired(key=keys[0] if len(keys) == 1 else f"#{item.id}", id=item.id, title=item.title,
-                    state=item.state, reason=f"work item #{item.id} {why}")
+    return Unpaired(
+        key=keys[0] if len(keys) == 1 else f"#{item.id}",
+        id=item.id,
+        title=item.title,
+        state=item.state,
+        reason=f"work item #{item.id} {why}",
+    )
 
 
 def _invalid(inv: InvalidTicket) -> Blocked:
@@ -210,6 +249,4 @@ def _orphan(item: LiveWorkItem, live: LiveState, prune: bool) -> Action | None:
             id=item.id,
             reason=f"cannot prune #{item.id}: no transitions lead from {item.state!r} to {removed.name!r}",
         )
-    return Prune(
-        key=key, id=item.id, rev=item.rev, title=item.title, from_state=item.state, state_path=path
-    )
+    return Prune(key=key, id=item.id, rev=item.rev, title=item.title, from_state=item.state, state_path=path)

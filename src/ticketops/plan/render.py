@@ -99,14 +99,18 @@ def adopts(a: UpdateWorkItem) -> bool:
     if tags is None:
         return False
     key = a.key.upper()
-    return key not in marker_keys(split_tags(str(tags.old or ""))) and key in marker_keys(split_tags(str(tags.new or "")))
+    return key not in marker_keys(split_tags(str(tags.old or ""))) and key in marker_keys(
+        split_tags(str(tags.new or ""))
+    )
 
 
 @register_renderer("update")
 def _update(a: UpdateWorkItem) -> list[str]:
     if adopts(a):
-        head = f"~ {a.key:<10} adopt #{a.id} (rev {a.rev}): not marked by ticketops yet; marker tags added, " \
-               "fields set from the ticket"
+        head = (
+            f"~ {a.key:<10} adopt #{a.id} (rev {a.rev}): not marked by ticketops yet; marker tags added, "
+            "fields set from the ticket"
+        )
     else:
         drift = f", {len(a.drift)} drifted in ADO" if a.drift else ""
         head = f"~ {a.key:<10} update #{a.id} (rev {a.rev}){drift}"
@@ -132,7 +136,9 @@ def _orphan(a: Orphan) -> list[str]:
 
 @register_renderer("unpaired")
 def _unpaired(a: Unpaired) -> list[str]:
-    return [f"? {a.key:<10} unpaired #{a.id} {short(a.title)} ({a.state}): {a.reason.removeprefix(f'work item #{a.id} ')}"]
+    return [
+        f"? {a.key:<10} unpaired #{a.id} {short(a.title)} ({a.state}): {a.reason.removeprefix(f'work item #{a.id} ')}"
+    ]
 
 
 @register_renderer("conflict")
@@ -162,8 +168,13 @@ def summary_line(plan: Plan) -> str:
         f"{n.get('prune', 0)} to prune",
     ]
     others = [
-        f"{n[k]} {label}" for k, label in (("orphan", "orphaned"), ("unpaired", "unpaired (tag ticketops:KEY missing)"),
-                                          ("conflict", "in conflict"), ("blocked", "blocked"))
+        f"{n[k]} {label}"
+        for k, label in (
+            ("orphan", "orphaned"),
+            ("unpaired", "unpaired (tag ticketops:KEY missing)"),
+            ("conflict", "in conflict"),
+            ("blocked", "blocked"),
+        )
         if n.get(k)
     ]
     known = {"create", "update", "prune", "orphan", "unpaired", "conflict", "blocked", "synced"}

@@ -16,9 +16,7 @@ def check_statuses(config: BoardConfig, type_info: WorkItemTypeInfo) -> None:
     This is how a config that says ``agile`` meets a Scrum project: the message lists the
     states the type really has, so the fix is obvious.
     """
-    missing = [
-        f"{s.name} -> {s.state!r}" for s in config.effective_statuses if type_info.find_state(s.state) is None
-    ]
+    missing = [f"{s.name} -> {s.state!r}" for s in config.effective_statuses if type_info.find_state(s.state) is None]
     if not missing:
         return
     real = ", ".join(type_info.state_names) or "(none)"

@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pygit2
 
@@ -48,15 +48,24 @@ class PassSummary:
         commit = self.commit[:12] if self.commit else "worktree"
         when = self.started.strftime("%Y-%m-%dT%H:%M:%SZ")
         writes = f" ({self.writes} write{'s' if self.writes != 1 else ''})" if self.writes else ""
-        return (f"{when} pass {self.number} {self.mode} {commit}: {self.outcome}; "
-                f"{self.requests} request{'s' if self.requests != 1 else ''}{writes}, {self.seconds:.2f}s")
+        return (
+            f"{when} pass {self.number} {self.mode} {commit}: {self.outcome}; "
+            f"{self.requests} request{'s' if self.requests != 1 else ''}{writes}, {self.seconds:.2f}s"
+        )
 
     def as_json(self) -> dict[str, object]:
         """The pass as one JSON Lines record (``reconcile --every --json``)."""
         return {
-            "pass": self.number, "started": self.started.strftime("%Y-%m-%dT%H:%M:%SZ"), "ok": True,
-            "mode": self.mode, "commit": self.commit, "settled": self.settled, "stopped": self.stopped,
-            "outcome": self.outcome, "requests": self.requests, "writes": self.writes,
+            "pass": self.number,
+            "started": self.started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "ok": True,
+            "mode": self.mode,
+            "commit": self.commit,
+            "settled": self.settled,
+            "stopped": self.stopped,
+            "outcome": self.outcome,
+            "requests": self.requests,
+            "writes": self.writes,
             "seconds": round(self.seconds, 3),
         }
 
@@ -120,7 +129,7 @@ class BoardPass:
 
     def run(self, number: int, cancel: threading.Event) -> PassSummary:
         t0 = time.perf_counter()
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         desired = self._read_desired()
         client = self.client(desired.config)
         before = client.stats.total
@@ -130,8 +139,18 @@ class BoardPass:
         decision = self._decide(sync, desired)
 
         def summary(outcome: str, settled: bool, writes: int = 0, stopped: bool = False) -> PassSummary:
-            return PassSummary(number, decision.mode, desired.commit, started, outcome, client.stats.total - before,
-                               writes, time.perf_counter() - t0, settled, stopped)
+            return PassSummary(
+                number,
+                decision.mode,
+                desired.commit,
+                started,
+                outcome,
+                client.stats.total - before,
+                writes,
+                time.perf_counter() - t0,
+                settled,
+                stopped,
+            )
 
         if decision.mode == "incremental":
             assert sync is not None
@@ -181,8 +200,9 @@ class BoardPass:
         engine = Engine(client, desired, prune=self.settings.prune)
         engine.applier.markdown_supported = self._markdown  # learned by an earlier pass: no refused write again
         try:
-            return guarded_reconcile(engine, self.settings.lease, cancel=cancel, max_passes=self.settings.max_passes,
-                                     notify=self._notify)
+            return guarded_reconcile(
+                engine, self.settings.lease, cancel=cancel, max_passes=self.settings.max_passes, notify=self._notify
+            )
         finally:
             self._markdown = engine.applier.markdown_supported
 
@@ -201,8 +221,11 @@ def describe(guarded: GuardedResult) -> str:
     outcomes = result.outcomes()
     counts: dict[str, int] = {}
     for o in outcomes:
-        label = {"create": "created", "update": "updated", "prune": "pruned"}.get(o.kind, o.kind) \
-            if o.status == "applied" else o.status
+        label = (
+            {"create": "created", "update": "updated", "prune": "pruned"}.get(o.kind, o.kind)
+            if o.status == "applied"
+            else o.status
+        )
         counts[label] = counts.get(label, 0) + 1
     final = result.final_plan.counts()
     parts = [f"{n} {label}" for label, n in sorted(counts.items())] + [f"{final.get('synced', 0)} in sync"]

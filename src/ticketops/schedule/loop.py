@@ -7,7 +7,7 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ticketops.ado import AuthError, PermissionDenied
 from ticketops.engine.lease import LeaseUnavailable
@@ -32,13 +32,14 @@ class LoopSettings:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def failed_json(number: int, message: str, *, fatal: bool) -> str:
     """The JSON Lines record of a pass that raised (``--json``)."""
-    return json.dumps({"pass": number, "started": _now(), "ok": False, "fatal": fatal, "error": message},
-                      ensure_ascii=False)
+    return json.dumps(
+        {"pass": number, "started": _now(), "ok": False, "fatal": fatal, "error": message}, ensure_ascii=False
+    )
 
 
 class IntervalLoop:
@@ -65,7 +66,7 @@ class IntervalLoop:
         self.fatal = fatal
         self.json_lines = json_lines
         self.explain = explain  # an error's message for the user (the CLI names where settings came from)
-        self.rng = random.Random(settings.seed)  # noqa: S311 - jitter, not security
+        self.rng = random.Random(settings.seed)
         self.delays: list[float] = []  # every wait chosen, in order
 
     def run(self) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from ticketops.engine.guarded import LeaseOptions
-from ticketops.model.errors import TicketopsError
 from ticketops.engine.incremental import DEFAULT_FULL_EVERY
 from ticketops.engine.lease import DEFAULT_TTL, DEFAULT_WAIT
+from ticketops.model.errors import TicketopsError
 from ticketops.schedule.interval import duration_arg, interval_arg, jitter_arg
 
 DEFAULT_JITTER = "10%"
@@ -15,51 +15,99 @@ DEFAULT_JITTER = "10%"
 
 def add_lease_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("lease (one writer per project at a time)")
-    g.add_argument("--lease-wait", type=duration_arg, default=DEFAULT_WAIT, metavar="DURATION",
-                   help=f"how long to wait for another run's lease before giving up with exit 1 "
-                        f"(default: {DEFAULT_WAIT:g}s; e.g. 0, 30s, 5m)")
-    g.add_argument("--lease-ttl", type=duration_arg, default=DEFAULT_TTL, metavar="DURATION",
-                   help=f"how long the lease lives unless renewed; a holder renews it every third of that "
-                        f"(default: {DEFAULT_TTL:g}s)")
-    g.add_argument("--no-lease", action="store_true",
-                   help="do not take the lease (the branch ticketops/lease of the default linked repository, or "
-                        "for a board without repos a work item tagged ticketops-lease); "
-                        "only when nothing else can write to this project at the same time")
+    g.add_argument(
+        "--lease-wait",
+        type=duration_arg,
+        default=DEFAULT_WAIT,
+        metavar="DURATION",
+        help=f"how long to wait for another run's lease before giving up with exit 1 "
+        f"(default: {DEFAULT_WAIT:g}s; e.g. 0, 30s, 5m)",
+    )
+    g.add_argument(
+        "--lease-ttl",
+        type=duration_arg,
+        default=DEFAULT_TTL,
+        metavar="DURATION",
+        help=f"how long the lease lives unless renewed; a holder renews it every third of that "
+        f"(default: {DEFAULT_TTL:g}s)",
+    )
+    g.add_argument(
+        "--no-lease",
+        action="store_true",
+        help="do not take the lease (the branch ticketops/lease of the default linked repository, or "
+        "for a board without repos a work item tagged ticketops-lease); "
+        "only when nothing else can write to this project at the same time",
+    )
 
 
 def lease_options(args: argparse.Namespace, purpose: str) -> LeaseOptions:
     ttl = max(float(getattr(args, "lease_ttl", DEFAULT_TTL)), 3.0)
-    return LeaseOptions(enabled=not getattr(args, "no_lease", False), wait=float(getattr(args, "lease_wait", DEFAULT_WAIT)),
-                        ttl=ttl, purpose=purpose)
+    return LeaseOptions(
+        enabled=not getattr(args, "no_lease", False),
+        wait=float(getattr(args, "lease_wait", DEFAULT_WAIT)),
+        ttl=ttl,
+        purpose=purpose,
+    )
 
 
 def add_schedule_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("scheduled job (--every)")
-    g.add_argument("--every", type=interval_arg, default=None, metavar="INTERVAL",
-                   help="run a pass every INTERVAL (30s, 5m, 1h) until SIGTERM/SIGINT; each pass prints a "
-                        "one-line summary. Without it: one reconcile, then exit")
-    g.add_argument("--jitter", type=jitter_arg, default=DEFAULT_JITTER, metavar="AMOUNT",
-                   help=f"vary each wait by up to AMOUNT either way: a percentage of the interval or a duration "
-                        f"(default: {DEFAULT_JITTER.replace('%', '%%')})")
-    g.add_argument("--jitter-seed", type=int, default=None, metavar="N",
-                   help="seed the jitter (reproducible waits, for tests)")
-    g.add_argument("--full", action="store_true",
-                   help="with --every: make every pass a full pass (no incremental check)")
-    g.add_argument("--full-every", type=int, default=DEFAULT_FULL_EVERY, metavar="K",
-                   help=f"with --every: a full pass every K passes; the others first check both sides for "
-                        f"changes in one request (default: {DEFAULT_FULL_EVERY}; 1 = always full)")
-    g.add_argument("--count", type=int, default=None, metavar="N",
-                   help="with --every: stop after N passes (default: run until stopped); exit 0 when the last "
-                        "pass converged, 1 when it failed or did not converge")
+    g.add_argument(
+        "--every",
+        type=interval_arg,
+        default=None,
+        metavar="INTERVAL",
+        help="run a pass every INTERVAL (30s, 5m, 1h) until SIGTERM/SIGINT; each pass prints a "
+        "one-line summary. Without it: one reconcile, then exit",
+    )
+    g.add_argument(
+        "--jitter",
+        type=jitter_arg,
+        default=DEFAULT_JITTER,
+        metavar="AMOUNT",
+        help=f"vary each wait by up to AMOUNT either way: a percentage of the interval or a duration "
+        f"(default: {DEFAULT_JITTER.replace('%', '%%')})",
+    )
+    g.add_argument(
+        "--jitter-seed", type=int, default=None, metavar="N", help="seed the jitter (reproducible waits, for tests)"
+    )
+    g.add_argument(
+        "--full", action="store_true", help="with --every: make every pass a full pass (no incremental check)"
+    )
+    g.add_argument(
+        "--full-every",
+        type=int,
+        default=DEFAULT_FULL_EVERY,
+        metavar="K",
+        help=f"with --every: a full pass every K passes; the others first check both sides for "
+        f"changes in one request (default: {DEFAULT_FULL_EVERY}; 1 = always full)",
+    )
+    g.add_argument(
+        "--count",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --every: stop after N passes (default: run until stopped); exit 0 when the last "
+        "pass converged, 1 when it failed or did not converge",
+    )
 
 
 def reject_without_every(args: argparse.Namespace) -> None:
     """``--full``, ``--full-every``, ``--count``, ``--jitter`` and ``--jitter-seed`` only mean
     something with ``--every``: refuse them without it rather than ignore them."""
-    given = [flag for flag, value, default in (
-        ("--full", args.full, False), ("--full-every", args.full_every, DEFAULT_FULL_EVERY),
-        ("--count", args.count, None), ("--jitter", args.jitter, DEFAULT_JITTER), ("--jitter-seed", args.jitter_seed, None),
-    ) if value != default]
+    given = [
+        flag
+        for flag, value, default in (
+            ("--full", args.full, False),
+            ("--full-every", args.full_every, DEFAULT_FULL_EVERY),
+            ("--count", args.count, None),
+            ("--jitter", args.jitter, DEFAULT_JITTER),
+            ("--jitter-seed", args.jitter_seed, None),
+        )
+        if value != default
+    ]
     if given:
-        raise TicketopsError(f"{', '.join(given)} only apply with --every (a one-off reconcile is always a full pass); "
-                             "add --every INTERVAL or drop them")
+        raise TicketopsError(
+            f"{', '.join(given)} only apply with --every (a one-off reconcile is always a full pass); "
+            "add --every INTERVAL or drop them"
+        )

@@ -54,11 +54,20 @@ def run_every(
     board = BoardPass(settings, load=load, client_for=client_for, notify=_warn)
     (_warn if json_lines else _print)(
         f"reconciling every {interval:g}s (jitter +/-{loop_settings.jitter:g}s, full pass every "
-        f"{'pass' if settings.full else str(settings.full_every) + ' passes'}); SIGTERM or Ctrl-C stops between writes")
+        f"{'pass' if settings.full else str(settings.full_every) + ' passes'}); SIGTERM or Ctrl-C stops between writes"
+    )
     try:
         with stop_on_signals() as stop:
-            loop = IntervalLoop(board.run, loop_settings, stop, out=_print, err=_warn, fatal=FATAL + fatal,
-                                json_lines=json_lines, explain=explain)
+            loop = IntervalLoop(
+                board.run,
+                loop_settings,
+                stop,
+                out=_print,
+                err=_warn,
+                fatal=FATAL + fatal,
+                json_lines=json_lines,
+                explain=explain,
+            )
             return loop.run()
     finally:
         board.close()
@@ -70,7 +79,10 @@ def _print_stats(board: BoardPass) -> None:
     if not board.request_stats:
         _warn("\nADO requests: none (no pass reached Azure DevOps)")
     for n, stats in enumerate(board.request_stats, 1):
-        again = f" (client {n} of {len(board.request_stats)}: the organisation or auth changed)" \
-            if len(board.request_stats) > 1 else ""
+        again = (
+            f" (client {n} of {len(board.request_stats)}: the organisation or auth changed)"
+            if len(board.request_stats) > 1
+            else ""
+        )
         _warn(f"\nADO requests{again}:")
         _warn(stats.render())

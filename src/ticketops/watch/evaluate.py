@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ticketops.ado import AdoClient, AdoError, AuthError, PermissionDenied
@@ -63,7 +63,7 @@ class Evaluator:
 
     def __call__(self, number: int, trigger: tuple[str, ...], cancel: threading.Event) -> WatchResult:
         t0 = time.perf_counter()
-        base = WatchResult(number, trigger, datetime.now(timezone.utc))
+        base = WatchResult(number, trigger, datetime.now(UTC))
         try:
             desired = load(self.repo, rev=None, worktree=True)
         except ValidationFailed as e:
@@ -76,8 +76,9 @@ class Evaluator:
             if not self.apply:
                 return _done(base, t0, problems=problems, plan=engine.plan())
             guarded = guarded_reconcile(engine, self.lease, cancel=cancel, notify=self.notify)
-            return _done(base, t0, problems=problems, plan=guarded.result.final_plan, applied=guarded,
-                         stopped=guarded.stopped)
+            return _done(
+                base, t0, problems=problems, plan=guarded.result.final_plan, applied=guarded, stopped=guarded.stopped
+            )
         except FATAL:
             raise
         except (AdoError, TicketopsError) as e:

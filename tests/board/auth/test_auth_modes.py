@@ -126,16 +126,22 @@ def test_bearer_mode_and_pipeline_token(tmp_path, strict_emu: Emulator, capsys, 
         assert r.code == 0, r.out
         assert "Bearer from $SYSTEM_ACCESSTOKEN" in r.out
         monkeypatch.setenv("JOB_TOKEN", "pipeline-token-0123456789")
-        b2 = ImportBoard(tmp_path / "b2", srv.url, capsys,
-                         config="organization_url: https://dev.azure.com/contoso\nproject: Payments\n"
-                                "auth:\n  mode: bearer\n  token_env: JOB_TOKEN\n")
+        b2 = ImportBoard(
+            tmp_path / "b2",
+            srv.url,
+            capsys,
+            config="organization_url: https://dev.azure.com/contoso\nproject: Payments\n"
+            "auth:\n  mode: bearer\n  token_env: JOB_TOKEN\n",
+        )
         b2.commit_all()
         r2 = b2.run("plan")
     assert r2.code == 0, r2.out + r2.err
     assert "pipeline-token" not in r.out + r.err + r2.out + r2.err
 
 
-@pytest.mark.parametrize(("flags", "credential"), [((), "DefaultAzureCredential"), (("--device-code",), "DeviceCodeCredential")])
+@pytest.mark.parametrize(
+    ("flags", "credential"), [((), "DefaultAzureCredential"), (("--device-code",), "DeviceCodeCredential")]
+)
 def test_entra_mode_and_device_code(tmp_path, strict_emu: Emulator, capsys, monkeypatch, flags, credential) -> None:
     made: list[bool] = []
     cred = FakeCredential(strict_emu, time.time)

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from importkit import TOKEN, ImportBoard
 
 from ticketops.emulator import Emulator
 from ticketops.emulator.server import EmulatorServer
 
-GOOD = ("organization_url: https://dev.azure.com/contoso\nproject: Payments\nprocess: agile\n"
-        "repos:\n  api:\n    name: payments-api\ndefault_repo: api\n")
+GOOD = (
+    "organization_url: https://dev.azure.com/contoso\nproject: Payments\nprocess: agile\n"
+    "repos:\n  api:\n    name: payments-api\ndefault_repo: api\n"
+)
 CLASSIC_PAT = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst"  # 52 chars of base32: PAT-shaped
 
 
@@ -42,8 +43,21 @@ def test_a_healthy_board_passes_every_check(tmp_path, server: EmulatorServer, em
     r = b.run("doctor")
     assert r.code == 0, r.out
     checks = lines(r.out)
-    for name in ("config", "tickets", "secrets", "auth", "connectivity", "authentication", "project", "states",
-                 "work items read", "work items write", "code read", "repos", "identities"):
+    for name in (
+        "config",
+        "tickets",
+        "secrets",
+        "auth",
+        "connectivity",
+        "authentication",
+        "project",
+        "states",
+        "work items read",
+        "work items write",
+        "code read",
+        "repos",
+        "identities",
+    ):
         assert checks.get(name) == "ok", (name, r.out)
     assert checks["code write"] == "skip"
     assert "mode pat: PAT from $AZURE_DEVOPS_EXT_PAT (the token itself is never shown)" in r.out
@@ -92,16 +106,20 @@ def test_a_missing_project_lists_the_real_ones(tmp_path, server: EmulatorServer,
 
 
 def test_wrong_process_missing_repo_and_branch(tmp_path, server: EmulatorServer, capsys) -> None:
-    config = ("organization_url: https://dev.azure.com/contoso\nproject: Ledger\nprocess: agile\n"
-              "repos:\n  app:\n    name: ledger-app\n")
+    config = (
+        "organization_url: https://dev.azure.com/contoso\nproject: Ledger\nprocess: agile\n"
+        "repos:\n  app:\n    name: ledger-app\n"
+    )
     b = make(tmp_path, server.url, capsys, config=config)
     r = b.run("doctor")
     checks = lines(r.out)
     assert r.code == 1 and checks["states"] == "FAIL" and checks["repos"] == "FAIL"
     assert "'User Story' does not exist in project 'Ledger'" in r.out
     assert "app -> 'ledger-app'" in r.out and "its repos: ledger" in r.out
-    config = ("organization_url: https://dev.azure.com/contoso\nproject: Ledger\nprocess: scrum\n"
-              "repos:\n  app:\n    name: ledger\n    default_branch: trunk\n")
+    config = (
+        "organization_url: https://dev.azure.com/contoso\nproject: Ledger\nprocess: scrum\n"
+        "repos:\n  app:\n    name: ledger\n    default_branch: trunk\n"
+    )
     b2 = ImportBoard(tmp_path / "b2", server.url, capsys, config=config)
     b2.commit_all()
     r = b2.run("doctor")
@@ -109,7 +127,9 @@ def test_wrong_process_missing_repo_and_branch(tmp_path, server: EmulatorServer,
     assert lines(r.out)["states"] == "ok"
 
 
-def test_a_token_in_any_file_under_tickets_is_flagged_with_path_and_line(tmp_path, server: EmulatorServer, capsys) -> None:
+def test_a_token_in_any_file_under_tickets_is_flagged_with_path_and_line(
+    tmp_path, server: EmulatorServer, capsys
+) -> None:
     files = {
         ".tickets/PAY-1.md": f"---\ntitle: Leak\nstatus: backlog\n---\nUse {CLASSIC_PAT} for the API.\n",
         ".tickets/.ticketops/PAY-1.comments.md": "# Comments\n\ncurl -H 'Authorization: Bearer eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.c2lnbmF0dXJlX2hlcmU'\n",
@@ -122,7 +142,9 @@ def test_a_token_in_any_file_under_tickets_is_flagged_with_path_and_line(tmp_pat
     assert CLASSIC_PAT not in r.out and "eyJhbGciOiJIUzI1" not in r.out
 
 
-def test_read_only_mode_skips_the_write_check_and_sends_no_write(tmp_path, server: EmulatorServer, emu: Emulator, capsys) -> None:
+def test_read_only_mode_skips_the_write_check_and_sends_no_write(
+    tmp_path, server: EmulatorServer, emu: Emulator, capsys
+) -> None:
     b = make(tmp_path, server.url, capsys)
     emu.log.reset()
     r = b.run("doctor", "--read-only")
@@ -131,7 +153,9 @@ def test_read_only_mode_skips_the_write_check_and_sends_no_write(tmp_path, serve
     assert emu.log.writes() == []
 
 
-def test_an_invalid_config_fails_locally_and_skips_the_rest(tmp_path, server: EmulatorServer, emu: Emulator, capsys) -> None:
+def test_an_invalid_config_fails_locally_and_skips_the_rest(
+    tmp_path, server: EmulatorServer, emu: Emulator, capsys
+) -> None:
     b = make(tmp_path, server.url, capsys, config="organization_url: https://dev.azure.com/contoso\nprocces: agile\n")
     emu.log.reset()
     r = b.run("doctor")
@@ -154,8 +178,9 @@ def test_no_token_names_the_variable(tmp_path, server: EmulatorServer, capsys, m
 
 def test_tickets_are_not_reported_valid_when_config_is_invalid(tmp_path, server: EmulatorServer, capsys) -> None:
     bad = "organization_url: https://dev.azure.com/contoso\nproject: Payments\nprocess: basik\n"
-    b = make(tmp_path, server.url, capsys, config=bad,
-             files={".tickets/HD-1.md": "---\ntitle: x\nstatus: nonsense\n---\n"})
+    b = make(
+        tmp_path, server.url, capsys, config=bad, files={".tickets/HD-1.md": "---\ntitle: x\nstatus: nonsense\n---\n"}
+    )
     r = b.run("doctor")
     assert r.code == 1 and lines(r.out)["tickets"] == "skip", r.out
     assert "not checked: config.yaml is invalid" in r.out and "ticket file(s) valid" not in r.out

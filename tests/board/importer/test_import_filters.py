@@ -8,7 +8,7 @@ from importkit import ImportBoard
 
 from ticketops.ado import AdoClient, PatAuth
 from ticketops.emulator import Emulator
-from ticketops.importer import ImportOptions, Importer
+from ticketops.importer import Importer, ImportOptions
 
 
 def test_an_unknown_project_is_an_error_that_lists_the_real_ones(board: ImportBoard, emu: Emulator) -> None:
@@ -35,8 +35,13 @@ def test_types_filter_and_an_unknown_type(board: ImportBoard, emu: Emulator) -> 
 def test_query_narrows_the_items(board: ImportBoard, emu: Emulator) -> None:
     emu.db.create_work_item("Payments", "User Story", {"System.Title": "Keep"}, tags=["import-me"])
     emu.db.create_work_item("Payments", "User Story", {"System.Title": "Leave"})
-    r = board.run("import", "--project", "Payments",
-                  "--query", "SELECT [System.Id] FROM WorkItems WHERE [System.Tags] CONTAINS 'import-me' ORDER BY [System.Title]")
+    r = board.run(
+        "import",
+        "--project",
+        "Payments",
+        "--query",
+        "SELECT [System.Id] FROM WorkItems WHERE [System.Tags] CONTAINS 'import-me' ORDER BY [System.Title]",
+    )
     assert r.code == 0, r.err
     assert "1 work item(s)" in r.out and "title: Keep" in board.text(".tickets/ADO-1.md")
     r = board.run("import", "--project", "Payments", "--query", "SELECT [System.Id] FROM WorkItemLinks")
@@ -59,10 +64,12 @@ def test_a_state_with_no_status_is_reported_never_guessed(board: ImportBoard, em
 
 
 def test_a_custom_status_map_imports_that_state(tmp_path, server, emu: Emulator, capsys) -> None:
-    config = ("organization_url: https://dev.azure.com/contoso\nproject: Payments\nstatuses:\n"
-              "  - {name: todo, state: New}\n  - {name: doing, state: Active, start: true}\n"
-              "  - {name: review, state: Resolved, review: true}\n  - {name: done, state: Closed, done: true}\n"
-              "  - {name: dropped, state: Removed}\n")
+    config = (
+        "organization_url: https://dev.azure.com/contoso\nproject: Payments\nstatuses:\n"
+        "  - {name: todo, state: New}\n  - {name: doing, state: Active, start: true}\n"
+        "  - {name: review, state: Resolved, review: true}\n  - {name: done, state: Closed, done: true}\n"
+        "  - {name: dropped, state: Removed}\n"
+    )
     b = ImportBoard(tmp_path / "custom", server.url, capsys, config=config)
     gone = emu.db.create_work_item("Payments", "User Story", {"System.Title": "Dropped"})
     emu.db.update_work_item("Payments", gone, {"System.State": "Removed"})
@@ -106,8 +113,12 @@ def test_an_existing_board_for_another_project_must_name_it(board: ImportBoard, 
 
 
 def test_a_board_whose_process_does_not_fit_its_project_is_refused(tmp_path, server, emu: Emulator, capsys) -> None:
-    b = ImportBoard(tmp_path / "wrong", server.url, capsys,
-                    config="organization_url: https://dev.azure.com/contoso\nproject: Ledger\nprocess: agile\n")
+    b = ImportBoard(
+        tmp_path / "wrong",
+        server.url,
+        capsys,
+        config="organization_url: https://dev.azure.com/contoso\nproject: Ledger\nprocess: agile\n",
+    )
     emu.db.create_work_item("Ledger", "Product Backlog Item", {"System.Title": "Ledger item"})
     r = b.run("import", "--project", "Ledger")
     assert r.code == 1
@@ -131,8 +142,12 @@ def test_many_items_past_the_wiql_cap_are_imported_completely(board: ImportBoard
 
 
 def test_a_board_whose_project_does_not_exist_is_refused(tmp_path, server, emu: Emulator, capsys) -> None:
-    b = ImportBoard(tmp_path / "gone", server.url, capsys,
-                    config="organization_url: https://dev.azure.com/contoso\nproject: Payroll\n")
+    b = ImportBoard(
+        tmp_path / "gone",
+        server.url,
+        capsys,
+        config="organization_url: https://dev.azure.com/contoso\nproject: Payroll\n",
+    )
     r = b.run("import")
     assert r.code == 1 and "the board's project 'Payroll'" in r.err and "Payments" in r.err
     assert b.files().keys() == {".tickets/config.yaml"}
@@ -142,8 +157,11 @@ def test_progress_reports_items_done_of_items_found(board: ImportBoard, emu: Emu
     ids = [emu.db.create_work_item("Payments", "Task", {"System.Title": f"Task {n}"}) for n in range(3)]
     seen: list[tuple[int, int]] = []
     with AdoClient(emu.url, PatAuth("pat-0123456789"), transport=emu.transport) as client:
-        Importer(client, ImportOptions(projects=("Payments",), dry_run=True),
-                 progress=lambda done, total: seen.append((done, total))).run(str(board.root))
+        Importer(
+            client,
+            ImportOptions(projects=("Payments",), dry_run=True),
+            progress=lambda done, total: seen.append((done, total)),
+        ).run(str(board.root))
     assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)] and len(ids) == 3
 
 

@@ -13,7 +13,9 @@ from ticketops.emulator.log import RequestRecord
 from ticketops.emulator.server import EmulatorServer
 
 
-def test_an_item_edited_during_the_import_is_read_again_and_imported_as_it_is_now(board: ImportBoard, emu: Emulator) -> None:
+def test_an_item_edited_during_the_import_is_read_again_and_imported_as_it_is_now(
+    board: ImportBoard, emu: Emulator
+) -> None:
     i = emu.db.create_work_item("Payments", "User Story", {"System.Title": "Before"})
     edited: list[int] = []
 
@@ -38,9 +40,13 @@ def html_only() -> Emulator:
 
 
 def test_a_server_without_markdown_gets_html_and_the_plan_is_still_empty(
-        tmp_path: Path, html_only: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
-    i = html_only.db.create_work_item("Payments", "User Story", {
-        "System.Title": "Legacy", "System.Description": "<div>Old <b>style</b><br>two lines</div>"})
+    tmp_path: Path, html_only: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    i = html_only.db.create_work_item(
+        "Payments",
+        "User Story",
+        {"System.Title": "Legacy", "System.Description": "<div>Old <b>style</b><br>two lines</div>"},
+    )
     with EmulatorServer(html_only) as srv:
         b = ImportBoard(tmp_path / "b", srv.url, capsys)
         r = b.run("import", "--project", "Payments")

@@ -11,10 +11,12 @@ from ticketops.emulator import Emulator
 def test_lease_items_current_and_retired_are_not_imported(board: ImportBoard, emu: Emulator) -> None:
     db = emu.db
     story = db.create_work_item("Payments", "User Story", {"System.Title": "A real story"}, by="alice@contoso.com")
-    lease = db.create_work_item("Payments", "User Story", {"System.Title": "ticketops lease — do not edit"},
-                                tags=["ticketops-lease"])
-    retired = db.create_work_item("Payments", "User Story", {"System.Title": "ticketops lease — do not edit"},
-                                  tags=["ticketops-lease-retired"])
+    lease = db.create_work_item(
+        "Payments", "User Story", {"System.Title": "ticketops lease — do not edit"}, tags=["ticketops-lease"]
+    )
+    retired = db.create_work_item(
+        "Payments", "User Story", {"System.Title": "ticketops lease — do not edit"}, tags=["ticketops-lease-retired"]
+    )
 
     r = board.run("import", "--project", "Payments")
 

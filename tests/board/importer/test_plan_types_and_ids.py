@@ -18,36 +18,61 @@ CONFIG = BoardConfig(organization_url="https://dev.azure.com/contoso", project="
 def _type(name: str, *states: tuple[str, str]) -> WorkItemTypeInfo:
     names = [s for s, _ in states]
     return WorkItemTypeInfo(
-        name=name, states=tuple(StateInfo(name=s, category=c) for s, c in states),
+        name=name,
+        states=tuple(StateInfo(name=s, category=c) for s, c in states),
         transitions={"": (names[0],), **{s: tuple(n for n in names if n != s) for s in names}},
         initial_state=names[0],
     )
 
 
-STORY = _type("User Story", ("New", "Proposed"), ("Active", "InProgress"), ("Resolved", "Resolved"),
-              ("Closed", "Completed"), ("Removed", "Removed"))
+STORY = _type(
+    "User Story",
+    ("New", "Proposed"),
+    ("Active", "InProgress"),
+    ("Resolved", "Resolved"),
+    ("Closed", "Completed"),
+    ("Removed", "Removed"),
+)
 BUG = _type("Bug", ("New", "Proposed"), ("Active", "InProgress"), ("Resolved", "Resolved"), ("Closed", "Completed"))
 TASK = _type("Task", ("New", "Proposed"), ("Active", "InProgress"), ("Closed", "Completed"), ("Removed", "Removed"))
 
 
 def ticket(key: str, **kw: Any) -> Ticket:
-    data = {"key": key, "title": f"Ticket {key}", "status": "backlog", "path": f".tickets/{key}.md",
-            "blob_id": "0" * 40, "body": ""}
+    data = {
+        "key": key,
+        "title": f"Ticket {key}",
+        "status": "backlog",
+        "path": f".tickets/{key}.md",
+        "blob_id": "0" * 40,
+        "body": "",
+    }
     data.update(kw)
     return Ticket.model_validate(data)
 
 
-def item(id: int, *, key: str | None = None, type: str = "User Story", state: str = "New", title: str = "",
-         tags: tuple[str, ...] = ()) -> LiveWorkItem:
+def item(
+    id: int,
+    *,
+    key: str | None = None,
+    type: str = "User Story",
+    state: str = "New",
+    title: str = "",
+    tags: tuple[str, ...] = (),
+) -> LiveWorkItem:
     marks = ("ticketops", f"ticketops:{key}") if key else ()
-    return LiveWorkItem(id=id, rev=3, type=type, title=title, state=state, tags=marks + tags,
-                        description_format="markdown")
+    return LiveWorkItem(
+        id=id, rev=3, type=type, title=title, state=state, tags=marks + tags, description_format="markdown"
+    )
 
 
 def plan(tickets: list[Ticket], items: list[LiveWorkItem], **others: WorkItemTypeInfo | None) -> Any:
     desired = DesiredState(config=CONFIG, tickets=tuple(sorted(tickets, key=lambda t: t.key)), commit="c" * 40)
-    live = LiveState(items=tuple(items), type_info=STORY, other_types={k.lower(): v for k, v in others.items()},
-                     project_types=("Bug", "Task", "User Story"))
+    live = LiveState(
+        items=tuple(items),
+        type_info=STORY,
+        other_types={k.lower(): v for k, v in others.items()},
+        project_types=("Bug", "Task", "User Story"),
+    )
     return make_plan(desired, live)
 
 
@@ -114,7 +139,8 @@ def test_an_item_of_another_type_than_the_ticket_says_is_refused() -> None:
 
 def test_orphans_prune_with_their_own_type() -> None:
     desired = DesiredState(config=CONFIG, tickets=(), commit="c" * 40)
-    live = LiveState(items=(item(5, key="OLD-1", type="Bug", state="Active"),), type_info=STORY,
-                     other_types={"bug": BUG})
+    live = LiveState(
+        items=(item(5, key="OLD-1", type="Bug", state="Active"),), type_info=STORY, other_types={"bug": BUG}
+    )
     action = only(make_plan(desired, live, prune=True))
     assert isinstance(action, Blocked) and "work item type 'Bug' has no state in the Removed category" in action.reason

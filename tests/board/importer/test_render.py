@@ -13,9 +13,12 @@ from ticketops.model.live import LiveWorkItem, StateInfo, WorkItemTypeInfo
 CONFIG = BoardConfig(organization_url="https://dev.azure.com/contoso", project="Payments")
 STORY = WorkItemTypeInfo(
     name="User Story",
-    states=tuple(StateInfo(name=n, category=c) for n, c in (("New", "Proposed"), ("Active", "InProgress"),
-                                                            ("Resolved", "Resolved"), ("Closed", "Completed"))),
-    transitions={"": ("New",)}, initial_state="New",
+    states=tuple(
+        StateInfo(name=n, category=c)
+        for n, c in (("New", "Proposed"), ("Active", "InProgress"), ("Resolved", "Resolved"), ("Closed", "Completed"))
+    ),
+    transitions={"": ("New",)},
+    initial_state="New",
 )
 
 
@@ -34,8 +37,13 @@ def test_yaml_special_titles_round_trip() -> None:
 def test_fields_that_a_ticket_cannot_hold_are_refused_or_left_out() -> None:
     with pytest.raises(NotImportable, match="assignee 'contoso\\\\\\\\bob' is not an e-mail address"):
         render(live(assignee="contoso\\bob"), "ADO-12", CONFIG, tickets_dir=".tickets", project="Payments")
-    r = render(live(tags=("ok", "-odd", "ticketops", "ticketops:ADO-12"), priority=9), "ADO-12", CONFIG,
-               tickets_dir=".tickets", project="Payments")
+    r = render(
+        live(tags=("ok", "-odd", "ticketops", "ticketops:ADO-12"), priority=9),
+        "ADO-12",
+        CONFIG,
+        tickets_dir=".tickets",
+        project="Payments",
+    )
     assert r.ticket.tags == ("ok",) and r.ticket.priority is None
     assert r.notes and "-odd" in r.notes[0]
 
@@ -51,8 +59,12 @@ def test_only_repo_is_left_implicit_for_started_tickets_and_several_repos_are_no
     one = BoardConfig.model_validate({**CONFIG.model_dump(by_alias=True), "repos": {"api": {"name": "payments-api"}}})
     r = render(live(state="Active"), "ADO-12", one, tickets_dir=".tickets", project="Payments")
     assert r.ticket.repo is None and b"repo:" not in r.content  # the only linked repo is the ticket's anyway
-    two = BoardConfig.model_validate({**CONFIG.model_dump(by_alias=True),
-                                      "repos": {"api": {"name": "payments-api"}, "web": {"name": "payments-web"}}})
+    two = BoardConfig.model_validate(
+        {
+            **CONFIG.model_dump(by_alias=True),
+            "repos": {"api": {"name": "payments-api"}, "web": {"name": "payments-web"}},
+        }
+    )
     with pytest.raises(NotImportable, match="needs a repository"):
         render(live(state="Active"), "ADO-12", two, tickets_dir=".tickets", project="Payments")
 
@@ -65,7 +77,9 @@ def test_acceptance_criteria_from_lists_divs_and_checklists() -> None:
 
 
 def test_html_descriptions_become_markdown() -> None:
-    md = html_to_markdown("<h1>Title</h1><p>Some <b>bold</b> and <a href='https://x.test'>a link</a>.</p><ul><li>a</li></ul>")
+    md = html_to_markdown(
+        "<h1>Title</h1><p>Some <b>bold</b> and <a href='https://x.test'>a link</a>.</p><ul><li>a</li></ul>"
+    )
     assert md == "# Title\n\nSome **bold** and [a link](https://x.test).\n\n- a"
 
 
@@ -73,7 +87,11 @@ def test_adoption_writes_only_markers_and_stored_forms() -> None:
     item = live(description="<p>Hello <i>there</i></p>", acceptance_criteria="<div>Works</div>", tags=("keep",))
     r = render(item, "ADO-12", CONFIG, tickets_dir=".tickets", project="Payments")
     changes = adoption_changes(r.ticket, item, context(CONFIG, STORY, markdown=True))
-    assert {c.field for c in changes} == {"System.Tags", "System.Description", "Microsoft.VSTS.Common.AcceptanceCriteria"}
+    assert {c.field for c in changes} == {
+        "System.Tags",
+        "System.Description",
+        "Microsoft.VSTS.Common.AcceptanceCriteria",
+    }
     desc = next(c for c in changes if c.field == "System.Description")
     assert desc.new == "Hello *there*" and desc.format == "markdown"
 

@@ -31,15 +31,21 @@ class StrictCapWiql:
         hi = int(hi_m.group(1)) if hi_m else None
         found = [i for i in self.ids if i >= lo and (hi is None or i < hi)]
         if len(found) > self.cap:
-            raise BadRequest("VS402337: The number of work items returned exceeds the size limit of "
-                             f"{self.cap}. Change the query to return fewer items.", status=400)
+            raise BadRequest(
+                "VS402337: The number of work items returned exceeds the size limit of "
+                f"{self.cap}. Change the query to return fewer items.",
+                status=400,
+            )
         return found[:top] if top is not None else found
 
 
-@pytest.mark.parametrize(("ids", "max_queries"), [
-    (list(range(1, 48)), 15),  # dense: about one window per cap's worth of ids
-    ([1, 2, 3, 500, 501, 502, 503, 504, 505, 9_000, 9_001, 40_000, 40_001, 40_002, 40_003], 60),  # sparse clusters
-])
+@pytest.mark.parametrize(
+    ("ids", "max_queries"),
+    [
+        (list(range(1, 48)), 15),  # dense: about one window per cap's worth of ids
+        ([1, 2, 3, 500, 501, 502, 503, 504, 505, 9_000, 9_001, 40_000, 40_001, 40_002, 40_003], 60),  # sparse clusters
+    ],
+)
 def test_a_strict_cap_is_worked_around_with_bounded_windows(ids: list[int], max_queries: int) -> None:
     fake = StrictCapWiql(ids, cap=5)
     assert collect_ids(fake, "P", "[System.TeamProject] = 'P'", cap=5) == ids
@@ -79,6 +85,8 @@ def test_user_condition_accepts_a_condition_or_a_flat_query() -> None:
 
 def test_base_condition_quotes_project_and_types() -> None:
     where = base_condition("O'Neil", ["Bug", "User Story"], "[System.State] = 'New'")
-    assert where == ("[System.TeamProject] = 'O''Neil' "
-                     "AND [System.Tags] NOT CONTAINS 'ticketops-lease' AND [System.Tags] NOT CONTAINS 'ticketops-lease-retired' "
-                     "AND [System.WorkItemType] IN ('Bug', 'User Story') AND ([System.State] = 'New')")
+    assert where == (
+        "[System.TeamProject] = 'O''Neil' "
+        "AND [System.Tags] NOT CONTAINS 'ticketops-lease' AND [System.Tags] NOT CONTAINS 'ticketops-lease-retired' "
+        "AND [System.WorkItemType] IN ('Bug', 'User Story') AND ([System.State] = 'New')"
+    )

@@ -66,6 +66,7 @@ def test_the_next_apply_adopts_read_only_imports_without_duplicates(board: Impor
     plan = board.run("plan")
     assert plan.code == 2
     assert "+ " not in plan.out and "0 to create" in plan.out and "5 to update" in plan.out
+
     def tickets_items() -> list[int]:  # the board's items; the lease item apply takes is not one
         return sorted(wi.id for wi in emu.db.work_items("Payments") if "ticketops-lease" not in wi.tags)
 
@@ -92,8 +93,13 @@ def test_a_writable_import_after_a_read_only_one_adopts(board: ImportBoard, emu:
 def test_plan_after_a_read_only_import_shows_adoption_not_drift(board: ImportBoard, emu: Emulator) -> None:
     """The items were written by people, never by ticketops: the plan adopts them (marker tags,
     values from the ticket); nothing is 'changed in ADO, put back'. Real drift still shows later."""
-    i = emu.db.create_work_item("Payments", "Bug", {"System.Title": "Adopt me", "System.Description": "<p>Hi</p>"},
-                                tags=["triage"], by="carol@contoso.com")
+    i = emu.db.create_work_item(
+        "Payments",
+        "Bug",
+        {"System.Title": "Adopt me", "System.Description": "<p>Hi</p>"},
+        tags=["triage"],
+        by="carol@contoso.com",
+    )
     assert board.run("import", "--project", "Payments", "--read-only").code == 0
     board.commit_all()
 

@@ -76,8 +76,16 @@ class Database:
         iterations = {root.lower(): root}
         for it in sp.iterations:
             iterations[f"{root}\\{it}".lower()] = f"{root}\\{it}"
-        project = Project(pid, sp.name, sp.process, sp.description, template(sp.process), areas, iterations,
-                          last_update=self.stamper.clock.time())
+        project = Project(
+            pid,
+            sp.name,
+            sp.process,
+            sp.description,
+            template(sp.process),
+            areas,
+            iterations,
+            last_update=self.stamper.clock.time(),
+        )
         self.projects[pid] = project
         for sr in sp.repos:
             self._add_repo(project, sr)
@@ -129,8 +137,17 @@ class Database:
         return self.users.add(email, display_name)
 
     @locked
-    def create_work_item(self, project: str, type: str, fields: dict[str, object], *, tags: list[str] | None = None,
-                         relations: list[dict[str, object]] | None = None, by: str | None = None, id: int | None = None) -> int:
+    def create_work_item(
+        self,
+        project: str,
+        type: str,
+        fields: dict[str, object],
+        *,
+        tags: list[str] | None = None,
+        relations: list[dict[str, object]] | None = None,
+        by: str | None = None,
+        id: int | None = None,
+    ) -> int:
         """Create an item as a person would. ``id`` picks the next id (it must be higher than any
         used so far): only for replaying recorded examples whose ids must resolve."""
         p = self.project(project)
@@ -146,11 +163,21 @@ class Database:
         return self.wit.create(p, wit, ops, who).id
 
     @locked
-    def update_work_item(self, project: str | None, id: int, fields: dict[str, object], *, by: str = "someone@contoso.com",
-                         tags: list[str] | None = None, relations: list[dict[str, object]] | None = None) -> None:
+    def update_work_item(
+        self,
+        project: str | None,
+        id: int,
+        fields: dict[str, object],
+        *,
+        by: str = "someone@contoso.com",
+        tags: list[str] | None = None,
+        relations: list[dict[str, object]] | None = None,
+    ) -> None:
         item = self.wit.get(id)
         if project is not None and item.project.id != self.project(project).id:
-            raise AdoError(404, "WorkItemUnauthorizedAccessException", f"TF401232: Work item {id} is not in project {project}.")
+            raise AdoError(
+                404, "WorkItemUnauthorizedAccessException", f"TF401232: Work item {id} is not in project {project}."
+            )
         self.wit.apply(item, _ops(fields, tags, relations), self.user(by))
 
     @locked
@@ -181,11 +208,21 @@ class Database:
         return self.find_repo(name, self.project(project))
 
     @locked
-    def push_files(self, project: str, repo: str, branch: str, files: dict[str, str | bytes | None], *,
-                   message: str = "Edited in the web UI", by: str = "someone@contoso.com") -> str:
+    def push_files(
+        self,
+        project: str,
+        repo: str,
+        branch: str,
+        files: dict[str, str | bytes | None],
+        *,
+        message: str = "Edited in the web UI",
+        by: str = "someone@contoso.com",
+    ) -> str:
         """Commit files straight to a branch (None deletes a file). Returns the new commit id."""
         data = {k: (v.encode() if isinstance(v, str) else v) for k, v in files.items()}
-        return commit_files(self.find_repo(repo, self.project(project)), branch, data, message, self.user(by), self.stamper.now())
+        return commit_files(
+            self.find_repo(repo, self.project(project)), branch, data, message, self.user(by), self.stamper.now()
+        )
 
     @locked
     def pull_requests(self, project: str, repo: str) -> list[PullRequest]:

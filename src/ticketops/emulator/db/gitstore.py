@@ -73,7 +73,9 @@ def resolve_commit(repo: Repo, version: str | None, version_type: str | None) ->
         if kind == "commit":
             obj = git.get(name)
             return obj if isinstance(obj, pygit2.Commit) else None
-        ref_name = f"refs/{'tags' if kind == 'tag' else 'heads'}/{name.removeprefix('refs/heads/').removeprefix('refs/tags/')}"
+        ref_name = (
+            f"refs/{'tags' if kind == 'tag' else 'heads'}/{name.removeprefix('refs/heads/').removeprefix('refs/tags/')}"
+        )
         ref = git.references.get(ref_name)
         if ref is None:
             return None
@@ -170,11 +172,15 @@ def _content(raw: object, path: str) -> bytes:
     raise git_bad_request(f"Unknown contentType '{raw.get('contentType')}'; use rawtext or base64encoded.")
 
 
-def push(repo: Repo, ref: str, old: str, commits: list[CommitSpec], by: User, when: float, policy: RefPolicy) -> tuple[str, str, list[pygit2.Commit]]:
+def push(
+    repo: Repo, ref: str, old: str, commits: list[CommitSpec], by: User, when: float, policy: RefPolicy
+) -> tuple[str, str, list[pygit2.Commit]]:
     """Apply the commits on ``ref``. Returns (reported oldObjectId, new commit id, commits)."""
     git = repo.git
     if not ref.startswith("refs/") or not pygit2.reference_is_valid_name(ref):
-        raise git_bad_request(f"TF401025: '{ref}' is not a valid name for a Git reference.", "InvalidGitRefNameException")
+        raise git_bad_request(
+            f"TF401025: '{ref}' is not a valid name for a Git reference.", "InvalidGitRefNameException"
+        )
     _check_policy(ref, policy)
     existing = git.references.get(ref)
     parent = _push_base(repo, ref, old, existing)
@@ -194,12 +200,19 @@ def push(repo: Repo, ref: str, old: str, commits: list[CommitSpec], by: User, wh
 def _check_policy(ref: str, policy: RefPolicy) -> None:
     status = policy.status_for(ref)
     if status == "createBranchPermissionRequired":
-        raise AdoError(403, "GitNeedsPermissionException",
-                       "TF401027: You need the Git 'CreateBranch' permission to perform this action.", namespace="Microsoft.TeamFoundation.Git.Server")
+        raise AdoError(
+            403,
+            "GitNeedsPermissionException",
+            "TF401027: You need the Git 'CreateBranch' permission to perform this action.",
+            namespace="Microsoft.TeamFoundation.Git.Server",
+        )
     if status:
-        raise AdoError(403, "GitRefUpdateRejectedByPolicyException",
-                       f"TF402455: Pushes to this branch are not permitted; you must use a pull request to update this branch. ({ref})",
-                       namespace="Microsoft.TeamFoundation.Git.Server")
+        raise AdoError(
+            403,
+            "GitRefUpdateRejectedByPolicyException",
+            f"TF402455: Pushes to this branch are not permitted; you must use a pull request to update this branch. ({ref})",
+            namespace="Microsoft.TeamFoundation.Git.Server",
+        )
 
 
 def _push_base(repo: Repo, ref: str, old: str, existing: pygit2.Reference | None) -> pygit2.Commit | None:
@@ -228,15 +241,22 @@ def _apply_changes(git: pygit2.Repository, tree: pygit2.Tree | None, changes: tu
         present = ch.path in index
         if ch.change_type == "add":
             if present:
-                raise git_bad_request(f"The path '/{ch.path}' specified in the add operation already exists. Please specify a new path.")
+                raise git_bad_request(
+                    f"The path '/{ch.path}' specified in the add operation already exists. Please specify a new path."
+                )
             _put(git, index, ch.path, ch.content or b"")
         elif ch.change_type == "edit":
             if not present:
-                raise git_bad_request(f"The path '/{ch.path}' specified in the edit operation does not exist.", "GitItemNotFoundException")
+                raise git_bad_request(
+                    f"The path '/{ch.path}' specified in the edit operation does not exist.", "GitItemNotFoundException"
+                )
             _put(git, index, ch.path, ch.content or b"")
         elif ch.change_type == "delete":
             if not present:
-                raise git_bad_request(f"The path '/{ch.path}' specified in the delete operation does not exist.", "GitItemNotFoundException")
+                raise git_bad_request(
+                    f"The path '/{ch.path}' specified in the delete operation does not exist.",
+                    "GitItemNotFoundException",
+                )
             index.remove(ch.path)
         else:
             _rename(index, ch)
@@ -252,9 +272,13 @@ def _put(git: pygit2.Repository, index: pygit2.Index, path: str, data: bytes) ->
 def _rename(index: pygit2.Index, ch: Change) -> None:
     assert ch.source is not None
     if ch.source not in index:
-        raise git_bad_request(f"The path '/{ch.source}' specified in the rename operation does not exist.", "GitItemNotFoundException")
+        raise git_bad_request(
+            f"The path '/{ch.source}' specified in the rename operation does not exist.", "GitItemNotFoundException"
+        )
     if ch.path in index:
-        raise git_bad_request(f"The path '/{ch.path}' specified in the rename operation already exists. Please specify a new path.")
+        raise git_bad_request(
+            f"The path '/{ch.path}' specified in the rename operation already exists. Please specify a new path."
+        )
     entry = index[ch.source]
     index.remove(ch.source)
     index.add(pygit2.IndexEntry(ch.path, entry.id, entry.mode))

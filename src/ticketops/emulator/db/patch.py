@@ -43,7 +43,9 @@ def parse_patch(doc: object) -> list[PatchOp]:
 
 def _parse_one(i: int, raw: object) -> PatchOp:
     if not isinstance(raw, dict) or not isinstance(raw.get("op"), str) or not isinstance(raw.get("path"), str):
-        raise bad_request(f"{BAD_DOCUMENT} Operation {i} needs string 'op' and 'path'.", "VssPropertyValidationException")
+        raise bad_request(
+            f"{BAD_DOCUMENT} Operation {i} needs string 'op' and 'path'.", "VssPropertyValidationException"
+        )
     op = str(raw["op"]).lower()
     path = str(raw["path"])
     if op in ("copy", "move"):

@@ -6,10 +6,10 @@ import uuid
 
 import pygit2
 
+from ticketops.emulator import utf16
 from ticketops.emulator.clock import Stamper
 from ticketops.emulator.db.records import PullRequest, Repo, Reviewer
 from ticketops.emulator.errors import AdoError, git_bad_request, pr_exists, pr_not_found
-from ticketops.emulator import utf16
 from ticketops.emulator.identity import User
 
 DESCRIPTION_LIMIT = 4000
@@ -32,15 +32,34 @@ class PullRequestStore:
     def in_repo(self, repo: Repo) -> list[PullRequest]:
         return [p for p in self.prs.values() if p.repo.id == repo.id]
 
-    def create(self, repo: Repo, source: str, target: str, title: str, description: str, by: User,
-               reviewers: list[tuple[User, bool]], is_draft: bool = False) -> PullRequest:
+    def create(
+        self,
+        repo: Repo,
+        source: str,
+        target: str,
+        title: str,
+        description: str,
+        by: User,
+        reviewers: list[tuple[User, bool]],
+        is_draft: bool = False,
+    ) -> PullRequest:
         self._check_refs(repo, source, target)
         self._check_description(description)
         if not title.strip():
             raise git_bad_request("The pull request title cannot be empty.", "InvalidArgumentValueException")
         self._check_duplicate(repo, source, target, None)
-        pr = PullRequest(self.next_id, repo, source, target, title, description, by, self.stamper.now(),
-                         is_draft=is_draft, merge_id=str(uuid.uuid4()))
+        pr = PullRequest(
+            self.next_id,
+            repo,
+            source,
+            target,
+            title,
+            description,
+            by,
+            self.stamper.now(),
+            is_draft=is_draft,
+            merge_id=str(uuid.uuid4()),
+        )
         for user, required in reviewers:
             pr.reviewers[user.id] = Reviewer(user, 0, required)
         self.next_id += 1
@@ -75,13 +94,17 @@ class PullRequestStore:
 
     def set_status(self, pr: PullRequest, status: str, by: User) -> None:
         if status not in STATUSES:
-            raise git_bad_request(f"'{status}' is not a pull request status; use active, abandoned or completed.",
-                                  "InvalidArgumentValueException")
+            raise git_bad_request(
+                f"'{status}' is not a pull request status; use active, abandoned or completed.",
+                "InvalidArgumentValueException",
+            )
         if status == pr.status:
             return
         if pr.status == "completed":
-            raise git_bad_request("TF401181: The pull request cannot be edited due to its state (completed).",
-                                  "GitPullRequestCannotBeActivated")
+            raise git_bad_request(
+                "TF401181: The pull request cannot be edited due to its state (completed).",
+                "GitPullRequestCannotBeActivated",
+            )
         if status == "active":
             self._check_duplicate(pr.repo, pr.source, pr.target, pr.id)
             pr.status, pr.closed_by, pr.closed_date = "active", None, None
@@ -99,7 +122,9 @@ class PullRequestStore:
         rv = pr.reviewers.get(user.id) or Reviewer(user)
         if vote is not None:
             if vote not in (-10, -5, 0, 5, 10):
-                raise git_bad_request(f"{vote} is not a vote; use -10, -5, 0, 5 or 10.", "InvalidArgumentValueException")
+                raise git_bad_request(
+                    f"{vote} is not a vote; use -10, -5, 0, 5 or 10.", "InvalidArgumentValueException"
+                )
             rv.vote = vote
         if is_required is not None:
             rv.is_required = is_required
@@ -116,7 +141,9 @@ class PullRequestStore:
                     "GitPullRequestCannotBeActivated",
                 )
         if source == target:
-            raise git_bad_request("The source and target branches of a pull request must differ.", "InvalidArgumentValueException")
+            raise git_bad_request(
+                "The source and target branches of a pull request must differ.", "InvalidArgumentValueException"
+            )
 
     def _check_description(self, description: str) -> None:
         if utf16.units(description) > DESCRIPTION_LIMIT:
@@ -139,16 +166,26 @@ class PullRequestStore:
     def _merge(self, pr: PullRequest, by: User) -> None:
         git = pr.repo.git
         if pr.source_commit is None or pr.target_commit is None:
-            raise AdoError(409, "GitPullRequestCannotBeActivated", "The source or target branch no longer exists.",
-                           namespace="Microsoft.TeamFoundation.Git.Server")
+            raise AdoError(
+                409,
+                "GitPullRequestCannotBeActivated",
+                "The source or target branch no longer exists.",
+                namespace="Microsoft.TeamFoundation.Git.Server",
+            )
         index = git.merge_commits(pr.target_commit, pr.source_commit)
         if index.conflicts is not None:
             pr.merge_status = "conflicts"
             return
         sig = pygit2.Signature(by.display_name, by.email, int(self.stamper.now()), 0)
         tree = index.write_tree(git)
-        oid = git.create_commit(None, sig, sig, f"Merged PR {pr.id}: {pr.title}", tree,
-                                [pygit2.Oid(hex=pr.target_commit), pygit2.Oid(hex=pr.source_commit)])
+        oid = git.create_commit(
+            None,
+            sig,
+            sig,
+            f"Merged PR {pr.id}: {pr.title}",
+            tree,
+            [pygit2.Oid(hex=pr.target_commit), pygit2.Oid(hex=pr.source_commit)],
+        )
         git.references.create(pr.target, oid, force=True)
         pr.merge_commit = str(oid)
         pr.merge_status = "succeeded"

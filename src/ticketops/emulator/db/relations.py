@@ -84,7 +84,9 @@ def apply_relation_op(op: PatchOp, draft: RelationDraft, lookup: Callable[[int],
 
 def _index(parts: list[str], draft: RelationDraft, path: str) -> int:
     if not parts[1].isdigit() or int(parts[1]) >= len(draft.relations):
-        raise _error(f"The relation index in '{path}' is out of range: the work item has {len(draft.relations)} relations.")
+        raise _error(
+            f"The relation index in '{path}' is out of range: the work item has {len(draft.relations)} relations."
+        )
     return int(parts[1])
 
 

@@ -18,8 +18,9 @@ _STAMPS = {
 _ORDER = ("Proposed", "InProgress", "Resolved", "Completed")
 
 
-def apply_state_rules(item: WorkItem, fields: dict[str, FieldValue], touched: dict[str, object], by: User,
-                      now: float, bypass_rules: bool) -> list[RuleError]:
+def apply_state_rules(
+    item: WorkItem, fields: dict[str, FieldValue], touched: dict[str, object], by: User, now: float, bypass_rules: bool
+) -> list[RuleError]:
     """Check and complete State/Reason in ``fields`` (the draft). Returns rule errors."""
     state_field = field_def("System.State")
     assert state_field is not None
@@ -40,8 +41,13 @@ def apply_state_rules(item: WorkItem, fields: dict[str, FieldValue], touched: di
     allowed = item.type.allowed_targets(old)
     if state.name not in allowed and not bypass_rules:
         start = old or "(new item)"
-        return [rule(state_field, STATE_FLAGS,
-                     f"{item.type.name} cannot move from '{start}' to '{state.name}'. Allowed: {', '.join(allowed)}.")]
+        return [
+            rule(
+                state_field,
+                STATE_FLAGS,
+                f"{item.type.name} cannot move from '{start}' to '{state.name}'. Allowed: {', '.join(allowed)}.",
+            )
+        ]
     if "System.Reason" not in touched or not fields.get("System.Reason"):
         fields["System.Reason"] = item.type.initial_reason if is_new else f"Moved to state {state.name}"
     fields["Microsoft.VSTS.Common.StateChangeDate"] = now

@@ -69,7 +69,11 @@ def _string(f: FieldDef, raw: object, ctx: ValueContext) -> FieldValue | RuleErr
         return rule(f, "invalidType")
     text = str(raw)
     if utf16.units(text) > STRING_LIMIT:
-        return rule(f, "invalidTooLong", f"The value is {utf16.units(text)} characters long; at most {STRING_LIMIT} are allowed.")
+        return rule(
+            f,
+            "invalidTooLong",
+            f"The value is {utf16.units(text)} characters long; at most {STRING_LIMIT} are allowed.",
+        )
     if f.ref == "System.Title" and ("\n" in text or "\r" in text):
         return rule(f, "invalidCharacters")
     return text
@@ -102,7 +106,11 @@ def _integer(f: FieldDef, raw: object, ctx: ValueContext) -> FieldValue | RuleEr
     if value is None:
         return rule(f, "invalidType", f"'{raw}' is not a whole number.")
     if f.ref == "Microsoft.VSTS.Common.Priority" and value not in PRIORITY_VALUES:
-        return rule(f, "hasValues, limitedToValues, allowsOldValue, invalidListValue", f"'{value}' is not one of {list(PRIORITY_VALUES)}.")
+        return rule(
+            f,
+            "hasValues, limitedToValues, allowsOldValue, invalidListValue",
+            f"'{value}' is not one of {list(PRIORITY_VALUES)}.",
+        )
     return value
 
 

@@ -16,7 +16,14 @@ from ticketops.emulator.db.records import Comment, FieldValue, Project, Relation
 from ticketops.emulator.db.relations import INVERSE, WORK_ITEM_URL_RE, RelationDraft, apply_relation_op, linked_id
 from ticketops.emulator.db.states import apply_state_rules
 from ticketops.emulator.db.values import ValueContext, convert, remember_tags, rule
-from ticketops.emulator.errors import RuleError, bad_request, field_not_found, rule_errors, test_failed, work_item_missing
+from ticketops.emulator.errors import (
+    RuleError,
+    bad_request,
+    field_not_found,
+    rule_errors,
+    test_failed,
+    work_item_missing,
+)
 from ticketops.emulator.fields import field as field_def
 from ticketops.emulator.identity import Directory, User
 from ticketops.emulator.processes import WorkItemTypeDef
@@ -62,13 +69,22 @@ class WorkItemStore:
         return [self.items[i] for i in sorted(self.by_project.get(project.id, ())) if not self.items[i].deleted]
 
     # ---- writes -----------------------------------------------------------------------
-    def create(self, project: Project, wit: WorkItemTypeDef, ops: list[PatchOp], by: User, *,
-               validate_only: bool = False, bypass_rules: bool = False) -> WorkItem:
+    def create(
+        self,
+        project: Project,
+        wit: WorkItemTypeDef,
+        ops: list[PatchOp],
+        by: User,
+        *,
+        validate_only: bool = False,
+        bypass_rules: bool = False,
+    ) -> WorkItem:
         item = WorkItem(id=-1, project=project, type=wit, rev=0, fields={})
         return self.apply(item, ops, by, validate_only=validate_only, bypass_rules=bypass_rules)
 
-    def apply(self, item: WorkItem, ops: list[PatchOp], by: User, *, validate_only: bool = False,
-              bypass_rules: bool = False) -> WorkItem:
+    def apply(
+        self, item: WorkItem, ops: list[PatchOp], by: User, *, validate_only: bool = False, bypass_rules: bool = False
+    ) -> WorkItem:
         is_new = item.id == -1
         draft = Draft(
             fields={k: v for k, v in item.fields.items() if k not in EPHEMERAL},
@@ -143,13 +159,17 @@ class WorkItemStore:
         parts = op.parts
         fdef = field_def(parts[1]) if len(parts) == 2 else None
         if fdef is None or fdef.type not in HTML_TYPES:
-            raise bad_request(f"'{op.path}': only multi-line (HTML) fields have a format.", "WorkItemPatchNotSupportedException")
+            raise bad_request(
+                f"'{op.path}': only multi-line (HTML) fields have a format.", "WorkItemPatchNotSupportedException"
+            )
         if op.op == "remove":
             draft.formats.pop(fdef.ref, None)
         else:
             value = str(op.value).lower() if isinstance(op.value, str) else ""
             if value not in ("markdown", "html"):
-                raise bad_request(f"'{op.value}' is not a format; use 'Markdown' or 'Html'.", "WorkItemPatchNotSupportedException")
+                raise bad_request(
+                    f"'{op.value}' is not a format; use 'Markdown' or 'Html'.", "WorkItemPatchNotSupportedException"
+                )
             if value == "markdown":
                 draft.formats[fdef.ref] = "markdown"
             else:
@@ -176,7 +196,9 @@ class WorkItemStore:
     def _check_formats(self, item: WorkItem, draft: Draft) -> None:
         for ref in draft.format_touched:
             if draft.formats.get(ref) != item.formats.get(ref) and ref not in draft.touched:
-                raise bad_request(f"VS403319: The type changed without a value for field {ref}.", "WorkItemPatchNotSupportedException")
+                raise bad_request(
+                    f"VS403319: The type changed without a value for field {ref}.", "WorkItemPatchNotSupportedException"
+                )
 
     def _defaults(self, item: WorkItem, draft: Draft) -> None:
         f = draft.fields
@@ -203,8 +225,15 @@ class WorkItemStore:
         return current != draft.fields
 
     def _preview(self, item: WorkItem, draft: Draft) -> WorkItem:
-        return WorkItem(item.id if item.id != -1 else 0, item.project, item.type, item.rev, draft.fields,
-                        draft.relations.relations, draft.formats)
+        return WorkItem(
+            item.id if item.id != -1 else 0,
+            item.project,
+            item.type,
+            item.rev,
+            draft.fields,
+            draft.relations.relations,
+            draft.formats,
+        )
 
     # ---- commit -------------------------------------------------------------------------
     def _commit(self, item: WorkItem, draft: Draft, by: User, bypass_rules: bool, now: float) -> WorkItem:
@@ -228,7 +257,9 @@ class WorkItemStore:
         tags = item.fields.get("System.Tags")
         if isinstance(tags, str):
             remember_tags(tags, item.project)
-        item.revisions.append(Revision(item.rev, dict(item.fields), [r.copy() for r in item.relations], dict(item.formats)))
+        item.revisions.append(
+            Revision(item.rev, dict(item.fields), [r.copy() for r in item.relations], dict(item.formats))
+        )
         item.updates.append(_update_record(item, old_fields, draft, by, now))
         self._index(item)
         self._mirror_links(item, draft.relations, by)
@@ -292,14 +323,23 @@ def _set_parent(draft: Draft) -> None:
 
 
 def _update_record(item: WorkItem, old: dict[str, FieldValue], draft: Draft, by: User, now: float) -> Update:
-    changes: dict[str, tuple[FieldValue, FieldValue]] = {"System.Rev": (item.rev - 1 if item.rev > 1 else None, item.rev)}
+    changes: dict[str, tuple[FieldValue, FieldValue]] = {
+        "System.Rev": (item.rev - 1 if item.rev > 1 else None, item.rev)
+    }
     for ref in sorted(set(old) | set(item.fields)):
         before = None if ref in EPHEMERAL else old.get(ref)
         after = item.fields.get(ref)
         if before != after:
             changes[ref] = (before, after)
-    return Update(item.rev, by, now, changes, list(draft.relations.added), list(draft.relations.removed),
-                  list(draft.relations.updated))
+    return Update(
+        item.rev,
+        by,
+        now,
+        changes,
+        list(draft.relations.added),
+        list(draft.relations.removed),
+        list(draft.relations.updated),
+    )
 
 
 def _plain(value: FieldValue) -> object:
@@ -312,8 +352,11 @@ def _same(current: FieldValue, expected: object) -> bool:
     if isinstance(current, User):
         if isinstance(expected, dict):
             expected = expected.get("uniqueName") or expected.get("id")
-        return isinstance(expected, str) and expected.lower() in (current.email, current.id, current.display_name.lower())
+        return isinstance(expected, str) and expected.lower() in (
+            current.email,
+            current.id,
+            current.display_name.lower(),
+        )
     if current is None:
         return expected in (None, "")
     return str(current) == str(expected) if not isinstance(current, float) else current == expected
-

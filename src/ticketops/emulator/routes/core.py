@@ -29,7 +29,7 @@ def projects_list(ctx: Ctx) -> EmuResponse:
     projects = sorted(ctx.db.projects.values(), key=lambda p: p.name.lower())
     start = _offset(ctx.req.q("continuationToken")) + (ctx.req.q_int("$skip", 0) or 0)
     top = ctx.req.q_int("$top", PROJECTS_PAGE) or PROJECTS_PAGE
-    page = projects[start: start + top]
+    page = projects[start : start + top]
     headers = {}
     if start + top < len(projects):
         headers["x-ms-continuationtoken"] = _offset_token(start + top)
@@ -42,15 +42,21 @@ def project_get(ctx: Ctx) -> EmuResponse:
 
 def connection_data(ctx: Ctx) -> EmuResponse:
     me = ims_identity(ctx.user)
-    return EmuResponse.json({
-        "authenticatedUser": me,
-        "authorizedUser": me,
-        "instanceId": ctx.db.org_id,
-        "deploymentId": ctx.db.org_id,
-        "deploymentType": "hosted",
-        "locationServiceData": {"serviceOwner": "00025394-6065-48ca-87d9-7f5672854ef7", "defaultAccessMappingMoniker": "PublicAccessMapping",
-                                "lastChangeId": 1, "lastChangeId64": 1},
-    })
+    return EmuResponse.json(
+        {
+            "authenticatedUser": me,
+            "authorizedUser": me,
+            "instanceId": ctx.db.org_id,
+            "deploymentId": ctx.db.org_id,
+            "deploymentType": "hosted",
+            "locationServiceData": {
+                "serviceOwner": "00025394-6065-48ca-87d9-7f5672854ef7",
+                "defaultAccessMappingMoniker": "PublicAccessMapping",
+                "lastChangeId": 1,
+                "lastChangeId64": 1,
+            },
+        }
+    )
 
 
 def identities(ctx: Ctx) -> EmuResponse:
@@ -67,18 +73,22 @@ def identities(ctx: Ctx) -> EmuResponse:
             raise bad_request("filterValue is required with searchFilter.", "ArgumentNullException")
         kind = (q("searchFilter") or "").lower()
         if kind not in ("general", "mailaddress", "accountname", "displayname"):
-            raise bad_request(f"'{q('searchFilter')}' is not a search filter; use General, MailAddress, AccountName or DisplayName.")
+            raise bad_request(
+                f"'{q('searchFilter')}' is not a search filter; use General, MailAddress, AccountName or DisplayName."
+            )
         found = [u for u in ctx.db.users.all() if value in (u.email, u.display_name.lower())]
     else:
-        raise bad_request("Give one of descriptors, identityIds, subjectDescriptors or searchFilter+filterValue.",
-                          "ArgumentNullException")
+        raise bad_request(
+            "Give one of descriptors, identityIds, subjectDescriptors or searchFilter+filterValue.",
+            "ArgumentNullException",
+        )
     return listing([ims_identity(u) for u in found])
 
 
 def graph_users(ctx: Ctx) -> EmuResponse:
     users = ctx.db.users.all()
     start = _offset(ctx.req.q("continuationToken"))
-    page = users[start: start + PROJECTS_PAGE]
+    page = users[start : start + PROJECTS_PAGE]
     headers = {}
     if start + PROJECTS_PAGE < len(users):
         headers["x-ms-continuationtoken"] = _offset_token(start + PROJECTS_PAGE)

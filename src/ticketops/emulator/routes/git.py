@@ -7,7 +7,15 @@ import base64
 import pygit2
 
 from ticketops.emulator.clock import iso
-from ticketops.emulator.db.gitstore import CommitSpec, list_refs, norm_path, parse_change, push, resolve_commit, update_refs
+from ticketops.emulator.db.gitstore import (
+    CommitSpec,
+    list_refs,
+    norm_path,
+    parse_change,
+    push,
+    resolve_commit,
+    update_refs,
+)
 from ticketops.emulator.db.records import Repo
 from ticketops.emulator.errors import AdoError, bad_request, git_bad_request, item_not_found
 from ticketops.emulator.identity import identity_ref
@@ -65,15 +73,26 @@ def refs_update(ctx: Ctx) -> EmuResponse:
         raise git_bad_request("The body must be a list of {name, oldObjectId, newObjectId}.")
     updates = []
     for u in body:
-        if not isinstance(u, dict) or not all(isinstance(u.get(k), str) for k in ("name", "oldObjectId", "newObjectId")):
+        if not isinstance(u, dict) or not all(
+            isinstance(u.get(k), str) for k in ("name", "oldObjectId", "newObjectId")
+        ):
             raise git_bad_request("Each ref update needs string name, oldObjectId and newObjectId.")
         updates.append((u["name"], u["oldObjectId"].lower(), u["newObjectId"].lower()))
     results = update_refs(repo, updates, ctx.db.ref_policy)
-    return listing([
-        {"repositoryId": repo.id, "name": r.name, "oldObjectId": r.old, "newObjectId": r.new, "isLocked": False,
-         "updateStatus": r.status, "success": r.success}
-        for r in results
-    ])
+    return listing(
+        [
+            {
+                "repositoryId": repo.id,
+                "name": r.name,
+                "oldObjectId": r.old,
+                "newObjectId": r.new,
+                "isLocked": False,
+                "updateStatus": r.status,
+                "success": r.success,
+            }
+            for r in results
+        ]
+    )
 
 
 def push_create(ctx: Ctx) -> EmuResponse:
@@ -100,18 +119,25 @@ def push_create(ctx: Ctx) -> EmuResponse:
     ctx.db.push_count += 1
     push_id = ctx.db.push_count
     url = f"{repo_url(repo, ctx.org_base)}/pushes/{push_id}"
-    return EmuResponse.json({
-        "commits": [commit_json(repo, c, ctx.org_base) for c in made],
-        "refUpdates": [{"repositoryId": repo.id, "name": name, "oldObjectId": reported_old, "newObjectId": new}],
-        "repository": repo_json(repo, ctx.org_base),
-        "pushedBy": identity_ref(ctx.user, ctx.org_base),
-        "pushId": push_id,
-        "date": iso(when),
-        "url": url,
-        "_links": {"self": {"href": url}, "repository": {"href": repo_url(repo, ctx.org_base)},
-                   "commits": {"href": f"{url}/commits"}, "pusher": {"href": f"{ctx.org_base}/_apis/Identities/{ctx.user.id}"},
-                   "refs": {"href": f"{repo_url(repo, ctx.org_base)}/refs/{name}"}},
-    }, status=201)
+    return EmuResponse.json(
+        {
+            "commits": [commit_json(repo, c, ctx.org_base) for c in made],
+            "refUpdates": [{"repositoryId": repo.id, "name": name, "oldObjectId": reported_old, "newObjectId": new}],
+            "repository": repo_json(repo, ctx.org_base),
+            "pushedBy": identity_ref(ctx.user, ctx.org_base),
+            "pushId": push_id,
+            "date": iso(when),
+            "url": url,
+            "_links": {
+                "self": {"href": url},
+                "repository": {"href": repo_url(repo, ctx.org_base)},
+                "commits": {"href": f"{url}/commits"},
+                "pusher": {"href": f"{ctx.org_base}/_apis/Identities/{ctx.user.id}"},
+                "refs": {"href": f"{repo_url(repo, ctx.org_base)}/refs/{name}"},
+            },
+        },
+        status=201,
+    )
 
 
 def _version_label(kind: str, version: str) -> str:
@@ -132,9 +158,13 @@ def items(ctx: Ctx) -> EmuResponse:
     version = req.q("versionDescriptor.version") or repo.default_branch
     commit = resolve_commit(repo, version, kind)
     if commit is None:
-        raise AdoError(404, "GitUnresolvableToCommitException",
-                       f"TF401175: The version descriptor {_version_label(kind, version)} could not be resolved to a version "
-                       f"in the repository {repo.name}", namespace="Microsoft.TeamFoundation.Git.Server")
+        raise AdoError(
+            404,
+            "GitUnresolvableToCommitException",
+            f"TF401175: The version descriptor {_version_label(kind, version)} could not be resolved to a version "
+            f"in the repository {repo.name}",
+            namespace="Microsoft.TeamFoundation.Git.Server",
+        )
     rel = norm_path(path)
     obj = _lookup(commit, rel)
     if obj is None:
@@ -162,7 +192,9 @@ def _lookup(commit: pygit2.Commit, rel: str) -> pygit2.Object | None:
         return None
 
 
-def _item_json(repo: Repo, commit: pygit2.Commit, rel: str, obj: pygit2.Object, content: bool, base: str) -> dict[str, object]:
+def _item_json(
+    repo: Repo, commit: pygit2.Commit, rel: str, obj: pygit2.Object, content: bool, base: str
+) -> dict[str, object]:
     is_blob = isinstance(obj, pygit2.Blob)
     out: dict[str, object] = {
         "objectId": str(obj.id),
@@ -182,7 +214,9 @@ def _item_json(repo: Repo, commit: pygit2.Commit, rel: str, obj: pygit2.Object, 
     return out
 
 
-def _children(repo: Repo, commit: pygit2.Commit, rel: str, tree: pygit2.Tree, full: bool, base: str) -> list[dict[str, object]]:
+def _children(
+    repo: Repo, commit: pygit2.Commit, rel: str, tree: pygit2.Tree, full: bool, base: str
+) -> list[dict[str, object]]:
     out = []
     for entry in tree:
         child_rel = f"{rel}/{entry.name}".strip("/")
@@ -200,8 +234,12 @@ def commit_get(ctx: Ctx) -> EmuResponse:
     except ValueError:
         obj = None
     if not isinstance(obj, pygit2.Commit):
-        raise AdoError(404, "GitObjectNotFoundException", f"TF401029: The commit {ctx.param('sha')} does not exist.",
-                       namespace="Microsoft.TeamFoundation.Git.Server")
+        raise AdoError(
+            404,
+            "GitObjectNotFoundException",
+            f"TF401029: The commit {ctx.param('sha')} does not exist.",
+            namespace="Microsoft.TeamFoundation.Git.Server",
+        )
     return EmuResponse.json(commit_json(repo, obj, ctx.org_base))
 
 

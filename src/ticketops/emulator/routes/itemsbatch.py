@@ -29,12 +29,18 @@ def _descriptor_items(ctx: Ctx, repo: Repo, raw: object, metadata: bool) -> list
     version = str(raw.get("version") or repo.default_branch)
     recursion = str(raw.get("recursionLevel") or "none").lower()
     if kind not in ("branch", "tag", "commit") or recursion not in _RECURSION:
-        raise git_bad_request(f"Invalid versionType '{kind}' or recursionLevel '{recursion}'.", "InvalidArgumentValueException")
+        raise git_bad_request(
+            f"Invalid versionType '{kind}' or recursionLevel '{recursion}'.", "InvalidArgumentValueException"
+        )
     commit = resolve_commit(repo, version, kind)
     if commit is None:
-        raise AdoError(404, "GitUnresolvableToCommitException",
-                       f"TF401175: The version descriptor {_version_label(kind, version)} could not be resolved to a version "
-                       f"in the repository {repo.name}", namespace="Microsoft.TeamFoundation.Git.Server")
+        raise AdoError(
+            404,
+            "GitUnresolvableToCommitException",
+            f"TF401175: The version descriptor {_version_label(kind, version)} could not be resolved to a version "
+            f"in the repository {repo.name}",
+            namespace="Microsoft.TeamFoundation.Git.Server",
+        )
     rel = norm_path(str(raw["path"]))
     obj = _lookup(commit, rel)
     if obj is None:
@@ -45,7 +51,9 @@ def _descriptor_items(ctx: Ctx, repo: Repo, raw: object, metadata: bool) -> list
     if metadata:
         for item in items:
             name = str(item["path"]).rsplit("/", 1)[-1]
-            item["contentMetadata"] = {"fileName": name} | ({"extension": name.rsplit(".", 1)[1]} if "." in name else {})
+            item["contentMetadata"] = {"fileName": name} | (
+                {"extension": name.rsplit(".", 1)[1]} if "." in name else {}
+            )
     return items
 
 

@@ -9,7 +9,16 @@ from ticketops.emulator.identity import User, reviewer_ref
 from ticketops.emulator.router import Ctx, EmuResponse, Route, listing
 from ticketops.emulator.views_git import pr_json, pr_url
 
-PATCHABLE = {"status", "title", "description", "completionOptions", "mergeOptions", "autoCompleteSetBy", "targetRefName", "isDraft"}
+PATCHABLE = {
+    "status",
+    "title",
+    "description",
+    "completionOptions",
+    "mergeOptions",
+    "autoCompleteSetBy",
+    "targetRefName",
+    "isDraft",
+}
 ECHOES = {"pullRequestId", "codeReviewId", "url", "_links", "repository"}  # read-only; ignored when sent back
 
 
@@ -28,7 +37,9 @@ def _pr(ctx: Ctx) -> PullRequest:
 def _user_by_id(ctx: Ctx, raw: object) -> User:
     user = ctx.db.users.by_id(str(raw)) if isinstance(raw, str) else None
     if user is None:
-        raise git_bad_request(f"TF401076: The reviewer identity '{raw}' could not be found.", "IdentityNotFoundException")
+        raise git_bad_request(
+            f"TF401076: The reviewer identity '{raw}' could not be found.", "IdentityNotFoundException"
+        )
     return user
 
 
@@ -40,10 +51,22 @@ def create(ctx: Ctx) -> EmuResponse:
     source, target = body.get("sourceRefName"), body.get("targetRefName")
     if not isinstance(source, str) or not isinstance(target, str):
         raise git_bad_request("A pull request needs sourceRefName and targetRefName (full ref names, refs/heads/...).")
-    reviewers = [(_user_by_id(ctx, r.get("id")), bool(r.get("isRequired"))) for r in body.get("reviewers") or [] if isinstance(r, dict)]
+    reviewers = [
+        (_user_by_id(ctx, r.get("id")), bool(r.get("isRequired")))
+        for r in body.get("reviewers") or []
+        if isinstance(r, dict)
+    ]
     items = [_work_item(ctx, ref) for ref in body.get("workItemRefs") or []]
-    pr = ctx.db.pulls.create(repo, source, target, str(body.get("title") or ""), str(body.get("description") or ""),
-                             ctx.user, reviewers, bool(body.get("isDraft")))
+    pr = ctx.db.pulls.create(
+        repo,
+        source,
+        target,
+        str(body.get("title") or ""),
+        str(body.get("description") or ""),
+        ctx.user,
+        reviewers,
+        bool(body.get("isDraft")),
+    )
     if isinstance(body.get("completionOptions"), dict):
         pr.completion_options = dict(body["completionOptions"])
     for item in items:
@@ -64,7 +87,9 @@ def _work_item(ctx: Ctx, ref: object) -> WorkItem:
 def _link(ctx: Ctx, item: WorkItem, pr: PullRequest) -> None:
     if any(r.rel == "ArtifactLink" and r.url.lower() == pr.artifact_id.lower() for r in item.relations):
         return
-    op = PatchOp("add", "/relations/-", {"rel": "ArtifactLink", "url": pr.artifact_id, "attributes": {"name": "Pull Request"}})
+    op = PatchOp(
+        "add", "/relations/-", {"rel": "ArtifactLink", "url": pr.artifact_id, "attributes": {"name": "Pull Request"}}
+    )
     ctx.db.wit.apply(item, [op], ctx.user)
 
 
@@ -90,7 +115,7 @@ def _search(ctx: Ctx, prs: list[PullRequest]) -> EmuResponse:
     out.sort(key=lambda p: p.id, reverse=True)
     skip = ctx.req.q_int("$skip", 0) or 0
     top = ctx.req.q_int("$top")
-    out = out[skip: skip + top if top is not None else None]
+    out = out[skip : skip + top if top is not None else None]
     return listing([pr_json(p, ctx.org_base, in_list=True) for p in out])
 
 
@@ -147,8 +172,12 @@ def reviewer_get(ctx: Ctx) -> EmuResponse:
     pr = _pr(ctx)
     rv = pr.reviewers.get(ctx.param("rid").lower())
     if rv is None:
-        raise AdoError(404, "GitPullRequestReviewerNotFoundException", f"The reviewer {ctx.param('rid')} is not on pull request {pr.id}.",
-                       namespace="Microsoft.TeamFoundation.Git.Server")
+        raise AdoError(
+            404,
+            "GitPullRequestReviewerNotFoundException",
+            f"The reviewer {ctx.param('rid')} is not on pull request {pr.id}.",
+            namespace="Microsoft.TeamFoundation.Git.Server",
+        )
     return EmuResponse.json(_reviewer(ctx, pr, rv.user))
 
 
@@ -161,8 +190,11 @@ def reviewer_delete(ctx: Ctx) -> EmuResponse:
 def work_items(ctx: Ctx) -> EmuResponse:
     pr = _pr(ctx)
     target = pr.artifact_id.lower()
-    linked = [it for it in ctx.db.wit.in_project(pr.repo.project)
-              if any(r.rel == "ArtifactLink" and r.url.lower() == target for r in it.relations)]
+    linked = [
+        it
+        for it in ctx.db.wit.in_project(pr.repo.project)
+        if any(r.rel == "ArtifactLink" and r.url.lower() == target for r in it.relations)
+    ]
     return listing([{"id": str(it.id), "url": f"{ctx.org_base}/_apis/wit/workItems/{it.id}"} for it in linked])
 
 
@@ -174,7 +206,14 @@ ROUTES = [
     Route("PATCH", _PR, "Pull Requests_Update", update, "project?", write=True),
     Route("GET", "git/pullrequests", "Pull Requests_Get Pull Requests By Project", list_in_project, "project"),
     Route("GET", "git/pullrequests/{pr:int}", "Pull Requests_Get Pull Request By Id", get, "project?"),
-    Route("PUT", _PR + "/reviewers/{rid}", "Pull Request Reviewers_Create Pull Request Reviewer", reviewer_put, "project?", write=True),
+    Route(
+        "PUT",
+        _PR + "/reviewers/{rid}",
+        "Pull Request Reviewers_Create Pull Request Reviewer",
+        reviewer_put,
+        "project?",
+        write=True,
+    ),
     Route("GET", _PR + "/reviewers", "Pull Request Reviewers_List", reviewers_list, "project?"),
     Route("GET", _PR + "/reviewers/{rid}", "Pull Request Reviewers_Get", reviewer_get, "project?"),
     Route("DELETE", _PR + "/reviewers/{rid}", "Pull Request Reviewers_Delete", reviewer_delete, "project?", write=True),

@@ -41,14 +41,18 @@ def _ids(raw: object) -> list[int]:
     elif isinstance(raw, str) and raw.strip():
         values = [s.strip() for s in raw.split(",")]
     else:
-        raise bad_request("The ids parameter is required: a comma-separated list of work item ids.", "ArgumentNullException")
+        raise bad_request(
+            "The ids parameter is required: a comma-separated list of work item ids.", "ArgumentNullException"
+        )
     try:
         ids = [int(v) for v in values]
     except (TypeError, ValueError) as e:
         raise bad_request(f"The ids parameter must list whole numbers, not {raw!r}.") from e
     if len(ids) > BATCH_LIMIT:
-        raise bad_request(f"VS403474: You requested {len(ids)} work items; at most {BATCH_LIMIT} can be read in one call.",
-                          "VssPropertyValidationException")
+        raise bad_request(
+            f"VS403474: You requested {len(ids)} work items; at most {BATCH_LIMIT} can be read in one call.",
+            "VssPropertyValidationException",
+        )
     return ids
 
 
@@ -63,8 +67,9 @@ def create(ctx: Ctx) -> EmuResponse:
     if wit is None:
         raise work_item_type_missing(type_name, project.name)
     ops = parse_patch(ctx.req.json())
-    item = ctx.db.wit.create(project, wit, ops, ctx.user, validate_only=_flag(ctx, "validateOnly"),
-                             bypass_rules=_flag(ctx, "bypassRules"))
+    item = ctx.db.wit.create(
+        project, wit, ops, ctx.user, validate_only=_flag(ctx, "validateOnly"), bypass_rules=_flag(ctx, "bypassRules")
+    )
     expand = expand_of(ctx.req.q("$expand") or "relations")
     return EmuResponse.json(work_item_json(item, ctx.org_base, expand=expand, links=True))
 
@@ -72,8 +77,9 @@ def create(ctx: Ctx) -> EmuResponse:
 def update(ctx: Ctx) -> EmuResponse:
     item = ctx.db.wit.get(int(ctx.param("id")))
     ops = parse_patch(ctx.req.json())
-    item = ctx.db.wit.apply(item, ops, ctx.user, validate_only=_flag(ctx, "validateOnly"),
-                            bypass_rules=_flag(ctx, "bypassRules"))
+    item = ctx.db.wit.apply(
+        item, ops, ctx.user, validate_only=_flag(ctx, "validateOnly"), bypass_rules=_flag(ctx, "bypassRules")
+    )
     expand = expand_of(ctx.req.q("$expand") or "relations")
     return EmuResponse.json(work_item_json(item, ctx.org_base, expand=expand, links=True))
 
@@ -102,7 +108,9 @@ def get(ctx: Ctx) -> EmuResponse:
     return EmuResponse.json(work_item_json(item, ctx.org_base, expand=expand, fields=fields, links=True, snapshot=snap))
 
 
-def _many(ctx: Ctx, ids: list[int], expand: str, fields: list[str] | None, policy: str, as_of: str | None) -> EmuResponse:
+def _many(
+    ctx: Ctx, ids: list[int], expand: str, fields: list[str] | None, policy: str, as_of: str | None
+) -> EmuResponse:
     if policy not in ERROR_POLICIES:
         raise bad_request(f"'{policy}' is not an errorPolicy; use Fail or Omit.")
     out: list[object] = []

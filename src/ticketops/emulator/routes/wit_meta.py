@@ -39,7 +39,9 @@ def wiql(ctx: Ctx) -> EmuResponse:
         "columns": [field_ref_json(resolve_field(c).ref, base) for c in query.columns],
     }
     if query.order:
-        out["sortColumns"] = [{"field": field_ref_json(resolve_field(n).ref, base), "descending": d} for n, d in query.order]
+        out["sortColumns"] = [
+            {"field": field_ref_json(resolve_field(n).ref, base), "descending": d} for n, d in query.order
+        ]
     out["workItems"] = [{"id": it.id, "url": f"{base}/_apis/wit/workItems/{it.id}"} for it in items]
     return EmuResponse.json(out)
 
@@ -72,7 +74,7 @@ def _item(ctx: Ctx) -> WorkItem:
 def _page(req: EmuRequest, items: list[object]) -> list[object]:
     skip = req.q_int("$skip", 0) or 0
     top = req.q_int("$top")
-    return items[skip: skip + top if top is not None else None]
+    return items[skip : skip + top if top is not None else None]
 
 
 def updates_list(ctx: Ctx) -> EmuResponse:
@@ -120,7 +122,7 @@ def comments_list(ctx: Ctx) -> EmuResponse:
     visible.sort(key=lambda c: c.id, reverse=order != "asc")
     start = _token_offset(ctx.req.q("continuationToken"))
     top = ctx.req.q_int("$top", COMMENTS_PAGE) or COMMENTS_PAGE
-    page = visible[start: start + top]
+    page = visible[start : start + top]
     url = f"{ctx.project_base}/_apis/wit/workItems/{item.id}/comments"
     out: dict[str, object] = {
         "totalCount": len(visible),
@@ -155,22 +157,36 @@ def comments_get(ctx: Ctx) -> EmuResponse:
     cid = int(ctx.param("cid"))
     found: Comment | None = next((c for c in item.comments if c.id == cid), None)
     if found is None:
-        raise AdoError(404, "CommentNotFoundException", f"Comment {cid} does not exist on work item {item.id}.",
-                       namespace="Microsoft.TeamFoundation.WorkItemTracking.Server")
+        raise AdoError(
+            404,
+            "CommentNotFoundException",
+            f"Comment {cid} does not exist on work item {item.id}.",
+            namespace="Microsoft.TeamFoundation.WorkItemTracking.Server",
+        )
     return EmuResponse.json(comment_json(found, ctx.project_base, ctx.org_base))
 
 
 def fields_list(ctx: Ctx) -> EmuResponse:
-    return listing([{**field_ref_json(f.ref, ctx.org_base), "type": f.type, "readOnly": f.read_only or f.system_only}
-                    for f in FIELDS])
+    return listing(
+        [
+            {**field_ref_json(f.ref, ctx.org_base), "type": f.type, "readOnly": f.read_only or f.system_only}
+            for f in FIELDS
+        ]
+    )
 
 
 def field_get(ctx: Ctx) -> EmuResponse:
     f = field_def(ctx.param("name"))
     if f is None:
-        raise AdoError(404, "WorkItemTrackingFieldDefinitionNotFoundException", f"TF51535: Cannot find field {ctx.param('name')}.",
-                       namespace="Microsoft.TeamFoundation.WorkItemTracking.Server")
-    return EmuResponse.json({**field_ref_json(f.ref, ctx.org_base), "type": f.type, "readOnly": f.read_only or f.system_only})
+        raise AdoError(
+            404,
+            "WorkItemTrackingFieldDefinitionNotFoundException",
+            f"TF51535: Cannot find field {ctx.param('name')}.",
+            namespace="Microsoft.TeamFoundation.WorkItemTracking.Server",
+        )
+    return EmuResponse.json(
+        {**field_ref_json(f.ref, ctx.org_base), "type": f.type, "readOnly": f.read_only or f.system_only}
+    )
 
 
 def _token(offset: int) -> str:
@@ -196,11 +212,26 @@ ROUTES = [
     Route("GET", "wit/workItems/{id:int}/updates/{n:int}", "Updates_Get", updates_get, "project?"),
     Route("GET", "wit/workItems/{id:int}/revisions", "Revisions_List", revisions_list, "project?"),
     Route("GET", "wit/workItems/{id:int}/revisions/{n:int}", "Revisions_Get", revisions_get, "project?"),
-    Route("GET", "wit/workItems/{id:int}/comments", _comments_op, comments_list, "project", api_version=COMMENTS_VERSION),
-    Route("POST", "wit/workItems/{id:int}/comments", "Comments_Add Comment", comments_add, "project",
-          api_version=COMMENTS_VERSION, write=True),
-    Route("GET", "wit/workItems/{id:int}/comments/{cid:int}", "Comments_Get Comment", comments_get, "project",
-          api_version=COMMENTS_VERSION),
+    Route(
+        "GET", "wit/workItems/{id:int}/comments", _comments_op, comments_list, "project", api_version=COMMENTS_VERSION
+    ),
+    Route(
+        "POST",
+        "wit/workItems/{id:int}/comments",
+        "Comments_Add Comment",
+        comments_add,
+        "project",
+        api_version=COMMENTS_VERSION,
+        write=True,
+    ),
+    Route(
+        "GET",
+        "wit/workItems/{id:int}/comments/{cid:int}",
+        "Comments_Get Comment",
+        comments_get,
+        "project",
+        api_version=COMMENTS_VERSION,
+    ),
     Route("GET", "wit/fields", "Fields_List", fields_list, "project?"),
     Route("GET", "wit/fields/{name}", "Fields_Get", field_get, "project?"),
 ]
