@@ -16,7 +16,7 @@ if str(TESTS_DIR := Path(__file__).resolve().parent) not in sys.path:  # shared 
 from support.emulators import checked_emulator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SPEC_DIR = REPO_ROOT.parent / "shared" / "ado-rest-spec" / "7.1"
+SPEC_DIR = REPO_ROOT / "tests" / "contract" / "ado-rest-spec" / "7.1"
 EXAMPLE_REPO = REPO_ROOT / "example-repo"
 
 

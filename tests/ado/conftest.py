@@ -15,7 +15,7 @@ from support.fake_ado import ORG_URL, PAT, FakeAdo, Handler, Sleeps
 from support.spec_check import SpecChecker, SpecIndex
 from ticketops.ado import AdoClient, PatAuth, RetryPolicy
 
-SPEC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "ado-rest-spec" / "7.1"
+SPEC_DIR = Path(__file__).resolve().parents[1] / "contract" / "ado-rest-spec" / "7.1"
 
 MakeClient = Callable[..., tuple[AdoClient, FakeAdo]]
 

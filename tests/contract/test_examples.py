@@ -28,7 +28,7 @@ import pytest
 from ticketops.emulator import Emulator, ManualClock, Seed, SeedProject, SeedRepo, SeedUser
 from ticketops.emulator.clock import iso
 
-SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "ado-rest-spec" / "7.1"
+SPEC = Path(__file__).resolve().parent / "ado-rest-spec" / "7.1"
 ORG, PROJECT, TEAM = "fabrikam", "Fabrikam-Fiber-Git", "Fabrikam-Fiber-Git Team"
 PROJECT_ID = "6ce954b1-ce1f-45d1-b94d-e6bf2464ba2c"
 REPO_WEB, REPO_PR, REPO_OTHER, REPO_REFS, REPO_TEMP = (

@@ -140,7 +140,7 @@ def _item_invariants(item: WorkItem) -> None:
     assert len(parents) <= 1, f"item {item.id}: more than one parent"
 
 
-SPEC_INDEX = Path(__file__).resolve().parents[2].parent / "shared" / "ado-rest-spec" / "7.1" / "index.json"
+SPEC_INDEX = Path(__file__).resolve().parents[1] / "contract" / "ado-rest-spec" / "7.1" / "index.json"
 # Query parameters the service takes on operations whose spec entry omits them (wire notes / examples).
 EXTRA_QUERY = {
     "Comments_Get Comments Batch": {"order", "$top", "continuationtoken", "format"},

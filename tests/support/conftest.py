@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ so `suppo
 
 from support.spec_check import SpecChecker, SpecIndex
 
-SPEC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "ado-rest-spec" / "7.1"
+SPEC_DIR = Path(__file__).resolve().parents[1] / "contract" / "ado-rest-spec" / "7.1"
 
 
 @pytest.fixture(scope="session")
