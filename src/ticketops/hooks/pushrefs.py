@@ -82,7 +82,7 @@ def from_pre_commit_env(env: Mapping[str, str], repo: pygit2.Repository) -> tupl
 
 def remote_names_for(repo: pygit2.Repository, remote: str) -> tuple[str, ...]:
     """Remote names meant by the hook's first argument (a name, or a URL when pushing to one)."""
-    names = list(repo.remotes.names())
+    names = [n for n in repo.remotes.names() if n is not None]
     if remote in names:
         return (remote,)
     return tuple(n for n in names if remote in (repo.remotes[n].url, repo.remotes[n].push_url))

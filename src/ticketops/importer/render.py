@@ -45,7 +45,8 @@ def _status(item: LiveWorkItem, config: BoardConfig) -> str:
 
 def _tags(item: LiveWorkItem) -> tuple[list[str], list[str]]:
     """The item's tags a ticket can list, and the ones it cannot (they stay on the item: tags are additive)."""
-    keep, left = [], []
+    keep: list[str] = []
+    left: list[str] = []
     for tag in item.tags:
         low = tag.lower()
         if low == COMMON_TAG or low.startswith(KEY_TAG_PREFIX):

@@ -22,13 +22,14 @@ from ticketops.ado import (
     StaleRevision,
     Throttled,
 )
+from ticketops.ado.wit_api import Expand
 from ticketops.desired import blob_id
 from ticketops.importer import adopt
 from ticketops.importer.boards import BoardTarget, main_board, select_projects, target_for
 from ticketops.importer.keys import assign_keys
 from ticketops.importer.links import link_entries
 from ticketops.importer.render import NotImportable, RenderedTicket, render
-from ticketops.importer.report import FileStatus, ImportResult, ItemOutcome
+from ticketops.importer.report import Adoption, FileStatus, ImportResult, ItemOutcome
 from ticketops.importer.sidecar import (
     COMMENTS_SUFFIX,
     LINKS_SUFFIX,
@@ -155,9 +156,11 @@ class Importer:
         check_statuses(target.config, reader.type_info())
         return _Board(target, BoardFiles.scan(target, dry_run=self.options.dry_run), reader)
 
+    def _expand(self) -> Expand | None:
+        return "relations" if self.options.with_links else None
+
     def _read(self, board: _Board, ids: list[int]) -> list[LiveWorkItem]:
-        expand = "relations" if self.options.with_links else None
-        wis = self.client.get_work_items(board.target.project, ids, expand=expand)
+        wis = self.client.get_work_items(board.target.project, ids, expand=self._expand())
         board.relations = {wi.id: list(wi.relations) for wi in wis} if self.options.with_links else {}
         return [live_item(wi) for wi in wis]
 
@@ -202,8 +205,7 @@ class Importer:
         )
 
     def _reread(self, board: _Board, item: LiveWorkItem) -> LiveWorkItem:
-        expand = "relations" if self.options.with_links else None
-        fresh = self.client.get_work_items(board.target.project, [item.id], expand=expand)
+        fresh = self.client.get_work_items(board.target.project, [item.id], expand=self._expand())
         if not fresh:
             raise NotImportable(f"#{item.id} disappeared from ADO during the import")
         if self.options.with_links:
@@ -281,7 +283,9 @@ class Importer:
             raise NotImportable(f"#{item.id}: its type {item.type!r} cannot be read from the project")
         return info
 
-    def _adopt(self, board: _Board, item: LiveWorkItem, changes: tuple[FieldChange, ...], path: str) -> tuple[int, str]:
+    def _adopt(
+        self, board: _Board, item: LiveWorkItem, changes: tuple[FieldChange, ...], path: str
+    ) -> tuple[int, Adoption]:
         if not changes:
             return item.rev, "marked"
         if not self.writes_ado:
@@ -299,7 +303,7 @@ class Importer:
         rendered: RenderedTicket,
         status: FileStatus,
         rev: int,
-        adoption: str,
+        adoption: Adoption,
     ) -> None:
         files = board.files
         if status != "kept":
@@ -327,7 +331,7 @@ class Importer:
         key: str | None,
         status: FileStatus,
         *,
-        adoption: str = "none",
+        adoption: Adoption = "none",
         path: str | None = None,
         message: str = "",
         notes: tuple[str, ...] = (),
@@ -342,10 +346,10 @@ class Importer:
             adoption=adoption,
             message=message,
             notes=notes,
-        )  # type: ignore[arg-type]
+        )
 
 
-def _adoption_message(adoption: str, changes: tuple[FieldChange, ...], options: ImportOptions) -> str:
+def _adoption_message(adoption: Adoption, changes: tuple[FieldChange, ...], options: ImportOptions) -> str:
     what = ", ".join(sorted({_WHAT.get(c.field, c.field) for c in changes}))
     if adoption == "adopted":
         return f"adopted: {what}"
