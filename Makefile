@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: demo test bench lock clean
+.PHONY: demo test bench lock clean completions
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,7 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist
+
+# Regenerate the shell completion scripts shipped in src/ticketops/cli/completions/ (after changing an option).
+completions: $(STAMP)
+	$(BIN)/python -m ticketops.cli.completion_gen --write

@@ -17,8 +17,11 @@ class CoreApi(ApiBase):
     def list_projects(self) -> list[Project]:
         return self._list_continuation(routes.PROJECTS_LIST, Project, path={})
 
-    def get_project(self, name_or_id: str) -> Project:
-        return self._req.call(routes.PROJECT_GET, path={"projectId": name_or_id}).parse(Project)
+    def get_project(self, name_or_id: str, *, capabilities: bool = False) -> Project:
+        """The project; with ``capabilities``, its process template too (``includeCapabilities``,
+        which ADO answers only when asked: core.json, Projects - Get)."""
+        params = {"includeCapabilities": "true"} if capabilities else None
+        return self._req.call(routes.PROJECT_GET, path={"projectId": name_or_id}, params=params).parse(Project)
 
     def connection_data(self) -> ConnectionData:
         """Who the token belongs to (``GET _apis/connectionData``), for ``doctor``."""

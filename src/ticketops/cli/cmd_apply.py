@@ -17,7 +17,6 @@ from ticketops.schedule.options import add_lease_args, lease_options
 from ticketops.schedule.stopping import stop_on_signals
 
 NAME = "apply"
-ORDER = 21
 HELP = "make Azure DevOps match the tickets (one pass: plan, then execute it)"
 DESCRIPTION = (
     "Plan as `ticketops plan` does, print the plan, then execute it: create and update work "

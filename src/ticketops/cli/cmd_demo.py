@@ -31,7 +31,6 @@ from ticketops.model.live import LiveWorkItem
 from ticketops.plan import key_order, render_text
 
 NAME = "demo"
-ORDER = 90
 HELP = "run the whole loop offline: apply example-repo to a built-in ADO emulator, edit in ADO, reconcile"
 DESCRIPTION = (
     "Start the built-in Azure DevOps emulator in this process, commit a copy of the example board "

@@ -14,7 +14,6 @@ from ticketops.model.config import BoardConfig
 from ticketops.model.errors import ExitCode, TicketopsError
 
 NAME = "doctor"
-ORDER = 40
 HELP = "check the setup: config, committed secrets, auth, connectivity, project, permissions, repos, states"
 DESCRIPTION = (
     "Check the board and its connection to Azure DevOps, one line per check: ok, FAIL (with what is "

@@ -13,7 +13,6 @@ DESCRIPTION = (
     "Run the ADO emulator over HTTP until interrupted (Ctrl-C or SIGTERM). Point commands at the URL it "
     "prints with --org-url or TICKETOPS_ORG_URL. GET /_emulator/state shows what it holds."
 )
-ORDER = 90
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 
 NAME = "hooks"
 HELP = "install git hooks that check tickets on commit and push"
-ORDER = 70
 DESCRIPTION = """\
 Git hooks for ticketops. `install` writes a pre-push hook (validates .tickets/ at every pushed
 commit, blocks the push on invalid tickets, then shows the plan for the pushed tip) and a

@@ -16,7 +16,6 @@ from ticketops.importer.boards import BoardTarget, main_board
 from ticketops.model.errors import ConfigError, ExitCode
 
 NAME = "import"
-ORDER = 30
 HELP = "write .tickets/KEY.md for existing work items (bootstrap a board from ADO) and adopt them"
 DESCRIPTION = (
     "Read existing work items (every type, or --types) of every project (or --project) and write a "

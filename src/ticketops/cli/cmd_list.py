@@ -10,7 +10,6 @@ from ticketops.cli.sync import add_offline_arg
 from ticketops.cli.tickets import add_ticket_source_args
 
 NAME = "list"
-ORDER = 14
 HELP = "list the tickets (filter by status, assignee, tag) with their sync state in ADO"
 DESCRIPTION = (
     "List the tickets of the working tree (or of --rev), one per line: key, status, sync state "

@@ -11,7 +11,6 @@ from ticketops.cli.sync import add_offline_arg
 from ticketops.model.errors import ConfigError, ExitCode
 
 NAME = "move"
-ORDER = 13
 HELP = "change a ticket's status (only its `status:` line), after a preview of what that does in ADO"
 DESCRIPTION = (
     "Replace the value of `status:` in .tickets/KEY.md in the working tree, and nothing else in the "

@@ -8,7 +8,6 @@ import sys
 from ticketops.cli.output import add_output_args, emit
 
 NAME = "new"
-ORDER = 12
 HELP = "write a new ticket file with the next free key (free on every local and remote-tracking branch)"
 DESCRIPTION = (
     "Write .tickets/KEY.md for a new ticket and print its path. The key is one past the highest "

@@ -10,7 +10,6 @@ from ticketops.model.errors import ExitCode
 from ticketops.plan import Plan, render_json, render_text
 
 NAME = "plan"
-ORDER = 20
 HELP = "show what apply would change in Azure DevOps (exit 0 no changes, 2 changes, 1 error)"
 DESCRIPTION = (
     "Read the tickets (from a commit, or the working tree) and the work items in Azure DevOps, and "

@@ -26,7 +26,6 @@ from ticketops.schedule.runner import run_every
 from ticketops.schedule.stopping import stop_on_signals
 
 NAME = "reconcile"
-ORDER = 22
 HELP = "apply until Azure DevOps matches the tickets (bounded number of passes)"
 DESCRIPTION = (
     "Repeat plan + apply until the plan is empty (at most --max-passes applies), then print "

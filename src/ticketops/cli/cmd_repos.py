@@ -17,7 +17,6 @@ from ticketops.model.config import BoardConfig
 from ticketops.model.errors import ConfigError, ExitCode
 
 NAME = "repos"
-ORDER = 40
 HELP = "list the ADO project's repositories and which config aliases point at them; `repos link NAME` adds one"
 DESCRIPTION = (
     "Without an action: list the git repositories of the board's ADO project (through the REST API) "

@@ -10,7 +10,6 @@ from ticketops.cli.sync import add_offline_arg
 from ticketops.cli.tickets import add_ticket_source_args
 
 NAME = "show"
-ORDER = 15
 HELP = "show one ticket: its fields, its sync state in ADO (with the diff), its branch and PR, its spec"
 DESCRIPTION = (
     "Print one ticket of the working tree (or of --rev): its fields, its sync state as `ticketops "

@@ -13,7 +13,6 @@ from ticketops.plan import Plan, UpdateWorkItem, git_summary, key_order
 from ticketops.plan.render import short
 
 NAME = "status"
-ORDER = 23
 HELP = "per ticket: Synced, OutOfSync (with the diff), Missing in ADO, Orphaned, Conflict or Blocked; branch and PR"
 DESCRIPTION = (
     "Compare the tickets with their work items and print one row per ticket: Synced, OutOfSync "

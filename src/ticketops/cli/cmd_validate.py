@@ -11,7 +11,6 @@ from ticketops.model.desired import DesiredState
 from ticketops.model.errors import ExitCode, Problem, TicketopsError
 
 NAME = "validate"
-ORDER = 10
 HELP = "check .tickets/ (config and every ticket) and list every problem"
 DESCRIPTION = (
     "Check .tickets/config.yaml and every ticket file, and print each problem as "

@@ -18,7 +18,6 @@ from ticketops.watch.loop import WatchLoop
 from ticketops.watch.view import LiveView, PlainView
 
 NAME = "watch"
-ORDER = 24
 HELP = "plan (or --apply) the working tree every time a ticket file changes"
 DESCRIPTION = (
     "Watch .tickets/ and, after each burst of changes (--debounce), plan the files on disk against "

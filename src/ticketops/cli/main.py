@@ -6,7 +6,6 @@ import argparse
 import importlib
 import logging
 import os
-import pkgutil
 import sys
 import tempfile
 import time
@@ -21,17 +20,32 @@ from ticketops.model.errors import ExitCode, TicketopsError
 log = logging.getLogger("ticketops")
 
 
-def _command_names() -> list[str]:
-    """Names of the ``cmd_*`` modules, found without importing them."""
-    import ticketops.cli as pkg
-
-    return [i.name.removeprefix("cmd_") for i in pkgutil.iter_modules(pkg.__path__) if i.name.startswith("cmd_")]
+# Every command, in the order `ticketops --help` lists them; each is the module cli/cmd_NAME.py
+# (NAME, HELP, DESCRIPTION, add_arguments(parser), run(args) -> int), imported only when needed.
+COMMANDS: tuple[str, ...] = (
+    "init",
+    "validate",
+    "new",
+    "move",
+    "list",
+    "show",
+    "plan",
+    "apply",
+    "reconcile",
+    "status",
+    "watch",
+    "import",
+    "doctor",
+    "repos",
+    "hooks",
+    "demo",
+    "emulator",
+    "completion",
+)
 
 
 def _commands(only: str | None = None) -> list[ModuleType]:
-    names = [only] if only else _command_names()
-    mods = [importlib.import_module(f"ticketops.cli.cmd_{n}") for n in names]
-    return sorted(mods, key=lambda m: (getattr(m, "ORDER", 50), m.NAME))
+    return [importlib.import_module(f"ticketops.cli.cmd_{n}") for n in ([only] if only else COMMANDS)]
 
 
 def _invoked_command(argv: list[str]) -> str | None:
@@ -40,7 +54,7 @@ def _invoked_command(argv: list[str]) -> str | None:
     for arg in argv:
         if arg.startswith("-"):
             continue
-        return arg if arg in _command_names() else None
+        return arg if arg in COMMANDS else None
     return None
 
 

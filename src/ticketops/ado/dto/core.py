@@ -7,6 +7,15 @@ from pydantic import Field
 from ticketops.ado.dto.common import AdoModel, PropertyValue
 
 
+class ProcessTemplate(AdoModel):
+    template_name: str | None = None
+    template_type_id: str | None = None
+
+
+class ProjectCapabilities(AdoModel):
+    process_template: ProcessTemplate | None = None
+
+
 class Project(AdoModel):
     id: str
     name: str
@@ -15,6 +24,7 @@ class Project(AdoModel):
     url: str | None = None
     revision: int | None = None
     visibility: str | None = None
+    capabilities: ProjectCapabilities | None = None  # only with includeCapabilities=true
 
 
 class Identity(AdoModel):
