@@ -11,6 +11,11 @@ from ticketops.plan.fields import normalize_text, parse_acceptance_criteria, str
 
 _TAG_RE = re.compile(r"<[A-Za-z!/][^>]*>")
 _BULLET_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+# ADO's rich-text editor writes a blank line as `<div><br></div>` (or `<p>&nbsp;</p>`): a block
+# that holds nothing but breaks and non-breaking spaces. It is a paragraph gap, not content.
+_EMPTY_BLOCK_RE = re.compile(r"<(div|p)(?:\s[^>]*)?>(?:\s|&nbsp;|&#160;|&#xa0;|\xa0|<br\s*/?>)*</\1\s*>", re.I)
+# A break right before a block ends adds nothing (the block ends the line anyway).
+_TRAILING_BR_RE = re.compile(r"(?:<br\s*/?>\s*)+(</(?:div|p|li|h[1-6])\s*>)", re.I)
 
 
 def looks_like_html(text: str) -> bool:
@@ -21,7 +26,9 @@ def html_to_markdown(html: str) -> str:
     """ADO's HTML as Markdown (ATX headings, ``-`` bullets), normalised like the planner does."""
     if not html.strip():
         return ""
+    html = _TRAILING_BR_RE.sub(r"\1", _EMPTY_BLOCK_RE.sub("", html))
     md = markdownify(html, heading_style="ATX", bullets="-", newline_style="BACKSLASH")
+    md = md.replace("\xa0", " ")  # the editor's &nbsp; between words is a space in Markdown
     return normalize_text(re.sub(r"\n{3,}", "\n\n", md))
 
 

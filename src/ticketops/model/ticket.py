@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from anyascii import anyascii
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 KEY_RE = re.compile(r"^[A-Z][A-Z0-9]*-[0-9]+$")
@@ -158,8 +159,10 @@ class Ticket(FrontMatter):
 
 
 def slugify(text: str, max_len: int = 40) -> str:
-    """ASCII, lower-case, dash-separated; safe in a branch name."""
-    s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """ASCII, lower-case, dash-separated; safe in a branch name. Letters and digits of any script
+    are transliterated (``Платежи`` -> ``platezhi``, ``hatası`` -> ``hatasi``); symbols and emoji
+    are separators."""
+    s = anyascii("".join(c if unicodedata.category(c)[0] in "LN" else " " for c in unicodedata.normalize("NFKC", text)))
     s = re.sub(r"[^a-zA-Z0-9]+", "-", s).strip("-").lower()
     if len(s) > max_len:
         # Cut at a word boundary when there is one, never mid-word.

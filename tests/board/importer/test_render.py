@@ -102,3 +102,16 @@ def test_a_ticket_that_would_change_the_item_is_refused() -> None:
     changed = live(title="Changed meanwhile")
     with pytest.raises(NotImportable, match="cannot say exactly what the item holds"):
         adoption_changes(r.ticket, changed, context(CONFIG, STORY, markdown=True))
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        ("<div>a</div><div><br></div><div>b</div>", "a\n\nb"),  # ADO's editor writes a blank line so
+        ("<div>Pay&nbsp;now</div>", "Pay now"),  # &nbsp; between words is a space, never U+00A0
+        ("<p>x<br></p><p>&nbsp;</p><p>y</p>", "x\n\ny"),
+        ("<div>one<br>two</div>", "one\\\ntwo"),  # a break inside a paragraph stays a hard break
+    ],
+)
+def test_ado_editor_html_imports_as_clean_markdown(html: str, markdown: str) -> None:
+    assert html_to_markdown(html) == markdown
