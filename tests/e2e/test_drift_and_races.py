@@ -128,27 +128,3 @@ def test_item_whose_common_tag_was_removed_is_found_by_its_key_tag(tmp_path: Pat
     creates_before = emu.log.count("Work Items_Create")
     assert board.reconcile().converged
     assert emu.log.count("Work Items_Create") == creates_before
-
-
-def test_a_later_step_plugs_in_its_own_actions_and_executor(tmp_path: Path, emu) -> None:
-    """How branch/push/PR steps extend the engine: an action kind, a planner and an executor."""
-    from typing import ClassVar, Literal
-
-    from ticketops.apply import Outcome, register_executor
-    from ticketops.plan import Action, Step
-
-    class Note(Action):
-        kind: Literal["test-note"] = "test-note"
-        step: int = Step.LINKS
-        CHANGES: ClassVar[bool] = True
-
-    seen: list[str] = []
-    register_executor("test-note")(lambda applier, a: seen.append(a.key) or Outcome(a.key, a.kind, "applied"))
-    board = Board(tmp_path, emu)
-    board.commit({"PAY-1.md": ticket_md("Step one", "backlog")})
-    engine = board.engine()
-    engine.step_planners = (lambda desired, plan: [Note(key=t.key) for t in desired.tickets if not seen],)
-    result = engine.reconcile()
-    assert result.converged and seen == ["PAY-1"]
-    first = result.passes[0].plan
-    assert [(a.key, a.kind) for a in first.actions] == [("PAY-1", "create"), ("PAY-1", "test-note")]

@@ -5,7 +5,8 @@ tag just before it is sent. Two runs where one is paused past its lease: no dupl
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
@@ -13,13 +14,12 @@ import httpx
 import pytest
 from leasekit import WITH_REPO, Ticks, board, commit, engine, ticket, titles
 
-from ticketops.ado import AdoClient
+from ticketops.ado import AdoClient, WriteFence, WritesStopped
 from ticketops.apply import Applier
-from ticketops.apply.fence import WritesStopped
 from ticketops.emulator import Emulator, ManualClock
 from ticketops.engine.guarded import LeaseOptions, guarded_reconcile
-from ticketops.engine.lease import Lease, LeaseLost
-from ticketops.engine.lease_git import GitBranchStore
+from ticketops.lease.branch import GitBranchStore
+from ticketops.lease.lease import Lease, LeaseLost
 from ticketops.plan import Plan
 
 
@@ -32,6 +32,22 @@ def held_lease(client: AdoClient, clock: Callable[[], float], ttl: float = 120) 
     )
     assert lease.try_acquire() is None
     return lease
+
+
+@pytest.fixture(autouse=True)
+def _fences() -> Iterator[ExitStack]:
+    with ExitStack() as stack:
+        _open.append(stack)
+        yield stack
+        _open.remove(stack)
+
+
+_open: list[ExitStack] = []
+
+
+def fence(applier: Applier, guard: WriteFence) -> None:
+    """Every write of the applier's client asks ``guard`` first, for the rest of the test."""
+    _open[-1].enter_context(applier.client.fenced(guard))
 
 
 def one_of_each(tmp_path: Path, emu: Emulator, new_client) -> tuple[Applier, Plan]:
@@ -56,7 +72,7 @@ def one_of_each(tmp_path: Path, emu: Emulator, new_client) -> tuple[Applier, Pla
 def test_a_lapsed_lease_stops_every_kind_of_write(tmp_path: Path, emu: Emulator, new_client, ticks: Ticks) -> None:
     applier, plan = one_of_each(tmp_path, emu, new_client)
     lease = held_lease(new_client(), ticks)
-    applier.install_fence(lease)
+    fence(applier, lease)
     ticks.advance(120)  # the run slept through its lease
     emu.log.reset()
 
@@ -77,7 +93,7 @@ def test_a_lapsed_lease_stops_every_kind_of_write(tmp_path: Path, emu: Emulator,
 
 def test_a_live_lease_lets_every_write_through(tmp_path: Path, emu: Emulator, new_client, ticks: Ticks) -> None:
     applier, plan = one_of_each(tmp_path, emu, new_client)
-    applier.install_fence(held_lease(new_client(), ticks))
+    fence(applier, held_lease(new_client(), ticks))
     ticks.advance(60)
 
     report = applier.apply(plan)
@@ -99,6 +115,9 @@ class Countdown:
     def check_ado_time(self, now: datetime) -> None:
         pass
 
+    def check_wait(self, seconds: float) -> None:
+        pass
+
 
 def test_a_create_stopped_before_its_state_steps_reports_the_item_it_made(
     tmp_path: Path, emu: Emulator, new_client
@@ -106,7 +125,7 @@ def test_a_create_stopped_before_its_state_steps_reports_the_item_it_made(
     board(tmp_path / "b", WITH_REPO, {"PAY-1": ticket("Started", "in-progress")})
     eng = engine(new_client(), tmp_path / "b")
     plan = eng.plan()
-    eng.applier.install_fence(Countdown(1))  # the create goes out, its first state step does not
+    fence(eng.applier, Countdown(1))  # the create goes out, its first state step does not
 
     report = eng.applier.apply(plan)
 
@@ -227,3 +246,46 @@ def test_a_run_paused_past_its_lease_does_not_put_back_older_values(
 
     assert b_converged == [True] and pauses.writes_after == 0
     assert titles(emu) == {"v3 1": 1, "v3 2": 1, "v3 3": 1}
+
+
+def _client(emu: Emulator, sleep: Callable[[float], None]) -> AdoClient:
+    from ticketops.ado import resolve_auth
+    from ticketops.model.config import AuthSettings
+
+    auth, _ = resolve_auth(AuthSettings(), {"AZURE_DEVOPS_EXT_PAT": "lease-test-token-0123456789"})
+    return AdoClient(emu.url, auth, transport=emu.transport, sleep=sleep)
+
+
+def test_a_write_retried_after_a_throttle_asks_the_fence_again(
+    tmp_path: Path, emu: Emulator, new_client, ticks: Ticks
+) -> None:
+    """Issue 16.3: the create waited out a 429 while the run was paused past its lease (another run
+    could take the lease and create the item meanwhile); it is not sent again."""
+    board(tmp_path / "b", WITH_REPO, {"PAY-1": ticket("One")})
+    eng = engine(_client(emu, sleep=lambda s: ticks.advance(200)), tmp_path / "b")  # the wait lasts 200 s
+    plan = eng.plan()
+    fence(eng.applier, held_lease(new_client(), ticks, ttl=120))
+    emu.faults.fail_next("Work Items_Create", status=429, retry_after=1)
+
+    eng.applier.apply(plan)
+
+    assert eng.applier.stopped and isinstance(eng.applier.stop_error, LeaseLost)
+    assert emu.db.work_items("Payments") == []
+    assert emu.log.count("Work Items_Create") == 1  # the throttled attempt; never resent
+
+
+def test_a_write_never_waits_past_the_lease(tmp_path: Path, emu: Emulator, new_client, ticks: Ticks) -> None:
+    """Issue 16.3: ADO asks for 40 s, the lease is good for less: the run gives the write up
+    instead of sleeping and sending it late."""
+    board(tmp_path / "b", WITH_REPO, {"PAY-1": ticket("One")})
+    slept: list[float] = []
+    eng = engine(_client(emu, sleep=slept.append), tmp_path / "b")
+    plan = eng.plan()
+    fence(eng.applier, held_lease(new_client(), ticks, ttl=30))
+    emu.faults.fail_next("Work Items_Create", status=429, retry_after=40)
+
+    eng.applier.apply(plan)
+
+    assert slept == []
+    assert isinstance(eng.applier.stop_error, LeaseLost) and "instead of sending it late" in str(eng.applier.stop_error)
+    assert emu.db.work_items("Payments") == []

@@ -1,4 +1,4 @@
-"""The lease protocol (``ticketops.engine.lease``) on both of its stores: a branch of the linked
+"""The lease protocol (``ticketops.lease.lease``) on both of its stores: a branch of the linked
 repository and a work item of the project. Acquire, contend, expiry takeover, renew, release,
 and the fence (the local deadline and ADO's clock)."""
 
@@ -13,9 +13,9 @@ from leasekit import Ticks
 
 from ticketops.ado import AdoClient
 from ticketops.emulator import Emulator, ManualClock
-from ticketops.engine.lease import Lease, LeaseBusy, LeaseKeeper, LeaseLost, exclusive, lease_store
-from ticketops.engine.lease_git import LEASE_REF, GitBranchStore
-from ticketops.engine.lease_item import WorkItemStore
+from ticketops.lease.branch import LEASE_REF, GitBranchStore
+from ticketops.lease.item import WorkItemStore
+from ticketops.lease.lease import Lease, LeaseBusy, LeaseKeeper, LeaseLost, exclusive, lease_store
 from ticketops.model.config import BoardConfig
 from ticketops.model.live import LEASE_TAG
 

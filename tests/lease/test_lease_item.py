@@ -10,9 +10,9 @@ import pytest
 
 from ticketops.ado import AdoClient
 from ticketops.emulator import Emulator, ManualClock
-from ticketops.engine.lease import Lease
-from ticketops.engine.lease_item import WorkItemStore, parse_record, render_record
-from ticketops.engine.lease_store import LeaseRecord
+from ticketops.lease.item import WorkItemStore, parse_record, render_record
+from ticketops.lease.lease import Lease
+from ticketops.lease.record import LeaseRecord
 from ticketops.model.live import LEASE_TAG, RETIRED_LEASE_TAG
 
 

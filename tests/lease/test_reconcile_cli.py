@@ -16,7 +16,7 @@ from ticketops.ado import AdoClient
 from ticketops.cli.main import main
 from ticketops.emulator import Emulator
 from ticketops.emulator.server import EmulatorServer
-from ticketops.engine.lease import Lease, lease_store
+from ticketops.lease.lease import Lease, lease_store
 from ticketops.model.config import BoardConfig
 from ticketops.model.live import LEASE_TAG
 

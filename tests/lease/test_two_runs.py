@@ -15,7 +15,7 @@ import pytest
 
 from ticketops.emulator import Emulator
 from ticketops.emulator.server import EmulatorServer
-from ticketops.engine.lease_item import parse_record
+from ticketops.lease.item import parse_record
 from ticketops.model.live import LEASE_TAG
 
 BASE = "organization_url: https://dev.azure.com/contoso\nproject: Payments\nprocess: agile\n"

@@ -16,8 +16,8 @@ from watchkit import Tree, ticket
 
 from ticketops.ado import AdoClient, AuthError, RetryPolicy, resolve_auth
 from ticketops.emulator import Emulator
+from ticketops.engine.stopping import StopFlag
 from ticketops.model.config import AuthSettings
-from ticketops.schedule.stopping import StopFlag
 from ticketops.watch.evaluate import Evaluator, WatchResult
 from ticketops.watch.loop import WatchLoop
 from ticketops.watch.view import LiveView, PlainView, renderable

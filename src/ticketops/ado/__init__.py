@@ -14,7 +14,7 @@ from ticketops.ado.auth import (
     TokenProvider,
     resolve_auth,
 )
-from ticketops.ado.client import AdoClient
+from ticketops.ado.client import AdoClient, Transport
 from ticketops.ado.dto import *  # noqa: F403 - the DTOs are part of this layer's public API
 from ticketops.ado.dto import __all__ as _dto_all
 from ticketops.ado.errors import (
@@ -36,6 +36,7 @@ from ticketops.ado.errors import (
     StaleRevision,
     Throttled,
 )
+from ticketops.ado.gate import WriteFence, WritesStopped
 from ticketops.ado.git_api import full_ref, pull_request_artifact_url, raise_for_failures, short_branch
 from ticketops.ado.redact import Secret, install_log_redaction, redact, register_secret
 from ticketops.ado.requester import USER_AGENT, UnexpectedResponse
@@ -78,6 +79,9 @@ __all__ = [  # noqa: PLE0604 - the DTO names come from ticketops.ado.dto.__all__
     "StatsSnapshot",
     "Throttled",
     "TokenProvider",
+    "Transport",
+    "WriteFence",
+    "WritesStopped",
     "UnexpectedResponse",
     "full_ref",
     "install_log_redaction",

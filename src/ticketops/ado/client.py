@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from types import TracebackType
+from typing import TypeAlias
 
 import httpx
 
 from ticketops.ado.core_api import CoreApi
 from ticketops.ado.dto.core import Identity
+from ticketops.ado.gate import WriteFence
 from ticketops.ado.git_api import GitApi
-from ticketops.ado.readonly import ReadOnlyTransport
 from ticketops.ado.requester import USER_AGENT, Requester
 from ticketops.ado.retry import RetryPolicy
 from ticketops.ado.stats import RequestStats
@@ -20,6 +23,9 @@ from ticketops.ado.urls import OrgUrls, org_urls
 from ticketops.ado.wit_api import WorkItemsApi
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# The one-method seam under the client (``handle_request``): tests and the demo pass the
+# emulator's, so the layers above name it without importing httpx.
+Transport: TypeAlias = httpx.BaseTransport
 
 
 class AdoClient(WorkItemsApi, GitApi, CoreApi):
@@ -49,7 +55,7 @@ class AdoClient(WorkItemsApi, GitApi, CoreApi):
         self._auth = auth
         self._max_concurrency = max(1, max_concurrency)
         self._owns_http = http is None
-        self._http = http if http is not None else _make_http(transport, read_only)
+        self._http = http if http is not None else _make_http(transport)
         self.stats = RequestStats()
         self._identity_cache: dict[str, Identity | None] = {}
         self._identity_lock = threading.Lock()
@@ -68,6 +74,22 @@ class AdoClient(WorkItemsApi, GitApi, CoreApi):
     def org_url(self) -> str:
         return self.urls.base
 
+    # ---- the write gate (ado/gate.py): read-only mode, the fence, the count of writes ----------
+    @property
+    def writes(self) -> int:
+        """Write calls this client has sent (a call retried after a 429 is one write)."""
+        return self._req.gate.writes
+
+    @contextmanager
+    def fenced(self, fence: WriteFence) -> Iterator[None]:
+        """Ask ``fence`` (the lease) before every write request sent in the block, retries included."""
+        with self._req.gate.fenced(fence):
+            yield
+
+    def check_ado_time(self, now: datetime) -> None:
+        """Let the fence judge ADO's time ``now`` (from a response) before a create."""
+        self._req.gate.check_ado_time(now)
+
     def close(self) -> None:
         if self._owns_http:
             self._http.close()
@@ -85,10 +107,8 @@ class AdoClient(WorkItemsApi, GitApi, CoreApi):
         return f"AdoClient({self.urls.base!r}, auth={self._auth!r}{mode})"
 
 
-def _make_http(transport: httpx.BaseTransport | None, read_only: bool) -> httpx.Client:
+def _make_http(transport: httpx.BaseTransport | None) -> httpx.Client:
     inner = transport if transport is not None else httpx.HTTPTransport(retries=0)
-    if read_only:
-        inner = ReadOnlyTransport(inner)
     return httpx.Client(
         transport=inner,
         timeout=DEFAULT_TIMEOUT,

@@ -54,7 +54,7 @@ class GitApi(ApiBase):
         return self._list(routes.REPOSITORIES, Repository, path={"project": project})
 
     def get_repository(self, project: str, name_or_id: str) -> Repository:
-        path = {"project": project, "repositoryId": name_or_id}
+        path: dict[str, str | int] = {"project": project, "repositoryId": name_or_id}
         return self._req.call(routes.REPOSITORY, path=path).parse(Repository)
 
     def list_refs(self, project: str, repo: str, *, filter: str | None = None) -> list[GitRef]:
@@ -126,11 +126,11 @@ class GitApi(ApiBase):
             body["workItemRefs"] = [{"id": str(i)} for i in work_item_ids]
         if is_draft:
             body["isDraft"] = True
-        path = {"project": project, "repositoryId": repo}
+        path: dict[str, str | int] = {"project": project, "repositoryId": repo}
         return self._req.call(routes.PULL_REQUEST_CREATE, path=path, body=body).parse(PullRequest)
 
     def get_pull_request(self, project: str, repo: str, id: int) -> PullRequest:
-        path = {"project": project, "repositoryId": repo, "pullRequestId": id}
+        path: dict[str, str | int] = {"project": project, "repositoryId": repo, "pullRequestId": id}
         return self._req.call(routes.PULL_REQUEST, path=path).parse(PullRequest)
 
     def list_pull_requests(
@@ -171,23 +171,28 @@ class GitApi(ApiBase):
         }
         if not body:
             raise ValueError("update_pull_request needs at least one of title, description, status")
-        path = {"project": project, "repositoryId": repo, "pullRequestId": id}
+        path: dict[str, str | int] = {"project": project, "repositoryId": repo, "pullRequestId": id}
         return self._req.call(routes.PULL_REQUEST_UPDATE, path=path, body=body).parse(PullRequest)
 
     def add_reviewer(
         self, project: str, repo: str, pr_id: int, reviewer_id: str, *, is_required: bool = False
     ) -> Reviewer:
         """Add (or update) a reviewer by identity id. Idempotent, so safe to retry."""
-        path = {"project": project, "repositoryId": repo, "pullRequestId": pr_id, "reviewerId": reviewer_id}
+        path: dict[str, str | int] = {
+            "project": project,
+            "repositoryId": repo,
+            "pullRequestId": pr_id,
+            "reviewerId": reviewer_id,
+        }
         body: dict[str, JsonValue] = {"vote": 0, "isRequired": is_required}
         return self._req.call(routes.REVIEWER_PUT, path=path, body=body).parse(Reviewer)
 
     def list_reviewers(self, project: str, repo: str, pr_id: int) -> list[Reviewer]:
-        path = {"project": project, "repositoryId": repo, "pullRequestId": pr_id}
+        path: dict[str, str | int] = {"project": project, "repositoryId": repo, "pullRequestId": pr_id}
         return self._list(routes.REVIEWERS, Reviewer, path=path)
 
     def get_pull_request_work_items(self, project: str, repo: str, pr_id: int) -> list[ResourceRef]:
-        path = {"project": project, "repositoryId": repo, "pullRequestId": pr_id}
+        path: dict[str, str | int] = {"project": project, "repositoryId": repo, "pullRequestId": pr_id}
         return self._list(routes.PR_WORK_ITEMS, ResourceRef, path=path)
 
     def get_items_batch(self, project: str, repo: str, items: Sequence[ItemDescriptor]) -> list[list[GitItem]]:
@@ -197,14 +202,8 @@ class GitApi(ApiBase):
         (:class:`~ticketops.ado.errors.NotFound`); callers split the batch to find which.
         """
         body: dict[str, JsonValue] = {"itemDescriptors": [d.wire() for d in items], "includeContentMetadata": False}
-        response = self._req.call(ITEMS_BATCH, path={"project": project, "repositoryId": repo}, body=body)
+        response = self._req.call(routes.ITEMS_BATCH, path={"project": project, "repositoryId": repo}, body=body)
         return response.parse(ListEnvelope[list[GitItem]]).value
-
-
-# ---- items batch (added for the git reconciler: one request for many files' metadata) ------------
-ITEMS_BATCH = routes.Route(
-    "git.itemsbatch", "POST", "/{organization}/{project}/_apis/git/repositories/{repositoryId}/itemsbatch"
-)
 
 
 class ItemDescriptor(BaseModel):

@@ -27,7 +27,7 @@ from ticketops.ado.errors import (
     error_for_status,
     not_json_error,
 )
-from ticketops.ado.readonly import violation
+from ticketops.ado.gate import WriteGate
 from ticketops.ado.redact import RedactingFilter, redact
 from ticketops.ado.retry import RETRY_STATUSES, RateHeaders, RetryPolicy, pace_after_success, wait_before_retry
 from ticketops.ado.routes import Route
@@ -92,7 +92,7 @@ class Requester:
         self.urls = urls
         self._auth = auth
         self._http = http
-        self.read_only = read_only
+        self.gate = WriteGate(read_only=read_only)
         self._policy = retry
         self._rng = retry.rng()
         self._sleep = sleep
@@ -113,8 +113,7 @@ class Requester:
         safe: bool | None = None,
     ) -> AdoResponse:
         """Send one logical request (retrying as the policy allows) and return a 2xx response."""
-        if self.read_only and not route.read:
-            raise violation(route.method, route.operation)
+        self.gate.admit(route)
         url = self.urls.join(route.path(**path), identities=route.identities)
         query = {"api-version": route.api_version, **_clean(params or {})}
         content = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
@@ -138,7 +137,8 @@ class Requester:
         attempt = 0
         while True:
             attempt += 1
-            self._pace()
+            self._pace(route)
+            self.gate.before_send(route, first=attempt == 1)
             request = self._http.build_request(route.method, url, params=query, content=content, headers=headers)
             started = self._clock()
             try:
@@ -148,7 +148,7 @@ class Requester:
                 wait = self._after_transport_error(route, exc, attempt, waited, replay_safe)
                 self._log_retry(route, type(exc).__name__, wait, attempt)
                 waited += wait
-                self._wait(wait, throttled=False)
+                self._wait(route, wait, throttled=False)
                 continue
             self.stats.record_attempt(
                 route.stats_key, sent=len(content or b""), received=len(response.content), retry=attempt > 1
@@ -161,7 +161,7 @@ class Requester:
             wait = self._after_error_status(route, response, rate, attempt, waited, replay_safe)
             self._log_retry(route, f"HTTP {response.status_code}", wait, attempt)
             waited += wait
-            self._wait(wait, throttled=response.status_code == 429)
+            self._wait(route, wait, throttled=response.status_code == 429)
 
     def _send(self, request: httpx.Request) -> httpx.Response:
         if self._auth is not None:
@@ -272,7 +272,8 @@ class Requester:
         return AdoResponse(response.status_code, response.headers, content, route.operation)
 
     # ---- pacing and waiting --------------------------------------------------------------
-    def _wait(self, seconds: float, *, throttled: bool) -> None:
+    def _wait(self, route: Route, seconds: float, *, throttled: bool) -> None:
+        self.gate.before_wait(route, seconds)
         if seconds > 0:
             self.stats.record_wait(seconds, throttled=throttled)
             self._sleep(seconds)
@@ -283,12 +284,12 @@ class Requester:
         with self._pace_lock:
             self._not_before = max(self._not_before, self._clock() + seconds)
 
-    def _pace(self) -> None:
+    def _pace(self, route: Route) -> None:
         with self._pace_lock:
             wait = self._not_before - self._clock()
         if wait > 0:
             log.debug("slowing down for %.3fs: Azure DevOps asked us to", wait)
-            self._wait(wait, throttled=True)
+            self._wait(route, wait, throttled=True)
 
     def _log_retry(self, route: Route, what: str, wait: float, attempt: int) -> None:
         log.info(

@@ -96,6 +96,8 @@ IDENTITIES = Route("ims.identities", "GET", "/{organization}/_apis/identities", 
 REPOSITORIES = Route("git.repositories", "GET", _P + "/git/repositories")
 REPOSITORY = Route("git.repository", "GET", _REPO)
 REFS_LIST = Route("git.refs", "GET", _REPO + "/refs")
+# A POST that only reads: the metadata of many files in one request (Items - Get Items Batch).
+ITEMS_BATCH = Route("git.itemsbatch", "POST", _REPO + "/itemsbatch")
 REFS_UPDATE = _write("git.refs.update", "POST", _REPO + "/refs")
 PUSH_CREATE = _write("git.push", "POST", _REPO + "/pushes")
 ITEM_GET = Route("git.item", "GET", _REPO + "/items")

@@ -1,9 +1,7 @@
-"""Layer ``apply``: execute a plan against ADO (guarded by ``test /rev``, failures isolated
-per ticket, creates never duplicated). New action kinds plug in with ``register_executor``.
-"""
+"""Layer ``apply``: execute a plan against ADO (guarded by ``test /rev``, failures isolated per
+ticket, creates never duplicated). Every action kind is dispatched in ``executor._run``."""
 
-from ticketops.apply import git_exec  # noqa: F401 - registers the git step executors
-from ticketops.apply.executor import MAX_ATTEMPTS, Applier, Replanner, html_fallback, register_executor
+from ticketops.apply.executor import MAX_ATTEMPTS, Applier, Replanner, html_fallback
 from ticketops.apply.report import (
     ApplyReport,
     Outcome,
@@ -19,6 +17,5 @@ __all__ = [
     "OutcomeStatus",
     "Replanner",
     "html_fallback",
-    "register_executor",
     "render_outcomes",
 ]

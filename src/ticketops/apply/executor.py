@@ -9,10 +9,12 @@
 * A create whose outcome is unknown is reported as such and never retried blindly: the next
   pass re-finds it by its marker tag.
 * Errors that concern every ticket (auth, network, throttling) stop the run.
-* A :class:`~ticketops.apply.fence.WriteFence` (the lease) is asked before every write request;
-  when it refuses, the run stops there (:attr:`Applier.stop_error`).
+* The client's write gate (``ado/gate.py``) asks the lease before every write request, retries
+  included; when it refuses, the run stops there (:attr:`Applier.stop_error`). The gate also
+  counts the writes each action sent.
 
-New action kinds plug in with :func:`register_executor`.
+Every kind of the closed :data:`~ticketops.plan.actions.Action` union is dispatched in
+:func:`_run` (mypy checks that none is left out).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import assert_never
 
 from ticketops.ado import (
     AdoClient,
@@ -35,14 +38,34 @@ from ticketops.ado import (
     StaleRevision,
     Throttled,
     WorkItem,
+    WritesStopped,
 )
+from ticketops.apply import git_exec
 from ticketops.apply import ops as patch
-from ticketops.apply.fence import WriteFence, WritesStopped, fenced
 from ticketops.apply.report import ApplyReport, Outcome
 from ticketops.live.reader import marker_query
 from ticketops.model.live import DESCRIPTION, key_tag
-from ticketops.plan.actions import Action, CreateWorkItem, FieldChange, Plan, Prune, UpdateWorkItem
+from ticketops.plan.actions import (
+    Action,
+    Blocked,
+    Conflict,
+    CreateWorkItem,
+    FieldChange,
+    Orphan,
+    Plan,
+    Prune,
+    Unpaired,
+    UpdateWorkItem,
+)
 from ticketops.plan.fields import markdown_to_html
+from ticketops.plan.git_actions import (
+    CreateBranch,
+    CreatePullRequest,
+    LinkPullRequest,
+    PullRequestClosed,
+    PushSpec,
+    UpdatePullRequest,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +74,6 @@ SYSTEMIC = (AuthError, NetworkError, Throttled, ReadOnlyViolation)
 
 # Re-read the item ``id`` of ticket ``key`` and plan that ticket again (None: nothing to do).
 Replanner = Callable[[str, int], Action | None]
-Executor = Callable[["Applier", Action], Outcome]
-_EXECUTORS: dict[str, Executor] = {}
-
-
-def register_executor(kind: str) -> Callable[[Executor], Executor]:
-    def deco(fn: Executor) -> Executor:
-        _EXECUTORS[kind] = fn
-        return fn
-
-    return deco
 
 
 class _Stale(Exception):
@@ -88,22 +101,13 @@ class Applier:
     markdown_supported: bool | None = None
     # Set by a signal handler or a lost lease: stop before the next action (never inside one).
     cancel: threading.Event | None = None
-    writes: int = field(default=0, init=False)
     stopped: bool = field(default=False, init=False)  # the last apply() stopped early (cancel, fence)
     stop_error: WritesStopped | None = field(default=None, init=False)  # why the fence stopped it
-    fence: WriteFence | None = field(default=None, init=False)
-    _unfenced: AdoClient | None = field(default=None, init=False, repr=False)
 
-    def install_fence(self, fence: WriteFence) -> None:
-        """Ask ``fence`` before every write request from now on (see :mod:`ticketops.apply.fence`)."""
-        self.remove_fence()
-        self._unfenced, self.fence = self.client, fence
-        self.client = fenced(self.client, fence)
-
-    def remove_fence(self) -> None:
-        if self._unfenced is not None:
-            self.client, self._unfenced = self._unfenced, None
-        self.fence = None
+    @property
+    def writes(self) -> int:
+        """Write requests the client has sent (counted by its write gate)."""
+        return self.client.writes
 
     def apply(self, plan: Plan) -> ApplyReport:
         outcomes: list[Outcome] = []
@@ -119,8 +123,7 @@ class Applier:
             except (WritesStopped, _StoppedMidway) as e:
                 self.stopped = True
                 self.stop_error = e.cause if isinstance(e, _StoppedMidway) else e
-                # the refused write was counted when it was about to be sent: it never was
-                outcome = replace(e.done, writes=self.writes - start - 1) if isinstance(e, _StoppedMidway) else None
+                outcome = replace(e.done, writes=self.writes - start) if isinstance(e, _StoppedMidway) else None
                 log.warning("%s; %s and the actions after it were not written", self.stop_error, action.key)
             if outcome is not None:
                 outcomes.append(outcome)
@@ -131,10 +134,10 @@ class Applier:
         return ApplyReport(tuple(outcomes))
 
     def execute(self, action: Action) -> Outcome | None:
-        """Run one action; None for actions that only report (orphans)."""
-        if action.ERROR:
-            return Outcome(action.key, action.kind, "blocked", _id(action), getattr(action, "reason", ""))
-        if _EXECUTORS.get(action.kind) is None:
+        """Run one action; None for actions that only report (orphans, a closed PR)."""
+        if isinstance(action, Conflict | Blocked):
+            return Outcome(action.key, action.kind, "blocked", _id(action), action.reason)
+        if not action.CHANGES:
             return None
         start = self.writes
         out = self._attempts(action)
@@ -143,7 +146,7 @@ class Applier:
     def _attempts(self, action: Action) -> Outcome:
         for _ in range(MAX_ATTEMPTS):
             try:
-                return _EXECUTORS[action.kind](self, action)
+                return _run(self, action)
             except _Stale as stale:
                 log.info(
                     "%s: work item #%s changed meanwhile (412); re-reading and planning again", stale.key, stale.id
@@ -157,8 +160,12 @@ class Applier:
                         stale.id,
                         "changed in ADO meanwhile; after a re-read nothing is left to do",
                     )
-                if fresh.ERROR or fresh.kind not in _EXECUTORS:
-                    return Outcome(action.key, fresh.kind, "blocked", _id(fresh), getattr(fresh, "reason", ""))
+                if isinstance(fresh, Conflict | Blocked):
+                    return Outcome(action.key, fresh.kind, "blocked", _id(fresh), fresh.reason)
+                if not fresh.CHANGES:
+                    return Outcome(
+                        action.key, action.kind, "unchanged", stale.id, "after a re-read nothing is left to do"
+                    )
                 action = fresh
             except SYSTEMIC:
                 raise
@@ -185,8 +192,8 @@ class Applier:
         """The items that carry ``key``'s marker tag now (one WIQL). The fence sees the query's
         ``asOf`` (ADO's time), so a create is never sent once ADO's clock says the lease is over."""
         result = self.client.wiql_result(self.project, marker_query(self.project, [key]), time_precision=True)
-        if self.fence is not None and result.as_of is not None:
-            self.fence.check_ado_time(result.as_of)
+        if result.as_of is not None:
+            self.client.check_ado_time(result.as_of)
         return sorted(result.ids)
 
     # ---- writes ---------------------------------------------------------------------------
@@ -209,7 +216,6 @@ class Applier:
         return self._send_update(id, patch.state_step_ops(rev, state, self.commit, path))
 
     def _send_update(self, id: int, ops: list[PatchOp]) -> WorkItem:
-        self.writes += 1
         return self.client.update_work_item(self.project, id, ops)
 
     def _with_markdown(
@@ -219,9 +225,7 @@ class Applier:
         once per run and remembered), send the description as HTML instead."""
         wants = patch.uses_markdown(changes)
         if not wants or self.markdown_supported is False:
-            self.writes += 1
             return send(False, html_fallback(changes) if wants else changes)
-        self.writes += 1
         try:
             wi = send(True, changes)
         except RuleValidationError:
@@ -229,7 +233,6 @@ class Applier:
         except BadRequest as e:
             if self.markdown_supported is True or not refuses_markdown(e):
                 raise  # refused for another reason (an unknown type, a bad path): sending HTML would not help
-            self.writes += 1
             wi = send(False, html_fallback(changes))
             log.info("the server refused the Markdown description format (%s); using HTML for this run", e)
             self.markdown_supported = False
@@ -259,8 +262,41 @@ def html_fallback(changes: tuple[FieldChange, ...]) -> tuple[FieldChange, ...]:
 
 
 def _id(action: Action) -> int | None:
-    value = getattr(action, "id", None)
-    return value if isinstance(value, int) else None
+    """The work item an action concerns, when it names one."""
+    match action:
+        case UpdateWorkItem() | Prune() | Orphan() | Unpaired() | Blocked():
+            return action.id
+        case CreatePullRequest() | UpdatePullRequest() | LinkPullRequest():
+            return action.work_item_id
+        case Conflict() | CreateWorkItem() | CreateBranch() | PushSpec() | PullRequestClosed():
+            return None
+        case _:
+            assert_never(action)
+
+
+def _run(a: Applier, action: Action) -> Outcome:
+    """Execute one action that changes ADO."""
+    match action:
+        case CreateWorkItem():
+            return _create(a, action)
+        case UpdateWorkItem():
+            return _update(a, action)
+        case Prune():
+            return _prune(a, action)
+        case CreateBranch():
+            return git_exec.create_branch(a, action)
+        case PushSpec():
+            return git_exec.push_spec(a, action)
+        case CreatePullRequest():
+            return git_exec.create_pr(a, action)
+        case UpdatePullRequest():
+            return git_exec.update_pr(a, action)
+        case LinkPullRequest():
+            return git_exec.link_pr(a, action)
+        case Conflict() | Blocked() | Orphan() | Unpaired() | PullRequestClosed():
+            raise AssertionError(f"{action.kind} only reports; it is never executed")
+        case _:
+            assert_never(action)
 
 
 def _walk(a: Applier, key: str, id: int, rev: int, steps: tuple[str, ...], path: str) -> None:
@@ -272,8 +308,7 @@ def _walk(a: Applier, key: str, id: int, rev: int, steps: tuple[str, ...], path:
             raise _Stale(key, id) from None
 
 
-@register_executor("create")
-def _create(a: Applier, action: CreateWorkItem) -> Outcome:  # type: ignore[misc]
+def _create(a: Applier, action: CreateWorkItem) -> Outcome:
     found = a.marked(action.key)
     if found:
         listed = ", ".join(f"#{i}" for i in found)
@@ -311,8 +346,7 @@ def _created_but(action: CreateWorkItem, wi: WorkItem, what: str, error: Excepti
     )
 
 
-@register_executor("update")
-def _update(a: Applier, action: UpdateWorkItem) -> Outcome:  # type: ignore[misc]
+def _update(a: Applier, action: UpdateWorkItem) -> Outcome:
     first = action.state_path[0] if action.state_path else None
     try:
         wi = a.update(action.id, action.rev, action.changes, first, action.path)
@@ -333,8 +367,7 @@ def _update(a: Applier, action: UpdateWorkItem) -> Outcome:  # type: ignore[misc
     return Outcome(action.key, "update", "applied", action.id, f"updated #{action.id}{drift}")
 
 
-@register_executor("prune")
-def _prune(a: Applier, action: Prune) -> Outcome:  # type: ignore[misc]
+def _prune(a: Applier, action: Prune) -> Outcome:
     path = f"ticket {action.key} is no longer in git; pruned"
     _walk(a, action.key, action.id, action.rev, action.state_path, path)
     return Outcome(action.key, "prune", "applied", action.id, f"moved #{action.id} to {action.state_path[-1]}")

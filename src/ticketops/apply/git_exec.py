@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from ticketops.ado import (
     AdoError,
@@ -25,13 +26,11 @@ from ticketops.ado import (
     StalePush,
     StaleRevision,
     pull_request_artifact_url,
-    wiql_literal,
 )
 from ticketops.apply import ops as patch
-from ticketops.apply.executor import Applier, register_executor
 from ticketops.apply.report import Outcome
+from ticketops.live.reader import marker_query
 from ticketops.model.gitlive import LiveRepo, PrMarker, git_blob_id
-from ticketops.model.live import key_tag
 from ticketops.plan.git_actions import (
     CreateBranch,
     CreatePullRequest,
@@ -40,6 +39,9 @@ from ticketops.plan.git_actions import (
     UpdatePullRequest,
 )
 from ticketops.plan.pr_text import content_hash, description
+
+if TYPE_CHECKING:  # the applier calls these functions; they only need its type
+    from ticketops.apply.executor import Applier
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +65,7 @@ def work_item_id(a: Applier, key: str, known: int | None) -> int | None:
     """The ticket's work item: known from the plan, or (created in this pass) found by its marker tag."""
     if known is not None:
         return known
-    query = (
-        f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(a.project)} "
-        f"AND [System.Tags] CONTAINS {wiql_literal(key_tag(key))}"
-    )
-    ids = a.client.wiql(a.project, query)
+    ids = a.client.wiql(a.project, marker_query(a.project, [key]))
     return ids[0] if len(ids) == 1 else None
 
 
@@ -80,10 +78,8 @@ def pr_description(a: Applier, action: PrText, wi: int | None) -> str:
 
 
 # ---- branch ---------------------------------------------------------------------------------------
-@register_executor("create-branch")
-def _create_branch(a: Applier, action: CreateBranch) -> Outcome:  # type: ignore[misc]
+def create_branch(a: Applier, action: CreateBranch) -> Outcome:
     ref = f"refs/heads/{action.branch}"
-    a.writes += 1
     results = a.client.update_refs(a.project, action.repo.id, [RefUpdate.create(ref, action.base_commit)])
     result = next((r for r in results if r.name == ref), None)
     if result is not None and result.ok:
@@ -117,8 +113,7 @@ def _commit_message(action: PushSpec) -> str:
     )
 
 
-@register_executor("push-spec")
-def _push_spec(a: Applier, action: PushSpec) -> Outcome:  # type: ignore[misc]
+def push_spec(a: Applier, action: PushSpec) -> Outcome:
     if git_blob_id(action.content) != action.blob_id:
         return Outcome(
             action.key,
@@ -149,7 +144,6 @@ def _push_spec(a: Applier, action: PushSpec) -> Outcome:  # type: ignore[misc]
             exists = blob is not None
         change = (Change.edit if exists else Change.add)(action.path, action.content)
         try:
-            a.writes += 1
             pushed = a.client.push(
                 a.project,
                 action.repo.id,
@@ -187,8 +181,7 @@ def _push_spec(a: Applier, action: PushSpec) -> Outcome:  # type: ignore[misc]
 
 
 # ---- pull requests -------------------------------------------------------------------------------------
-@register_executor("create-pr")
-def _create_pr(a: Applier, action: CreatePullRequest) -> Outcome:  # type: ignore[misc]
+def create_pr(a: Applier, action: CreatePullRequest) -> Outcome:
     wi = work_item_id(a, action.key, action.work_item_id)
     if wi is None:
         return Outcome(
@@ -200,7 +193,6 @@ def _create_pr(a: Applier, action: CreatePullRequest) -> Outcome:  # type: ignor
         )
     text = pr_description(a, action, wi)
     try:
-        a.writes += 1
         pr = a.client.create_pull_request(
             a.project,
             action.repo.id,
@@ -239,9 +231,7 @@ def _adopt(a: Applier, action: CreatePullRequest, pr: PullRequest, text: str) ->
     present = {r.id.lower() for r in pr.reviewers}
     for r in action.reviewers:
         if r.id.lower() not in present:
-            a.writes += 1
             a.client.add_reviewer(a.project, action.repo.id, pr.pull_request_id, r.id)
-    a.writes += 1
     return a.client.update_pull_request(
         a.project, action.repo.id, pr.pull_request_id, title=action.title, description=text
     )
@@ -252,7 +242,6 @@ def _linked(a: Applier, action: CreatePullRequest, pr_id: int, wi: int, verb: st
     try:
         added = ensure_link(a, action.repo, pr_id, wi, action.ticket_path)
     except AdoError as e:
-        a.writes += 1  # take the link out of the marker, so the next pass tries again
         a.client.update_pull_request(a.project, action.repo.id, pr_id, description=pr_description(a, action, None))
         return Outcome(
             action.key, action.kind, "failed", wi, f"{verb} pull request #{pr_id}, but linking #{wi} failed: {e}"
@@ -261,16 +250,13 @@ def _linked(a: Applier, action: CreatePullRequest, pr_id: int, wi: int, verb: st
     return Outcome(action.key, action.kind, "applied", wi, f"{verb} pull request #{pr_id}{note}")
 
 
-@register_executor("update-pr")
-def _update_pr(a: Applier, action: UpdatePullRequest) -> Outcome:  # type: ignore[misc]
+def update_pr(a: Applier, action: UpdatePullRequest) -> Outcome:
     done: list[str] = []
     for r in action.add_reviewers:
-        a.writes += 1
         a.client.add_reviewer(a.project, action.repo.id, action.pr_id, r.id)
         done.append(f"added reviewer {r.email}")
     if action.rewrite:
         text = pr_description(a, action, action.work_item_id if action.linked else None)
-        a.writes += 1
         a.client.update_pull_request(a.project, action.repo.id, action.pr_id, title=action.title, description=text)
         done.append("title and description updated")
     return Outcome(
@@ -297,7 +283,6 @@ def ensure_link(a: Applier, repo: LiveRepo, pr_id: int, wi: int, path: str) -> b
             patch.history(a.commit, path),
         ]
         try:
-            a.writes += 1
             a.client.update_work_item(a.project, wi, ops)
             return True
         except StaleRevision:
@@ -305,13 +290,11 @@ def ensure_link(a: Applier, repo: LiveRepo, pr_id: int, wi: int, path: str) -> b
     raise StaleRevision(f"work item #{wi} kept changing while linking it to pull request #{pr_id}")
 
 
-@register_executor("link-pr")
-def _link_pr(a: Applier, action: LinkPullRequest) -> Outcome:  # type: ignore[misc]
+def link_pr(a: Applier, action: LinkPullRequest) -> Outcome:
     wi = work_item_id(a, action.key, action.work_item_id)
     if wi is None:
         return Outcome(action.key, action.kind, "failed", None, f"no work item for {action.key} to link yet")
     added = ensure_link(a, action.repo, action.pr_id, wi, action.ticket_path)
-    a.writes += 1
     a.client.update_pull_request(
         a.project, action.repo.id, action.pr_id, title=action.title, description=pr_description(a, action, wi)
     )

@@ -11,10 +11,10 @@ from contextlib import ExitStack, contextmanager
 from ticketops.apply import ApplyReport, Outcome, render_outcomes
 from ticketops.cli.connect import add_board_args, open_engine, print_stats
 from ticketops.engine.guarded import guarded_apply
+from ticketops.engine.stopping import stop_on_signals
 from ticketops.model.errors import ExitCode
 from ticketops.plan import Plan, plan_json, render_text
 from ticketops.schedule.options import add_lease_args, lease_options
-from ticketops.schedule.stopping import stop_on_signals
 
 NAME = "apply"
 HELP = "make Azure DevOps match the tickets (one pass: plan, then execute it)"

@@ -17,12 +17,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pygit2
-
 import ticketops
 from ticketops.ado import AdoClient, resolve_auth
 from ticketops.apply import render_outcomes
 from ticketops.desired import load
+from ticketops.desired.gitfacts import commit_folder, uncommitted
 from ticketops.engine import Engine
 from ticketops.model.desired import DesiredState
 from ticketops.model.errors import ConfigError, ExitCode
@@ -84,25 +83,7 @@ def commit_copy(source: Path, dest: Path) -> str:
     if not (source / ".tickets").is_dir():
         raise ConfigError(f"{source} has no .tickets/ folder; pass --repo PATH to a board folder")
     shutil.copytree(source / ".tickets", dest / ".tickets")
-    repo = pygit2.init_repository(str(dest), initial_head="main")
-    repo.index.add_all()
-    repo.index.write()
-    tree = repo.index.write_tree()
-    who = pygit2.Signature("ticketops demo", "demo@example.com")
-    return str(repo.create_commit("HEAD", who, who, "demo board", tree, []))
-
-
-def _dirty(folder: Path) -> bool:
-    """Whether files under ``folder`` differ from HEAD of the repository holding it."""
-    found = pygit2.discover_repository(str(folder))
-    if found is None:
-        return True
-    repo = pygit2.Repository(found)
-    if repo.is_bare or repo.head_is_unborn or repo.workdir is None:
-        return True
-    rel = folder.resolve().relative_to(Path(repo.workdir).resolve()).as_posix()
-    prefix = "" if rel == "." else rel + "/"
-    return any(path.startswith(prefix) for path in repo.status(untracked_files="all"))
+    return commit_folder(dest, "demo board")
 
 
 def heading(text: str) -> None:
@@ -147,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         if _packaged(source):
             where = "the copy shipped with ticketops"
         else:
-            where = "the files on disk (uncommitted changes)" if _dirty(source) else "its last commit"
+            where = "the files on disk (uncommitted changes)" if uncommitted(source) else "its last commit"
         print(f"Board {source} read from {where}, committed as {sha[:12]} in a temporary repository")
         print(f"{len(desired.tickets)} tickets valid; {len(desired.problems)} problems")
         for problem in desired.problems:

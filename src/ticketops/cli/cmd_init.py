@@ -7,10 +7,8 @@ import dataclasses
 import os
 from pathlib import Path
 
-import pygit2
-
 from ticketops.cli.output import add_output_args, emit
-from ticketops.desired.remotes import AdoRemote, parse_remote
+from ticketops.desired.gitfacts import ado_remote, default_branch
 from ticketops.desired.scaffold import Scaffold, config_text, statuses_from_states
 from ticketops.model.config import DEFAULT_STATUSES, DEFAULT_WORK_ITEM_TYPE, AuthSettings, Process
 from ticketops.model.errors import ConfigError, TicketopsError
@@ -57,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if target.exists():
         raise ConfigError(f"{target} exists already; ticketops init never overwrites it (edit it, or remove it first)")
     repo = open_repository(args.repo)
-    remote, remote_name = _ado_remote(repo)
+    remote, remote_name = ado_remote(repo)
     org_url, org_from = _first(
         (args.org_url, "--org-url"),
         (remote.organization_url if remote else None, remote_name),
@@ -84,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             found,
             repo_alias=default_alias(remote.repository),
             repo_name=remote.repository,
-            default_branch=_default_branch(repo),
+            default_branch=default_branch(repo),
         )
     if args.process:
         found = dataclasses.replace(found, process=Process(args.process))
@@ -128,32 +126,6 @@ def _first(*candidates: tuple[str | None, str]) -> tuple[str | None, str]:
         if value:
             return value, source
     return None, ""
-
-
-def _ado_remote(repo: pygit2.Repository) -> tuple[AdoRemote | None, str]:
-    """The ADO location of the repository's remotes (origin first). Remotes in different projects
-    are ambiguous: refused, never guessed."""
-    names = sorted((n for n in repo.remotes.names() if n), key=lambda n: (n != "origin", n))
-    found = [(n, r) for n in names if (r := parse_remote(repo.remotes[n].url or "")) is not None]
-    if len({(r.organization_url, r.project) for _, r in found}) > 1:
-        listed = ", ".join(f"{n} ({r.organization_url}, {r.project})" for n, r in found)
-        raise ConfigError(
-            f"the git remotes point at different Azure DevOps projects: {listed}; pass --org-url and --project"
-        )
-    if not found:
-        return None, ""
-    name, remote = found[0]
-    return remote, f"the git remote {name!r}"
-
-
-def _default_branch(repo: pygit2.Repository) -> str:
-    try:
-        return str(repo.lookup_reference("refs/remotes/origin/HEAD").target).removeprefix("refs/remotes/origin/")
-    except (KeyError, pygit2.InvalidSpecError):
-        pass
-    if not repo.head_is_unborn and not repo.head_is_detached:
-        return str(repo.head.shorthand)
-    return "main"
 
 
 def _from_ado(s: Scaffold) -> tuple[Scaffold, str]:

@@ -18,12 +18,21 @@ from ticketops.cli.connect import (
 )
 from ticketops.engine import DEFAULT_MAX_PASSES, PassResult, ReconcileResult
 from ticketops.engine.guarded import guarded_reconcile
+from ticketops.engine.stopping import stop_on_signals
 from ticketops.model.desired import DesiredState
 from ticketops.model.errors import ExitCode, TicketopsError
-from ticketops.plan import UpdateWorkItem, plan_json, render_text, summary_line
+from ticketops.plan import (
+    Blocked,
+    Conflict,
+    Unpaired,
+    UpdateWorkItem,
+    action_reason,
+    plan_json,
+    render_text,
+    summary_line,
+)
 from ticketops.schedule.options import add_lease_args, add_schedule_args, lease_options, reject_without_every
 from ticketops.schedule.runner import run_every
-from ticketops.schedule.stopping import stop_on_signals
 
 NAME = "reconcile"
 HELP = "apply until Azure DevOps matches the tickets (bounded number of passes)"
@@ -77,7 +86,7 @@ def verdict(result: ReconcileResult) -> str:
     lines = [f"did not converge after {len(result.passes)} pass(es): {summary_line(final)}"]
     for a in final.actions:
         if a.ERROR or a.CHANGES:
-            reason = getattr(a, "reason", "") or "changes still pending"
+            reason = action_reason(a) if isinstance(a, Conflict | Blocked | Unpaired) else "changes still pending"
             lines.append(f"  {a.key}: {a.kind}: {reason}")
     failed = [
         o

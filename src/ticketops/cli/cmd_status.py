@@ -6,10 +6,29 @@ import argparse
 import json
 import sys
 from dataclasses import asdict, dataclass
+from typing import assert_never
 
 from ticketops.cli.connect import add_board_args, open_engine, print_stats
 from ticketops.model.errors import ExitCode
-from ticketops.plan import Plan, UpdateWorkItem, git_summary, key_order
+from ticketops.plan import (
+    Action,
+    Blocked,
+    Conflict,
+    CreateBranch,
+    CreatePullRequest,
+    CreateWorkItem,
+    LinkPullRequest,
+    Orphan,
+    Plan,
+    Prune,
+    PullRequestClosed,
+    PushSpec,
+    Unpaired,
+    UpdatePullRequest,
+    UpdateWorkItem,
+    git_summary,
+    key_order,
+)
 from ticketops.plan.render import short
 
 NAME = "status"
@@ -23,16 +42,6 @@ DESCRIPTION = (
     "0 when every ticket is Synced with nothing pending, 2 when some are out of sync, missing or have "
     "git steps pending, 1 on conflicts or blocked tickets."
 )
-
-_STATUS = {
-    "create": "Missing",
-    "update": "OutOfSync",
-    "orphan": "Orphaned",
-    "prune": "Orphaned",
-    "conflict": "Conflict",
-    "blocked": "Blocked",
-    "unpaired": "Unpaired",
-}
 
 
 @dataclass(frozen=True)
@@ -51,16 +60,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def rows(plan: Plan, git: dict[str, str] | None = None) -> list[Row]:
     """One row per work item state (``git``: per key, the branch/PR summary of ``git_summary``)."""
     out = [Row(s.key, "Synced", s.id, "") for s in plan.synced]
-    for a in plan.actions:
-        status = _STATUS.get(a.kind)
-        if status is None:
-            continue
-        ids = getattr(a, "ids", None)
-        ident = getattr(a, "id", None)
-        out.append(Row(a.key, status, ident if isinstance(ident, int) else None, _details(a, ids)))
     pending: dict[str, list[str]] = {}
     for a in plan.actions:
-        if a.CHANGES and a.kind not in _STATUS:
+        row = _row_of(a)
+        if row is not None:
+            out.append(row)
+        elif a.CHANGES:
             pending.setdefault(a.key, []).append(a.kind)
     git = git or {}
     out = [_with_git(r, git.get(r.key, ""), pending.get(r.key, [])) for r in out]
@@ -72,14 +77,30 @@ def _with_git(row: Row, summary: str, pending: list[str]) -> Row:
     return Row(row.key, row.status, row.id, row.details, text.strip("; "))
 
 
-def _details(a: object, ids: tuple[int, ...] | None) -> str:
-    if isinstance(a, UpdateWorkItem):
-        return "; ".join(
-            f"{c.label}: {short(c.old)} -> {short(c.new)}" + (" (drift)" if c.drift else "") for c in a.changes
-        )
-    if ids:
-        return "claimed by " + ", ".join(f"#{i}" for i in ids)
-    return str(getattr(a, "reason", "") or getattr(a, "title", ""))
+def _row_of(a: Action) -> Row | None:
+    """The work item row an action stands for; None for the git steps (shown as pending)."""
+    match a:
+        case CreateWorkItem():
+            return Row(a.key, "Missing", None, "")
+        case UpdateWorkItem():
+            changes = "; ".join(
+                f"{c.label}: {short(c.old)} -> {short(c.new)}" + (" (drift)" if c.drift else "") for c in a.changes
+            )
+            return Row(a.key, "OutOfSync", a.id, changes)
+        case Orphan() | Prune():
+            return Row(a.key, "Orphaned", a.id, a.title)
+        case Conflict():
+            return Row(a.key, "Conflict", None, "claimed by " + ", ".join(f"#{i}" for i in a.ids))
+        case Blocked():
+            return Row(a.key, "Blocked", a.id, a.reason)
+        case Unpaired():
+            return Row(a.key, "Unpaired", a.id, a.reason)
+        case CreateBranch() | PushSpec() | CreatePullRequest() | UpdatePullRequest() | LinkPullRequest():
+            return None
+        case PullRequestClosed():
+            return None
+        case _:
+            assert_never(a)
 
 
 def render(table: list[Row]) -> str:

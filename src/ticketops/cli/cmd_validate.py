@@ -44,11 +44,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _committed_secrets(args: argparse.Namespace, state: DesiredState) -> list[Problem]:
     """A token in any file under the tickets folder (tickets, sidecars, notes) is an error."""
-    import pygit2
-
     from ticketops.desired.secrets import scan_source
+    from ticketops.desired.source import open_repository
 
-    repo = pygit2.Repository(pygit2.discover_repository(str(args.repo)))
+    repo = open_repository(args.repo)
     return scan_source(repo, state.tickets_dir, commit=state.commit)
 
 

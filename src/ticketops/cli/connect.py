@@ -12,9 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 
-import httpx
-
-from ticketops.ado import AdoClient, Auth, AuthInfo, resolve_auth
+from ticketops.ado import AdoClient, Auth, AuthInfo, Transport, resolve_auth
 from ticketops.apply import Outcome
 from ticketops.cli.common import org_url_override, read_only_requested
 from ticketops.engine import Engine
@@ -31,7 +29,7 @@ def build_client(
     args: argparse.Namespace,
     *,
     write: bool,
-    transport: httpx.BaseTransport | None = None,
+    transport: Transport | None = None,
 ) -> AdoClient:
     """A client for the board. ``write=False`` makes it read-only (``plan``, ``status``);
     ``write=True`` refuses a board whose config says ``read_only: true``."""

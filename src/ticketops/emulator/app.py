@@ -151,7 +151,7 @@ class Emulator:
         extra = self._throttle()
         failure = self.faults.take_failure(record.operation_id)
         if failure is not None:
-            raise server_error(failure)
+            raise server_error(*failure)
         self._check_content_type(req, route.content_type)
         resp = self._dispatch(req, match, user_email)
         resp.headers.update(extra)

@@ -280,7 +280,23 @@ def throttled(resource: str, retry_after: int) -> AdoError:
     )
 
 
-def server_error(status: int) -> AdoError:
+def server_error(status: int, retry_after: float | None = None) -> AdoError:
+    if status == 429:
+        # "Rate and usage limits" (Microsoft Learn): a blocked request answers 429 with Retry-After.
+        return AdoError(
+            429,
+            "RequestBlockedException",
+            "TF400733: The request has been canceled: Request was blocked due to exceeding usage of resource "
+            "(emulated fault).",
+            headers={"Retry-After": f"{retry_after if retry_after is not None else 30:g}"},
+        )
+    if retry_after is not None:
+        return AdoError(
+            status,
+            "ServiceUnavailableException",
+            "TF400898: emulated fault.",
+            headers={"Retry-After": f"{retry_after:g}"},
+        )
     if status == 503:
         return AdoError(
             503,

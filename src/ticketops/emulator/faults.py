@@ -24,7 +24,7 @@ class Faults:
         self.error_rate: float = 0.0  # probability that a request fails with 500 or 503 (nothing applied)
         self.latency: float = 0.0  # seconds added to every request (through the emulator's clock)
         self._drops: list[_Pending] = []
-        self._fails: list[tuple[_Pending, int]] = []
+        self._fails: list[tuple[_Pending, int, float | None]] = []
         self._lock = threading.Lock()
 
     def drop_response(self, operation_id: str | None = None, times: int = 1) -> None:
@@ -33,20 +33,23 @@ class Faults:
         with self._lock:
             self._drops.append(_Pending(operation_id, times))
 
-    def fail_next(self, operation_id: str | None = None, *, status: int = 503, times: int = 1) -> None:
-        """Deterministic failure: the next ``times`` matching requests answer ``status`` unprocessed."""
+    def fail_next(
+        self, operation_id: str | None = None, *, status: int = 503, times: int = 1, retry_after: float | None = None
+    ) -> None:
+        """Deterministic failure: the next ``times`` matching requests answer ``status`` unprocessed
+        (with ``Retry-After: retry_after`` when given; a 429 always carries one, as ADO's does)."""
         with self._lock:
-            self._fails.append((_Pending(operation_id, times), status))
+            self._fails.append((_Pending(operation_id, times), status, retry_after))
 
-    def take_failure(self, operation_id: str) -> int | None:
-        """The status to fail this request with, or None."""
+    def take_failure(self, operation_id: str) -> tuple[int, float | None] | None:
+        """The status (and Retry-After) to fail this request with, or None."""
         with self._lock:
-            for pending, status in self._fails:
+            for pending, status, retry_after in self._fails:
                 if pending.remaining > 0 and pending.operation_id in (None, operation_id):
                     pending.remaining -= 1
-                    return status
+                    return status, retry_after
             if self.error_rate > 0 and self.rng.random() < self.error_rate:
-                return 500 if self.rng.random() < 0.5 else 503
+                return (500 if self.rng.random() < 0.5 else 503), None
         return None
 
     def take_drop(self, operation_id: str) -> bool:

@@ -2,6 +2,6 @@
 that repeats it until the plan is empty. Entry points (cli, hooks, watch, schedule) use this.
 """
 
-from ticketops.engine.reconciler import DEFAULT_MAX_PASSES, Engine, PassResult, ReconcileResult, StepPlanner
+from ticketops.engine.reconciler import DEFAULT_MAX_PASSES, Engine, PassResult, ReconcileResult
 
-__all__ = ["DEFAULT_MAX_PASSES", "Engine", "PassResult", "ReconcileResult", "StepPlanner"]
+__all__ = ["DEFAULT_MAX_PASSES", "Engine", "PassResult", "ReconcileResult"]

@@ -5,8 +5,8 @@ A converged board therefore costs no lease writes at all, and two runs that both
 take turns: the second one re-plans after the first one's writes and finds nothing to do.
 
 While the lease is held, it fences the applier: every write request first asks the lease
-(:meth:`~ticketops.engine.lease.Lease.check`), so a run that was paused past its lease stops
-before its next write, and the run then fails with :class:`~ticketops.engine.lease.LeaseLost`.
+(:meth:`~ticketops.lease.lease.Lease.check`), so a run that was paused past its lease stops
+before its next write, and the run then fails with :class:`~ticketops.lease.lease.LeaseLost`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ticketops.apply import Applier
-from ticketops.engine.lease import DEFAULT_TTL, DEFAULT_WAIT, Lease, awake_clock, exclusive
 from ticketops.engine.reconciler import DEFAULT_MAX_PASSES, Engine, PassResult, ReconcileResult
+from ticketops.lease.lease import DEFAULT_TTL, DEFAULT_WAIT, Lease, awake_clock, exclusive
 from ticketops.plan import Plan
 
 
@@ -116,12 +116,10 @@ def guarded_apply(
 
 @contextmanager
 def fenced_by(applier: Applier, lease: Lease[object] | None) -> Iterator[None]:
-    """Every write of ``applier`` asks ``lease`` first, for the ``with`` block (no lease: no fence)."""
+    """Every write of ``applier``'s client asks ``lease`` first, retries included, for the
+    ``with`` block (no lease: no fence)."""
     if lease is None:
         yield
         return
-    applier.install_fence(lease)
-    try:
+    with applier.client.fenced(lease):
         yield
-    finally:
-        applier.remove_fence()

@@ -34,11 +34,11 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-import pygit2
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ticketops.ado import AdoClient
-from ticketops.engine.adoclock import changed_since, server_now
+from ticketops.ado.clock import changed_since, server_now
+from ticketops.desired.gitfacts import Repository, changed_paths, git_dir, tickets_tree_id
 from ticketops.model.desired import DesiredState
 
 log = logging.getLogger(__name__)
@@ -79,9 +79,9 @@ class StateStore:
         self.path = folder / STATE_FILE
 
     @classmethod
-    def for_repo(cls, repo: pygit2.Repository) -> StateStore:
+    def for_repo(cls, repo: Repository) -> StateStore:
         """``.git/ticketops/`` (a bare repository: ``<repo>/ticketops/``)."""
-        return cls(Path(repo.path) / STATE_DIR)
+        return cls(git_dir(repo) / STATE_DIR)
 
     def _read(self) -> _StateFile:
         try:
@@ -147,36 +147,10 @@ def _count(n: int, what: str) -> str:
     return f"{n} {what}{'s' if n != 1 else ''} changed" if n else ""
 
 
-def tickets_tree(repo: pygit2.Repository, commit: str, tickets_dir: str) -> pygit2.Tree | None:
-    try:
-        obj = repo.get(commit)
-    except ValueError:
-        return None
-    if not isinstance(obj, pygit2.Commit):
-        return None
-    try:
-        folder = obj.tree[tickets_dir]
-    except KeyError:
-        return None
-    return folder if isinstance(folder, pygit2.Tree) else None
-
-
-def git_changes(repo: pygit2.Repository, old: str, new: str, tickets_dir: str) -> tuple[str, ...] | None:
-    """Paths under the tickets folder that differ between two commits (None: ``old`` is not
-    in the repository, or has no tickets folder, so the difference is unknown)."""
-    before, after = tickets_tree(repo, old, tickets_dir), tickets_tree(repo, new, tickets_dir)
-    if before is None or after is None:
-        return None
-    if before.id == after.id:
-        return ()
-    diff = before.diff_to_tree(after)
-    return tuple(sorted({f"{tickets_dir}/{d.delta.new_file.path or d.delta.old_file.path}" for d in diff}))
-
-
-def detect(client: AdoClient, repo: pygit2.Repository, desired: DesiredState, sync: BoardSync) -> Delta:
+def detect(client: AdoClient, repo: Repository, desired: DesiredState, sync: BoardSync) -> Delta:
     """Both sides' changes since ``sync``: a local tree diff and one WIQL request."""
     assert desired.commit is not None and sync.commit is not None and sync.watermark is not None
-    files = git_changes(repo, sync.commit, desired.commit, desired.tickets_dir)
+    files = changed_paths(repo, sync.commit, desired.commit, desired.tickets_dir)
     ado = changed_since(client, desired.config.project, sync.watermark)
     return Delta(files or (), files is None, ado.ids, ado.as_of)
 
@@ -187,7 +161,7 @@ def full_delta(client: AdoClient, desired: DesiredState) -> Delta:
 
 
 def after_pass(
-    sync: BoardSync | None, repo: pygit2.Repository, desired: DesiredState, delta: Delta, *, full: bool, settled: bool
+    sync: BoardSync | None, repo: Repository, desired: DesiredState, delta: Delta, *, full: bool, settled: bool
 ) -> BoardSync:
     """The state to record. Only a settled pass (nothing left pending in ADO, no ticket blocked
     or in conflict) moves the commit and the watermark; otherwise the next pass looks at the
@@ -195,10 +169,9 @@ def after_pass(
     since_full = 0 if full else (sync.passes_since_full if sync else 0) + 1
     if not settled or desired.commit is None:
         return (sync or BoardSync()).model_copy(update={"passes_since_full": since_full})
-    tree = tickets_tree(repo, desired.commit, desired.tickets_dir)
     return BoardSync(
         commit=desired.commit,
-        tickets_tree=str(tree.id) if tree is not None else None,
+        tickets_tree=tickets_tree_id(repo, desired.commit, desired.tickets_dir),
         watermark=delta.as_of,
         passes_since_full=since_full,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ticketops.ado import AdoClient
@@ -17,10 +17,6 @@ from ticketops.plan import Action, CreateWorkItem, Plan, Step, UpdateWorkItem, m
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_PASSES = 5
-
-# A later step's planner (branches, spec pushes, pull requests): given the desired state and the
-# work item plan, the extra actions it wants. Their kinds execute through ``register_executor``.
-StepPlanner = Callable[[DesiredState, Plan], Iterable[Action]]
 
 
 @dataclass(frozen=True)
@@ -58,11 +54,9 @@ class Engine:
         *,
         prune: bool = False,
         progress: Callable[[Outcome], None] | None = None,
-        step_planners: Sequence[StepPlanner] = (),
         git: bool = True,
     ) -> None:
         self.client = client
-        self.step_planners = tuple(step_planners)
         self.desired = desired
         self.prune = prune
         self.reader = LiveReader(client, desired.config)
@@ -103,8 +97,6 @@ class Engine:
         if self.git is not None:
             self.git_live = self.git.read(self.desired)
             plan = plan.with_actions(tuple(plan_git(self.desired, plan, self.git_live)))
-        for planner in self.step_planners:
-            plan = plan.with_actions(tuple(planner(self.desired, plan)))
         return plan
 
     def _make(self, live: LiveState) -> Plan:

@@ -18,7 +18,7 @@ from ticketops.model.ticket import KEY_RE
 
 # The ownership marker: every item ticketops creates carries both tags, set in the create call.
 COMMON_TAG = "ticketops"
-# The lease work item of a board without linked repositories (engine/lease_item.py): never a
+# The lease work item of a board without linked repositories (lease/item.py): never a
 # ticket's item, never imported. A lease item replaced by a newer one carries the retired tag.
 LEASE_TAG = "ticketops-lease"
 RETIRED_LEASE_TAG = "ticketops-lease-retired"

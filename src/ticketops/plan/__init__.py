@@ -6,6 +6,7 @@
 
 from ticketops.plan.actions import (
     Action,
+    ActionBase,
     Blocked,
     Conflict,
     CreateWorkItem,
@@ -17,8 +18,6 @@ from ticketops.plan.actions import (
     Synced,
     Unpaired,
     UpdateWorkItem,
-    WorkItemAction,
-    action_from_dict,
     key_order,
     sort_actions,
 )
@@ -32,11 +31,12 @@ from ticketops.plan.git_actions import (
 )
 from ticketops.plan.git_plan import git_summary, plan_git
 from ticketops.plan.planner import make_plan
-from ticketops.plan.render import plan_json, register_renderer, render_json, render_text, summary_line
+from ticketops.plan.render import action_lines, action_reason, plan_json, render_json, render_text, summary_line
 from ticketops.plan.states import check_statuses, state_path
 
 __all__ = [
     "Action",
+    "ActionBase",
     "Blocked",
     "Conflict",
     # git steps (branch, spec push, pull request, link)
@@ -55,15 +55,14 @@ __all__ = [
     "Unpaired",
     "UpdatePullRequest",
     "UpdateWorkItem",
-    "WorkItemAction",
-    "action_from_dict",
+    "action_lines",
+    "action_reason",
     "check_statuses",
     "git_summary",
     "key_order",
     "make_plan",
     "plan_git",
     "plan_json",
-    "register_renderer",
     "render_json",
     "render_text",
     "sort_actions",

@@ -1,103 +1,47 @@
-"""The plan is data: a sorted tuple of actions.
+"""The plan is data: a sorted tuple of actions, each a frozen pydantic model.
 
-Every action is a frozen pydantic model with a ``kind`` literal, a ticket ``key`` and a
-``step`` (work item, branch, spec push, pull request, links), so a plan sorts by key and then
-by step. New kinds (branch, push, pull request...) subclass :class:`Action`; subclasses
-register themselves by ``kind`` so a plan read back from JSON gets the right classes, and
-:data:`WorkItemAction` is the discriminated union of the kinds defined here.
+:data:`Action` is the closed union of every kind (work item steps here, git steps in
+:mod:`ticketops.plan.git_actions`), discriminated by ``kind``: a plan read back from JSON gets
+the right classes, and code that dispatches on an action (``match``, ending in
+``assert_never``) is checked by mypy to handle every kind.
 """
 
 from __future__ import annotations
 
-import re
-from enum import IntEnum
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator
+from pydantic import Field
 
-from ticketops.plan.fields import label
+from ticketops.plan.base import ActionBase, FieldChange, Step, _Frozen, key_order
+from ticketops.plan.git_actions import (
+    CreateBranch,
+    CreatePullRequest,
+    LinkPullRequest,
+    PullRequestClosed,
+    PushSpec,
+    UpdatePullRequest,
+)
 
-
-class Step(IntEnum):
-    """Order of the steps for one ticket. Gaps leave room for later steps."""
-
-    WORK_ITEM = 10
-    BRANCH = 20
-    SPEC_PUSH = 30
-    PULL_REQUEST = 40
-    LINKS = 50
-
-
-_KEY_SORT_RE = re.compile(r"^(?P<prefix>.*?)-(?P<num>\d+)$")
-
-
-def key_order(key: str) -> tuple[str, int, str]:
-    """``PAY-2`` before ``PAY-10``: prefix, then number."""
-    m = _KEY_SORT_RE.match(key)
-    return (m.group("prefix"), int(m.group("num")), key) if m else (key, -1, key)
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-FieldValue = int | str | None
+__all__ = [
+    "Action",
+    "ActionBase",
+    "Blocked",
+    "Conflict",
+    "CreateWorkItem",
+    "FieldChange",
+    "Orphan",
+    "Plan",
+    "Prune",
+    "Step",
+    "Synced",
+    "Unpaired",
+    "UpdateWorkItem",
+    "key_order",
+    "sort_actions",
+]
 
 
-class FieldChange(_Frozen):
-    """One managed field going from ``old`` (live) to ``new`` (the exact value written).
-
-    ``new=None`` clears the field. ``drift`` is set when the live value was last changed by
-    someone other than ticketops, so the change puts back a person's edit in ADO.
-    ``format`` is the format a long-text field is written in.
-    """
-
-    field: str
-    old: FieldValue = None
-    new: FieldValue = None
-    drift: bool = False
-    format: Literal["markdown", "html"] | None = None
-
-    @property
-    def label(self) -> str:
-        return label(self.field)
-
-
-_REGISTRY: dict[str, type[Action]] = {}
-
-
-class Action(_Frozen):
-    """Base of every plan action."""
-
-    kind: str
-    key: str
-    step: int = Step.WORK_ITEM
-
-    # Does executing it change ADO? Is it an error the user must fix?
-    CHANGES: ClassVar[bool] = False
-    ERROR: ClassVar[bool] = False
-    RANK: ClassVar[int] = 50  # order among actions of the same key and step
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kw: Any) -> None:
-        super().__pydantic_init_subclass__(**kw)
-        kind = cls.model_fields["kind"].default
-        if isinstance(kind, str):
-            _REGISTRY[kind] = cls
-
-    def sort_key(self) -> tuple[Any, ...]:
-        return (key_order(self.key), self.step, self.RANK, self.kind)
-
-
-def action_from_dict(data: dict[str, Any]) -> Action:
-    """Rebuild an action from its JSON form, by ``kind``."""
-    cls = _REGISTRY.get(str(data.get("kind")))
-    if cls is None:
-        raise ValueError(f"unknown action kind {data.get('kind')!r}; known: {sorted(_REGISTRY)}")
-    return cls.model_validate(data)
-
-
-class Conflict(Action):
+class Conflict(ActionBase):
     """Several work items claim the same ticket; that key gets no writes."""
 
     kind: Literal["conflict"] = "conflict"
@@ -107,7 +51,7 @@ class Conflict(Action):
     RANK: ClassVar[int] = 0
 
 
-class Blocked(Action):
+class Blocked(ActionBase):
     """A ticket-level error found before any write (unknown assignee, unreachable state,
     invalid ticket file...). The ticket's item, if any, is left alone."""
 
@@ -118,7 +62,7 @@ class Blocked(Action):
     RANK: ClassVar[int] = 1
 
 
-class CreateWorkItem(Action):
+class CreateWorkItem(ActionBase):
     """Create the ticket's work item, marked with both ownership tags in the create call,
     then walk ``state_path`` from the type's initial state."""
 
@@ -135,7 +79,7 @@ class CreateWorkItem(Action):
         return next((f for f in self.fields if f.field == ref), None)
 
 
-class UpdateWorkItem(Action):
+class UpdateWorkItem(ActionBase):
     """Update one item from revision ``rev``; state changes walk ``state_path``."""
 
     kind: Literal["update"] = "update"
@@ -144,6 +88,8 @@ class UpdateWorkItem(Action):
     path: str
     changes: tuple[FieldChange, ...]
     state_path: tuple[str, ...] = ()
+    # Paired by the ticket's `id:` and not marked yet: this update adds the marker tags (adopts it).
+    adopting: bool = False
     CHANGES: ClassVar[bool] = True
     RANK: ClassVar[int] = 20
 
@@ -152,7 +98,7 @@ class UpdateWorkItem(Action):
         return tuple(c for c in self.changes if c.drift)
 
 
-class Orphan(Action):
+class Orphan(ActionBase):
     """A marked item whose ticket file is gone: reported and left alone."""
 
     kind: Literal["orphan"] = "orphan"
@@ -162,7 +108,7 @@ class Orphan(Action):
     RANK: ClassVar[int] = 30
 
 
-class Unpaired(Action):
+class Unpaired(ActionBase):
     """An item marked ``ticketops`` that names no ticket (its ``ticketops:KEY`` tag is gone) and
     holds none back: reported, left alone. ``key`` is the ticket its history names, else ``#id``."""
 
@@ -174,7 +120,7 @@ class Unpaired(Action):
     RANK: ClassVar[int] = 35
 
 
-class Prune(Action):
+class Prune(ActionBase):
     """With ``--prune``: move an orphan to the type's Removed-category state. Never delete."""
 
     kind: Literal["prune"] = "prune"
@@ -187,8 +133,20 @@ class Prune(Action):
     RANK: ClassVar[int] = 30
 
 
-WorkItemAction = Annotated[
-    Conflict | Blocked | CreateWorkItem | UpdateWorkItem | Orphan | Prune | Unpaired,
+Action = Annotated[
+    Conflict
+    | Blocked
+    | CreateWorkItem
+    | UpdateWorkItem
+    | Orphan
+    | Unpaired
+    | Prune
+    | CreateBranch
+    | PushSpec
+    | CreatePullRequest
+    | UpdatePullRequest
+    | LinkPullRequest
+    | PullRequestClosed,
     Field(discriminator="kind"),
 ]
 
@@ -205,13 +163,8 @@ class Plan(_Frozen):
     project: str
     work_item_type: str
     commit: str | None
-    actions: tuple[SerializeAsAny[Action], ...] = ()
+    actions: tuple[Action, ...] = ()
     synced: tuple[Synced, ...] = ()
-
-    @field_validator("actions", mode="before")
-    @classmethod
-    def _by_kind(cls, v: Any) -> Any:
-        return tuple(action_from_dict(a) if isinstance(a, dict) else a for a in v)
 
     @property
     def changes(self) -> tuple[Action, ...]:

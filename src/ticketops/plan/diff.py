@@ -31,6 +31,7 @@ class DiffContext:
 class ItemDiff:
     changes: tuple[FieldChange, ...]
     state_path: tuple[str, ...]
+    adopting: bool = False  # the item is paired by the ticket's `id:` and not marked by ticketops yet
 
 
 def target_state(ticket: Ticket, ctx: DiffContext) -> str:
@@ -142,7 +143,7 @@ def diff_update(ticket: Ticket, item: LiveWorkItem, ctx: DiffContext) -> ItemDif
     adopting = not item.marker_keys and not item.recovered_keys
     marked = tuple(c.model_copy(update={"drift": not adopting and c.field in ctx.external}) for c in out)
     order = {name: i for i, name in enumerate(f.MANAGED_FIELDS)}
-    return ItemDiff(tuple(sorted(marked, key=lambda c: order.get(c.field, 99))), path)
+    return ItemDiff(tuple(sorted(marked, key=lambda c: order.get(c.field, 99))), path, adopting)
 
 
 def _title(t: Ticket, i: LiveWorkItem, ctx: DiffContext) -> FieldChange | None:

@@ -1,7 +1,7 @@
 """Plan actions for a ticket's git work: branch, spec push, pull request, work item link.
 
-Each is an :class:`~ticketops.plan.actions.Action` (so a plan read back from JSON finds it by
-``kind``) with the step that orders it after the work item. The spec's bytes travel with
+Each is one kind of the :data:`~ticketops.plan.actions.Action` union, with the step that
+orders it after the work item. The spec's bytes travel with
 :class:`PushSpec` but are left out of the JSON form of a plan.
 """
 
@@ -12,8 +12,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ticketops.model.gitlive import LiveRepo
-from ticketops.plan.actions import Action, Step
-from ticketops.plan.render import register_renderer, short
+from ticketops.plan.base import ActionBase, Step
 
 
 class PlannedReviewer(BaseModel):
@@ -23,7 +22,7 @@ class PlannedReviewer(BaseModel):
     id: str  # identity GUID
 
 
-class CreateBranch(Action):
+class CreateBranch(ActionBase):
     """Create ``refs/heads/<branch>`` at the base branch's head (``updateRefs``, old id zeros)."""
 
     kind: Literal["create-branch"] = "create-branch"
@@ -35,7 +34,7 @@ class CreateBranch(Action):
     CHANGES: ClassVar[bool] = True
 
 
-class PushSpec(Action):
+class PushSpec(ActionBase):
     """Commit the ticket file to the branch (``add`` or ``edit``) with the tip as ``oldObjectId``.
 
     ``old_tip``/``exists`` are None when the branch is created in the same pass: the executor
@@ -57,7 +56,7 @@ class PushSpec(Action):
     CHANGES: ClassVar[bool] = True
 
 
-class CreatePullRequest(Action):
+class CreatePullRequest(ActionBase):
     """Open the ticket's pull request, with reviewers and the work item (``workItemRefs``)."""
 
     kind: Literal["create-pr"] = "create-pr"
@@ -76,7 +75,7 @@ class CreatePullRequest(Action):
     RANK: ClassVar[int] = 10
 
 
-class UpdatePullRequest(Action):
+class UpdatePullRequest(ActionBase):
     """Bring an existing (possibly adopted) PR in line: title and description, missing reviewers.
     Reviewers people added are never removed."""
 
@@ -99,7 +98,7 @@ class UpdatePullRequest(Action):
     RANK: ClassVar[int] = 20
 
 
-class LinkPullRequest(Action):
+class LinkPullRequest(ActionBase):
     """Link the work item to the PR (an ``ArtifactLink`` named "Pull Request") and record it in
     the PR's marker, so later passes know without reading the work item's relations."""
 
@@ -117,7 +116,7 @@ class LinkPullRequest(Action):
     CHANGES: ClassVar[bool] = True
 
 
-class PullRequestClosed(Action):
+class PullRequestClosed(ActionBase):
     """The ticket's PR was completed (or abandoned) in ADO: reported; no new one is opened."""
 
     kind: Literal["pr-closed"] = "pr-closed"
@@ -125,60 +124,3 @@ class PullRequestClosed(Action):
     pr_id: int
     status: str
     branch: str
-
-
-# ---- text rendering -------------------------------------------------------------------------------
-def _k(key: str) -> str:
-    return f"{key:<10}"
-
-
-@register_renderer("create-branch")
-def _create_branch(a: CreateBranch) -> list[str]:
-    return [f"+ {_k(a.key)} branch {a.branch} from {a.base} @ {a.base_commit[:12]} in {a.repo.name}"]
-
-
-@register_renderer("push-spec")
-def _push_spec(a: PushSpec) -> list[str]:
-    if a.exists is None:
-        what, where = "push", f"to the new branch {a.branch}"
-    else:
-        what, where = ("update" if a.exists else "add"), f"on {a.branch}"
-    was = f" (branch has {a.old_blob[:12]})" if a.old_blob else ""
-    return [f"~ {_k(a.key)} spec: {what} {a.path} {where} in {a.repo.name} -> blob {a.blob_id[:12]}{was}"]
-
-
-@register_renderer("create-pr")
-def _create_pr(a: CreatePullRequest) -> list[str]:
-    people = ", ".join(r.email for r in a.reviewers) or "none"
-    item = f"#{a.work_item_id}" if a.work_item_id is not None else "the new work item"
-    return [
-        f"+ {_k(a.key)} pull request {a.branch} -> {a.base} in {a.repo.name}: {short(a.title)}",
-        f"      reviewers: {people}; linked to {item}",
-    ]
-
-
-@register_renderer("update-pr")
-def _update_pr(a: UpdatePullRequest) -> list[str]:
-    lines = [f"~ {_k(a.key)} pull request #{a.pr_id} ({a.branch}) in {a.repo.name}"]
-    if a.rewrite and a.title != a.old_title:
-        lines.append(f"      title: {short(a.old_title)} -> {short(a.title)}")
-    if a.rewrite:
-        lines.append("      description: rewritten from the ticket")
-    if a.add_reviewers:
-        lines.append("      add reviewers: " + ", ".join(r.email for r in a.add_reviewers))
-    return lines
-
-
-@register_renderer("link-pr")
-def _link_pr(a: LinkPullRequest) -> list[str]:
-    item = f"#{a.work_item_id}" if a.work_item_id is not None else "the new work item"
-    return [
-        f'~ {_k(a.key)} link work item {item} and pull request #{a.pr_id} (ArtifactLink "Pull Request", '
-        "added unless present; recorded in the PR)"
-    ]
-
-
-@register_renderer("pr-closed")
-def _pr_closed(a: PullRequestClosed) -> list[str]:
-    advice = "it is not recreated" if a.status == "completed" else "no other is opened; reactivate it in ADO to go on"
-    return [f"= {_k(a.key)} pull request #{a.pr_id} from {a.branch} was {a.status} in ADO; {advice}"]

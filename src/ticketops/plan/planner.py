@@ -129,7 +129,13 @@ def _plan_ticket(desired: DesiredState, ticket: Ticket, item: LiveWorkItem | Non
     if not d.changes:
         return None
     return UpdateWorkItem(
-        key=ticket.key, id=item.id, rev=item.rev, path=ticket.path, changes=d.changes, state_path=d.state_path
+        key=ticket.key,
+        id=item.id,
+        rev=item.rev,
+        path=ticket.path,
+        changes=d.changes,
+        state_path=d.state_path,
+        adopting=d.adopting,
     )
 
 

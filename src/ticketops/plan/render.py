@@ -2,16 +2,16 @@
 
 Text markers: ``+`` create, ``~`` update (``adopt`` for an item not marked yet), ``-`` prune, ``?`` orphan or unpaired item (left alone),
 ``!`` conflict, ``x`` blocked; a field change that puts back an edit made in ADO ends with
-``! drift``. New action kinds add a line renderer with :func:`register_renderer`.
+``! drift``. Git steps: ``+`` branch or pull request, ``~`` spec push, PR update or link, ``=`` a
+PR completed or abandoned in ADO. :func:`action_lines` handles every kind of the closed
+:data:`~ticketops.plan.actions.Action` union (mypy checks that no kind is left out).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
+from typing import Any, assert_never
 
-from ticketops.model.live import marker_keys, split_tags
 from ticketops.plan import fields as f
 from ticketops.plan.actions import (
     Action,
@@ -25,19 +25,51 @@ from ticketops.plan.actions import (
     Unpaired,
     UpdateWorkItem,
 )
+from ticketops.plan.git_actions import (
+    CreateBranch,
+    CreatePullRequest,
+    LinkPullRequest,
+    PullRequestClosed,
+    PushSpec,
+    UpdatePullRequest,
+)
 
 MAX_VALUE = 60
 LABEL_WIDTH = 22
-Renderer = Callable[[Any], list[str]]
-_RENDERERS: dict[str, Renderer] = {}
 
 
-def register_renderer(kind: str) -> Callable[[Renderer], Renderer]:
-    def deco(fn: Renderer) -> Renderer:
-        _RENDERERS[kind] = fn
-        return fn
-
-    return deco
+def action_lines(a: Action) -> list[str]:
+    """The lines one action shows in a text plan."""
+    match a:
+        case CreateWorkItem():
+            return _create(a)
+        case UpdateWorkItem():
+            return _update(a)
+        case Prune():
+            return _prune(a)
+        case Orphan():
+            return _orphan(a)
+        case Unpaired():
+            return _unpaired(a)
+        case Conflict():
+            return [f"! {a.key:<10} conflict: {a.reason}"]
+        case Blocked():
+            on = f" (#{a.id})" if a.id is not None else ""
+            return [f"x {a.key:<10} blocked{on}: {a.reason}"]
+        case CreateBranch():
+            return [f"+ {_k(a.key)} branch {a.branch} from {a.base} @ {a.base_commit[:12]} in {a.repo.name}"]
+        case PushSpec():
+            return _push_spec(a)
+        case CreatePullRequest():
+            return _create_pr(a)
+        case UpdatePullRequest():
+            return _update_pr(a)
+        case LinkPullRequest():
+            return _link_pr(a)
+        case PullRequestClosed():
+            return _pr_closed(a)
+        case _:
+            assert_never(a)
 
 
 def short(value: object) -> str:
@@ -86,27 +118,26 @@ def _state_value(c: FieldChange, initial: str | None, path: tuple[str, ...]) -> 
     return f"{c.old} -> {c.new}{via}"
 
 
-@register_renderer("create")
+def action_reason(a: Action) -> str:
+    """Why an action is there, in a few words: the reason of a blocked, conflicting or unpaired
+    one, the fields an update changes; "" for the others."""
+    match a:
+        case Conflict() | Blocked() | Unpaired():
+            return a.reason
+        case UpdateWorkItem():
+            return ", ".join(c.field.rsplit(".", 1)[-1] for c in a.changes)
+        case _:
+            return ""
+
+
 def _create(a: CreateWorkItem) -> list[str]:
-    head = f"+ {a.key:<10} create {a.work_item_type} {short(a.field(f.TITLE).new if a.field(f.TITLE) else '')}"
+    title = a.field(f.TITLE)
+    head = f"+ {a.key:<10} create {a.work_item_type} {short(title.new if title is not None else '')}"
     return [head, *(_field_line(c, create=a.initial_state, path=a.state_path) for c in a.fields if c.field != f.TITLE)]
 
 
-def adopts(a: UpdateWorkItem) -> bool:
-    """Whether the update adopts an item ticketops has not marked yet (paired by the ticket's
-    ``id:``, e.g. after a read-only import): it adds the ``ticketops:KEY`` marker tag."""
-    tags = next((c for c in a.changes if c.field == f.TAGS), None)
-    if tags is None:
-        return False
-    key = a.key.upper()
-    return key not in marker_keys(split_tags(str(tags.old or ""))) and key in marker_keys(
-        split_tags(str(tags.new or ""))
-    )
-
-
-@register_renderer("update")
 def _update(a: UpdateWorkItem) -> list[str]:
-    if adopts(a):
+    if a.adopting:
         head = (
             f"~ {a.key:<10} adopt #{a.id} (rev {a.rev}): not marked by ticketops yet; marker tags added, "
             "fields set from the ticket"
@@ -117,7 +148,6 @@ def _update(a: UpdateWorkItem) -> list[str]:
     return [head, *(_field_line(c, path=a.state_path) for c in a.changes)]
 
 
-@register_renderer("prune")
 def _prune(a: Prune) -> list[str]:
     via = f" (via {' -> '.join(a.state_path[:-1])})" if len(a.state_path) > 1 else ""
     return [
@@ -126,7 +156,6 @@ def _prune(a: Prune) -> list[str]:
     ]
 
 
-@register_renderer("orphan")
 def _orphan(a: Orphan) -> list[str]:
     return [
         f"? {a.key:<10} orphan #{a.id} {short(a.title)} ({a.state}): its ticket file is gone; "
@@ -134,33 +163,63 @@ def _orphan(a: Orphan) -> list[str]:
     ]
 
 
-@register_renderer("unpaired")
 def _unpaired(a: Unpaired) -> list[str]:
     return [
         f"? {a.key:<10} unpaired #{a.id} {short(a.title)} ({a.state}): {a.reason.removeprefix(f'work item #{a.id} ')}"
     ]
 
 
-@register_renderer("conflict")
-def _conflict(a: Conflict) -> list[str]:
-    return [f"! {a.key:<10} conflict: {a.reason}"]
+# ---- git steps -------------------------------------------------------------------------------
+def _k(key: str) -> str:
+    return f"{key:<10}"
 
 
-@register_renderer("blocked")
-def _blocked(a: Blocked) -> list[str]:
-    on = f" (#{a.id})" if a.id is not None else ""
-    return [f"x {a.key:<10} blocked{on}: {a.reason}"]
+def _push_spec(a: PushSpec) -> list[str]:
+    if a.exists is None:
+        what, where = "push", f"to the new branch {a.branch}"
+    else:
+        what, where = ("update" if a.exists else "add"), f"on {a.branch}"
+    was = f" (branch has {a.old_blob[:12]})" if a.old_blob else ""
+    return [f"~ {_k(a.key)} spec: {what} {a.path} {where} in {a.repo.name} -> blob {a.blob_id[:12]}{was}"]
 
 
-def _generic(a: Action) -> list[str]:
-    extra = a.model_dump(mode="json", exclude={"kind", "key", "step"})
-    return [f"* {a.key:<10} {a.kind} {json.dumps(extra, ensure_ascii=False, sort_keys=True)}"]
+def _create_pr(a: CreatePullRequest) -> list[str]:
+    people = ", ".join(r.email for r in a.reviewers) or "none"
+    item = f"#{a.work_item_id}" if a.work_item_id is not None else "the new work item"
+    return [
+        f"+ {_k(a.key)} pull request {a.branch} -> {a.base} in {a.repo.name}: {short(a.title)}",
+        f"      reviewers: {people}; linked to {item}",
+    ]
+
+
+def _update_pr(a: UpdatePullRequest) -> list[str]:
+    lines = [f"~ {_k(a.key)} pull request #{a.pr_id} ({a.branch}) in {a.repo.name}"]
+    if a.rewrite and a.title != a.old_title:
+        lines.append(f"      title: {short(a.old_title)} -> {short(a.title)}")
+    if a.rewrite:
+        lines.append("      description: rewritten from the ticket")
+    if a.add_reviewers:
+        lines.append("      add reviewers: " + ", ".join(r.email for r in a.add_reviewers))
+    return lines
+
+
+def _link_pr(a: LinkPullRequest) -> list[str]:
+    item = f"#{a.work_item_id}" if a.work_item_id is not None else "the new work item"
+    return [
+        f'~ {_k(a.key)} link work item {item} and pull request #{a.pr_id} (ArtifactLink "Pull Request", '
+        "added unless present; recorded in the PR)"
+    ]
+
+
+def _pr_closed(a: PullRequestClosed) -> list[str]:
+    advice = "it is not recreated" if a.status == "completed" else "no other is opened; reactivate it in ADO to go on"
+    return [f"= {_k(a.key)} pull request #{a.pr_id} from {a.branch} was {a.status} in ADO; {advice}"]
 
 
 def summary_line(plan: Plan) -> str:
     n = plan.counts()
     drift = sum(1 for a in plan.actions if isinstance(a, UpdateWorkItem) and a.drift)
-    adopt = sum(1 for a in plan.actions if isinstance(a, UpdateWorkItem) and adopts(a))
+    adopt = sum(1 for a in plan.actions if isinstance(a, UpdateWorkItem) and a.adopting)
     notes = [f"{adopt} to adopt"] * bool(adopt) + [f"{drift} with drift"] * bool(drift)
     parts = [
         f"{n.get('create', 0)} to create",
@@ -189,7 +248,7 @@ def render_text(plan: Plan) -> str:
     if not plan.actions:
         lines.append("No changes. ADO matches the tickets.")
     for a in plan.actions:
-        lines.extend(_RENDERERS.get(a.kind, _generic)(a))
+        lines.extend(action_lines(a))
     lines += ["", summary_line(plan)]
     return "\n".join(lines) + "\n"
 

@@ -8,9 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import pygit2
-
 from ticketops.ado import AdoClient, RequestStats
+from ticketops.desired.gitfacts import Repository, peel_commit, tickets_tree_id
 from ticketops.desired.source import open_repository
 from ticketops.engine.guarded import GuardedResult, LeaseOptions, guarded_reconcile
 from ticketops.engine.incremental import (
@@ -24,7 +23,6 @@ from ticketops.engine.incremental import (
     detect,
     full_delta,
     state_key,
-    tickets_tree,
 )
 from ticketops.engine.reconciler import DEFAULT_MAX_PASSES, Engine
 from ticketops.model.config import BoardConfig
@@ -99,7 +97,7 @@ class BoardPass:
         self._notify = notify
         self._client: AdoClient | None = None
         self._client_key: tuple[str, str] | None = None
-        self._repo: pygit2.Repository | None = None
+        self._repo: Repository | None = None
         self._desired: tuple[str, DesiredState] | None = None  # (tickets tree id, state read from it)
         # Whether the server keeps Markdown descriptions, once a write told (for this client).
         self._markdown: bool | None = None
@@ -122,7 +120,7 @@ class BoardPass:
         self._client.forget_identity_misses()  # a new pass: look again for people not found before
         return self._client
 
-    def repo(self) -> pygit2.Repository:
+    def repo(self) -> Repository:
         if self._repo is None:
             self._repo = open_repository(self.settings.repo)
         return self._repo
@@ -177,12 +175,12 @@ class BoardPass:
         if self._desired is not None:
             tree_id, last = self._desired
             commit = peel_commit(self.repo(), self.settings.rev)
-            tree = tickets_tree(self.repo(), commit, last.tickets_dir) if commit else None
-            if tree is not None and str(tree.id) == tree_id:
+            tree = tickets_tree_id(self.repo(), commit, last.tickets_dir) if commit else None
+            if tree is not None and tree == tree_id:
                 return last if last.commit == commit else last.model_copy(update={"commit": commit})
         desired = self._load()
-        tree = tickets_tree(self.repo(), desired.commit, desired.tickets_dir) if desired.commit else None
-        self._desired = (str(tree.id), desired) if tree is not None else None
+        tree = tickets_tree_id(self.repo(), desired.commit, desired.tickets_dir) if desired.commit else None
+        self._desired = (tree, desired) if tree is not None else None
         return desired
 
     def _decide(self, sync: BoardSync | None, desired: DesiredState) -> Decision:
@@ -205,14 +203,6 @@ class BoardPass:
             )
         finally:
             self._markdown = engine.applier.markdown_supported
-
-
-def peel_commit(repo: pygit2.Repository, rev: str) -> str | None:
-    """The commit id ``rev`` names now, or None when it names none."""
-    try:
-        return str(repo.revparse_single(rev).peel(pygit2.Commit).id)
-    except (KeyError, ValueError, pygit2.GitError):
-        return None
 
 
 def describe(guarded: GuardedResult) -> str:

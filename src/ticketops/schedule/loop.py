@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ticketops.ado import AuthError, PermissionDenied
-from ticketops.engine.lease import LeaseUnavailable
+from ticketops.engine.stopping import StopFlag
+from ticketops.lease.lease import LeaseUnavailable
 from ticketops.model.errors import ExitCode, TicketopsError
 from ticketops.schedule.boardpass import PassSummary
 from ticketops.schedule.interval import next_delay
-from ticketops.schedule.stopping import StopFlag
 
 # Errors no later pass can fix by itself: stop (exit 1) rather than retry forever. Callers add
 # their own (``reconcile`` adds its read-only refusal) through ``IntervalLoop(fatal=...)``.

@@ -6,7 +6,7 @@ import argparse
 
 from ticketops.engine.guarded import LeaseOptions
 from ticketops.engine.incremental import DEFAULT_FULL_EVERY
-from ticketops.engine.lease import DEFAULT_TTL, DEFAULT_WAIT
+from ticketops.lease.lease import DEFAULT_TTL, DEFAULT_WAIT
 from ticketops.model.errors import TicketopsError
 from ticketops.schedule.interval import duration_arg, interval_arg, jitter_arg
 

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 
 from ticketops.ado import AdoClient
+from ticketops.engine.stopping import stop_on_signals
 from ticketops.model.config import BoardConfig
 from ticketops.model.desired import DesiredState
 from ticketops.model.errors import TicketopsError
@@ -14,7 +15,6 @@ from ticketops.schedule.boardpass import BoardPass, PassSettings
 from ticketops.schedule.interval import jitter_seconds
 from ticketops.schedule.loop import FATAL, IntervalLoop, LoopSettings
 from ticketops.schedule.options import lease_options
-from ticketops.schedule.stopping import stop_on_signals
 
 
 def _print(line: str) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Set
 from pathlib import Path
 from typing import Protocol
 
-from ticketops.schedule.stopping import StopFlag
+from ticketops.engine.stopping import StopFlag
 from ticketops.watch.evaluate import WatchResult, is_ticket_path
 
 Batch = Set[tuple[object, str]]

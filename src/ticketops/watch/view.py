@@ -9,7 +9,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from ticketops.plan import Plan, summary_line
+from ticketops.plan import Plan, action_reason, summary_line
 from ticketops.watch.evaluate import WatchResult
 
 _MARK = {"create": "+", "update": "~", "prune": "-", "orphan": "?", "conflict": "!", "blocked": "x"}
@@ -36,11 +36,7 @@ def status_line(result: WatchResult) -> str:
 
 
 def action_rows(plan: Plan) -> list[tuple[str, str, str]]:
-    rows = []
-    for a in plan.actions:
-        detail = getattr(a, "reason", "") or ", ".join(c.field.rsplit(".", 1)[-1] for c in getattr(a, "changes", ()))
-        rows.append((f"{_MARK.get(a.kind, '*')} {a.key}", a.kind, detail))
-    return rows
+    return [(f"{_MARK.get(a.kind, '*')} {a.key}", str(a.kind), action_reason(a)) for a in plan.actions]
 
 
 class PlainView:

@@ -1,5 +1,5 @@
 """``import`` never turns ticketops' own lease work items (boards without linked repositories keep
-their lease in one; see engine/lease_item.py) into tickets, even when a status maps their state."""
+their lease in one; see lease/item.py) into tickets, even when a status maps their state."""
 
 from __future__ import annotations
 

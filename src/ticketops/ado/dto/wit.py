@@ -248,6 +248,6 @@ class WorkItemUpdate(AdoModel):
     relations: RelationChanges | None = None
 
 
-def wire_ops(ops: list[PatchOp]) -> list[dict[str, JsonValue]]:
+def wire_ops(ops: list[PatchOp]) -> JsonValue:
     """Serialize patch operations for the request body."""
     return [op.model_dump() for op in ops]

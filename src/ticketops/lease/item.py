@@ -38,8 +38,8 @@ from ticketops.ado import (
     WorkItem,
     wiql_literal,
 )
-from ticketops.engine.adoclock import query_as_of, server_now
-from ticketops.engine.lease_store import LeaseRecord, LeaseUnavailable, LeaseView
+from ticketops.ado.clock import query_as_of, server_now
+from ticketops.lease.record import LeaseRecord, LeaseUnavailable, LeaseView
 from ticketops.model.live import DESCRIPTION, LEASE_TAG, RETIRED_LEASE_TAG, STATE, TAGS, TITLE
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ticketops.ado import AdoClient, UnexpectedResponse, routes, wiql_literal
+from ticketops.ado import routes
+from ticketops.ado.client import AdoClient
+from ticketops.ado.requester import UnexpectedResponse
+from ticketops.ado.wit_api import wiql_literal
 from ticketops.model.live import COMMON_TAG
 
 # A query that matches nothing: the cheapest way to read the server's clock.

@@ -11,7 +11,8 @@ work item of the project. Both change the record only by compare-and-swap.
   means someone took the lease over.
 * Fence: after each acquire/renew the run keeps a local deadline (a clock that counts while the
   machine sleeps, read when the acquire started, + ttl - margin). The applier asks
-  :meth:`Lease.check` before EVERY write request and :meth:`Lease.check_ado_time` with ADO's time
+  :meth:`Lease.check` before EVERY send of a write (retries included), :meth:`Lease.check_wait` before
+  a write waits (never past the deadline), and :meth:`Lease.check_ado_time` with ADO's time
   before every create; past the deadline the run stops writing (:class:`LeaseLost`).
 * Release: free the record if it is still ours; if it is not, the run fails (exit 1).
 * Expiry and "now" are ADO's time (``asOf`` of a WIQL), never a local clock, so clock skew
@@ -33,12 +34,11 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Generic
 
-from ticketops.ado import AdoClient, AdoError
-from ticketops.apply.fence import WritesStopped
-from ticketops.engine.adoclock import wiql_time
-from ticketops.engine.lease_git import GitBranchStore
-from ticketops.engine.lease_item import WorkItemStore
-from ticketops.engine.lease_store import LeaseRecord, LeaseStore, LeaseUnavailable, LeaseView, V
+from ticketops.ado import AdoClient, AdoError, WritesStopped
+from ticketops.ado.clock import wiql_time
+from ticketops.lease.branch import GitBranchStore
+from ticketops.lease.item import WorkItemStore
+from ticketops.lease.record import LeaseRecord, LeaseStore, LeaseUnavailable, LeaseView, V
 from ticketops.model.config import BoardConfig
 from ticketops.model.errors import TicketopsError
 
@@ -246,6 +246,18 @@ class Lease(Generic[V]):
                 f"{self.describe()} ran out (it expires {wiql_time(record.expires_at)}, ADO "
                 "time) before this run renewed it: was the machine asleep, the process paused, or "
                 "Azure DevOps out of reach?"
+            )
+
+    def check_wait(self, seconds: float) -> None:
+        """Before a write waits ``seconds`` (a ``Retry-After``, a back-off): :class:`LeaseLost` when
+        the write would go out after this run's deadline. Renewals may move the deadline, but a
+        throttled run cannot count on them; it stops writing instead of sending late."""
+        self.check()
+        left = self._deadline - self._clock()
+        if seconds >= left:
+            raise self._lose(
+                f"Azure DevOps asked to wait {seconds:.0f}s before the next write, but {self.describe()} "
+                f"is only good for {max(left, 0):.0f}s more; this run gives the write up instead of sending it late"
             )
 
     def check_ado_time(self, now: datetime) -> None:

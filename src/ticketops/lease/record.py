@@ -1,10 +1,10 @@
-"""What the lease protocol (:mod:`ticketops.engine.lease`) needs from the place that keeps the
+"""What the lease protocol (:mod:`ticketops.lease.lease`) needs from the place that keeps the
 lease, and what it keeps there.
 
 A store holds one :class:`LeaseRecord` and changes it only by compare-and-swap: every write
 names the version it read, and a store that moved meanwhile refuses it. Two stores exist: a
-branch of the board's linked repository (:mod:`~ticketops.engine.lease_git`) and a work item of
-the project (:mod:`~ticketops.engine.lease_item`). Times in records are ADO's (the ``asOf`` of a
+branch of the board's linked repository (:mod:`~ticketops.lease.branch`) and a work item of
+the project (:mod:`~ticketops.lease.item`). Times in records are ADO's (the ``asOf`` of a
 WIQL), never a local clock.
 """
 
@@ -16,7 +16,7 @@ from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from ticketops.engine.adoclock import wiql_time
+from ticketops.ado.clock import wiql_time
 from ticketops.model.errors import TicketopsError
 
 V = TypeVar("V")

@@ -1,6 +1,6 @@
 """The lease kept on a branch: ``refs/heads/ticketops/lease`` of the board's linked repository.
 
-Its one file ``lease.json`` is the :class:`~ticketops.engine.lease_store.LeaseRecord`. Every
+Its one file ``lease.json`` is the :class:`~ticketops.lease.record.LeaseRecord`. Every
 change is a push whose ``oldObjectId`` is the commit the writer read: a compare-and-swap that
 ADO refuses (409, TF401028) when someone moved the branch meanwhile. Release deletes the branch
 (``POST .../refs`` with ``oldObjectId``: only our own commit).
@@ -26,8 +26,8 @@ from ticketops.ado import (
     RefUpdate,
     StalePush,
 )
-from ticketops.engine.adoclock import server_now
-from ticketops.engine.lease_store import LeaseRecord, LeaseUnavailable, LeaseView
+from ticketops.ado.clock import server_now
+from ticketops.lease.record import LeaseRecord, LeaseUnavailable, LeaseView
 
 log = logging.getLogger(__name__)
 
