@@ -173,7 +173,7 @@ class EntraTokenProvider:
     def get_token(self, force_refresh: bool = False) -> AccessToken:
         credential = self._get_credential()
         try:
-            result = credential.get_token(ADO_SCOPE)  # type: ignore[attr-defined]
+            result = credential.get_token(ADO_SCOPE)  # type: ignore[attr-defined]  # azure-identity is optional and untyped here
         except Exception as exc:
             first_line = (redact(str(exc)).splitlines() or [type(exc).__name__])[0]
             raise TicketopsError(

@@ -36,7 +36,7 @@ class ApiBase:
         params: Mapping[str, ParamValue] | None = None,
     ) -> list[T]:
         """A ``{count, value}`` list in one call."""
-        envelope = ListEnvelope[item]  # type: ignore[valid-type]
+        envelope = ListEnvelope[item]  # type: ignore[valid-type]  # a generic model parametrised at run time
         return list(self._req.call(route, path=path, params=params).parse(envelope).value)
 
     def _list_continuation(
@@ -48,7 +48,7 @@ class ApiBase:
         params: Mapping[str, ParamValue] | None = None,
     ) -> list[T]:
         """Follow ``x-ms-continuationtoken`` (sent back as ``continuationToken``) to the end."""
-        envelope = ListEnvelope[item]  # type: ignore[valid-type]
+        envelope = ListEnvelope[item]  # type: ignore[valid-type]  # a generic model parametrised at run time
         out: list[T] = []
         token: str | None = None
         seen: set[str] = set()
@@ -76,7 +76,7 @@ class ApiBase:
         page_size: int = 100,
     ) -> list[T]:
         """Page with ``$top``/``$skip`` until a short page."""
-        envelope = ListEnvelope[item]  # type: ignore[valid-type]
+        envelope = ListEnvelope[item]  # type: ignore[valid-type]  # a generic model parametrised at run time
         out: list[T] = []
         for _ in range(MAX_PAGES):
             query = {**(params or {}), "$top": page_size, "$skip": len(out)}

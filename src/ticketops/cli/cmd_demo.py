@@ -16,18 +16,22 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ticketops
 from ticketops.ado import AdoClient, resolve_auth
 from ticketops.apply import render_outcomes
 from ticketops.desired import load
 from ticketops.desired.gitfacts import commit_folder, uncommitted
-from ticketops.engine import Engine
+from ticketops.engine import Engine, PassResult
 from ticketops.model.desired import DesiredState
 from ticketops.model.errors import ConfigError, ExitCode
 from ticketops.model.gitlive import GitLive
 from ticketops.model.live import LiveWorkItem
 from ticketops.plan import key_order, render_text
+
+if TYPE_CHECKING:  # the emulator is imported when the demo runs, not when the CLI starts
+    from ticketops.emulator import Emulator
 
 NAME = "demo"
 HELP = "run the whole loop offline: apply example-repo to a built-in ADO emulator, edit in ADO, reconcile"
@@ -137,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
             return _story(emu, client, desired)
 
 
-def _story(emu: object, client: AdoClient, desired: DesiredState) -> int:
+def _story(emu: Emulator, client: AdoClient, desired: DesiredState) -> int:
     engine = Engine(client, desired)
     heading("1. ticketops plan: what would change in ADO")
     plan = engine.plan()
@@ -177,20 +181,20 @@ def _story(emu: object, client: AdoClient, desired: DesiredState) -> int:
     return int(ExitCode.OK if result.converged else ExitCode.USER_ERROR)
 
 
-def _show_pass(n: int, result: object) -> None:
+def _show_pass(n: int, result: PassResult) -> None:
     print(f"--- pass {n}")
-    sys.stdout.write(render_text(result.plan))  # type: ignore[attr-defined]
-    report = result.report  # type: ignore[attr-defined]
+    sys.stdout.write(render_text(result.plan))
+    report = result.report
     if report is not None:
         sys.stdout.write("\n" + render_outcomes(report))
 
 
-def _edit_in_ado(emu: object, desired: DesiredState, items: tuple[LiveWorkItem, ...]) -> list[str]:
+def _edit_in_ado(emu: Emulator, desired: DesiredState, items: tuple[LiveWorkItem, ...]) -> list[str]:
     """A person's edits made directly in ADO: retitle the first item, move the second's state."""
     by_key = sorted((i for i in items if i.key), key=lambda i: key_order(i.key or ""))
     if len(by_key) < 2:
         return ["(fewer than two work items: nothing to edit)"]
-    db = emu.db  # type: ignore[attr-defined]
+    db = emu.db
     retitled, moved = by_key[0], by_key[1]
     new_title = f"{retitled.title} (edited in ADO)"
     db.update_work_item(desired.config.project, retitled.id, {"System.Title": new_title}, by=EDITOR)
@@ -202,14 +206,14 @@ def _edit_in_ado(emu: object, desired: DesiredState, items: tuple[LiveWorkItem, 
     ]
 
 
-def _complete_a_pr(emu: object, live: GitLive) -> list[str]:
+def _complete_a_pr(emu: Emulator, live: GitLive) -> list[str]:
     """A person merges the first open pull request (ADO's Complete button)."""
     open_prs = sorted((tg for tg in live.tickets.values() if tg.pr is not None), key=lambda tg: key_order(tg.key))
     if not open_prs:
         return []
     tg = open_prs[0]
     assert tg.pr is not None and tg.target is not None
-    emu.db.set_pull_request_status(tg.pr.id, "completed", by=MERGER)  # type: ignore[attr-defined]
+    emu.db.set_pull_request_status(tg.pr.id, "completed", by=MERGER)
     return [f"PR #{tg.pr.id} ({tg.key}): completed, {tg.target.branch} merged into {tg.target.base}"]
 
 

@@ -189,7 +189,7 @@ def _misplaced_in_trees(subfolders: list[pygit2.Tree], folder_path: str, depth: 
             if e.filemode != pygit2.GIT_FILEMODE_TREE and looks_like_ticket(e.name or "")
         ]
         deeper = [e for e in sub if e.filemode == pygit2.GIT_FILEMODE_TREE and not (e.name or ".").startswith(".")]
-        out += _misplaced_in_trees(deeper, path, depth + 1)  # type: ignore[arg-type]
+        out += _misplaced_in_trees(deeper, path, depth + 1)  # type: ignore[arg-type]  # tree entries with filemode TREE are Trees
     return out
 
 

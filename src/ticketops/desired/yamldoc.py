@@ -24,7 +24,7 @@ _MAX_DEPTH = 64
 Loc = tuple[str | int, ...]
 
 
-class Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class Loader(_BaseLoader):
     """The safe loader without path resolvers (none are registered; skipping them is faster)."""
 
     def descend_resolver(self, current_node: object, current_index: object) -> None:

@@ -87,7 +87,7 @@ def _states(*pairs: tuple[str, str]) -> tuple[StateDef, ...]:
 
 
 def _t(name: str, ref: str, color: str, icon: str, states: tuple[StateDef, ...], **kw: object) -> WorkItemTypeDef:
-    return WorkItemTypeDef(name, f"Microsoft.VSTS.WorkItemTypes.{ref}", color, icon, states, **kw)  # type: ignore[arg-type]
+    return WorkItemTypeDef(name, f"Microsoft.VSTS.WorkItemTypes.{ref}", color, icon, states, **kw)  # type: ignore[arg-type]  # kw holds WorkItemTypeDef's optional fields
 
 
 _NARCR = _states(

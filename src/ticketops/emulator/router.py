@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -92,7 +92,7 @@ class EmuResponse:
         return cls.json(err.body(), err.status, err.headers)
 
 
-def listing(items: list[object], headers: dict[str, str] | None = None) -> EmuResponse:
+def listing(items: Sequence[object], headers: dict[str, str] | None = None) -> EmuResponse:
     """ADO wraps every list: ``{"count": N, "value": [...]}``."""
     return EmuResponse.json({"count": len(items), "value": items}, headers=headers)
 

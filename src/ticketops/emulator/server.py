@@ -85,11 +85,11 @@ def _handler_class(emu: Emulator) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
             try:
-                body = read_body(self.rfile, headers)
+                body = read_body(self.rfile, headers)  # type: ignore[arg-type]  # a buffered socket file is a BinaryIO
             except BadFraming as e:
                 self.send_error(400, "Bad Request", str(e))  # also closes the connection
                 return
-            host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
+            host = self.headers.get("Host") or _host_of(self.server)
             try:
                 resp = emu.handle(EmuRequest(self.command, f"http://{host}{self.path}", headers, body))
             except DroppedResponse:
@@ -111,6 +111,12 @@ def _handler_class(emu: Emulator) -> type[BaseHTTPRequestHandler]:
             return  # the emulator has its own request log (emu.log)
 
     return Handler
+
+
+def _host_of(server: object) -> str:
+    """``host:port`` an HTTP server listens on (for a request without a Host header)."""
+    address = getattr(server, "server_address", ("127.0.0.1", 0))
+    return f"{address[0]}:{address[1]}"
 
 
 class EmulatorServer:

@@ -62,10 +62,10 @@ def repo_json(repo: Repo, base: str, *, links: bool = False) -> dict[str, object
     )
     if links:
         url = repo_url(repo, base)
-        out["_links"] = {
+        links_json: dict[str, dict[str, str]] = {
             key: {"href": f"{url}/{key}"} for key in ("refs", "pullRequests", "items", "pushes", "commits")
         }
-        out["_links"] |= {
+        out["_links"] = links_json | {
             "self": {"href": url},
             "project": {"href": f"{base}/_apis/projects/{repo.project.id}"},
             "web": {"href": str(out["webUrl"])},

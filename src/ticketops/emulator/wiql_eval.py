@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from ticketops.emulator.clock import parse_iso
 from ticketops.emulator.db.records import FieldValue, Project, WorkItem
@@ -54,7 +55,7 @@ def run(query: Query, store: WorkItemStore, env: Env, top: int | None) -> list[W
     matched.sort(key=lambda it: it.id)
     for name, desc in reversed(query.order):
         f = resolve_field(name)
-        matched.sort(key=lambda it, f=f: _sort_key(it, f), reverse=desc)  # type: ignore[misc]
+        matched.sort(key=lambda it, f=f: _sort_key(it, f), reverse=desc)  # type: ignore[misc]  # the default argument binds f per loop turn
     if top is not None:
         return matched[:top]
     if len(matched) > RESULT_LIMIT:
@@ -89,7 +90,7 @@ def _narrow(expr: Expr, store: WorkItemStore, project_id: str) -> set[int] | Non
         if f is not None and f.ref == "System.Tags" and expr.op == "contains" and isinstance(expr.values[0], str):
             return set(store.by_tag.get(project_id, {}).get(expr.values[0].strip().lower(), ()))
         if f is not None and f.ref == "System.Id" and expr.op in ("=", "in"):
-            return _id_literals(expr.values)
+            return _id_literals(list(expr.values))
         return None
     if isinstance(expr, And):
         sets = [s for s in (_narrow(p, store, project_id) for p in expr.parts) if s is not None]
@@ -100,10 +101,13 @@ def _narrow(expr: Expr, store: WorkItemStore, project_id: str) -> set[int] | Non
             out = out & s
         return out
     if isinstance(expr, Or):
-        sets = [_narrow(p, store, project_id) for p in expr.parts]
-        if any(s is None for s in sets):
-            return None
-        return set().union(*sets)  # type: ignore[arg-type]
+        found: list[set[int]] = []
+        for p in expr.parts:
+            part = _narrow(p, store, project_id)
+            if part is None:
+                return None
+            found.append(part)
+        return set().union(*found)
     return None
 
 
@@ -188,7 +192,7 @@ def _get(item: WorkItem, f: FieldDef) -> FieldValue:
 
 def _number(v: Value, c: Cond) -> float:
     try:
-        return float(v)  # type: ignore[arg-type]
+        return float(v)  # type: ignore[arg-type]  # a wrong type raises TypeError, caught below
     except (TypeError, ValueError) as e:
         raise wiql_error(
             f"TF51006: The query statement is not valid: '{v}' is not a number. The error is caused by «{c.text}»."
@@ -206,7 +210,7 @@ def _compare_num(actual: FieldValue, op: str, nums: list[float]) -> bool:
     return _ordered(a, op, nums)
 
 
-_OPS: dict[str, Callable[[object, object], bool]] = {
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
     "=": operator.eq,
     "<>": operator.ne,
     "<": operator.lt,
@@ -217,7 +221,7 @@ _OPS: dict[str, Callable[[object, object], bool]] = {
 }
 
 
-def _ordered(a: float | str, op: str, values: list) -> bool:  # type: ignore[type-arg]
+def _ordered(a: float | str, op: str, values: list[Any]) -> bool:
     if op == "in":
         return a in values
     return _OPS[op](a, values[0])

@@ -23,6 +23,7 @@ from ticketops.hooks.locate import HookRepo, default_branch, open_repo
 from ticketops.hooks.planning import PlanOutcome, org_url_for, plan_tip
 from ticketops.hooks.pushrefs import RefUpdate, from_pre_commit_env, parse_lines, pushed_commits, remote_names_for
 from ticketops.hooks.validation import CommitCheck, Validator
+from ticketops.model.errors import GitError
 
 __all__ = ["PushContext", "plan_tip", "run_pre_push"]
 
@@ -121,7 +122,10 @@ def _report_invalid(bad: list[CommitCheck], out: TextIO) -> None:
 def _plan_update(
     hrepo: HookRepo, validator: Validator, update: RefUpdate, remotes: tuple[str, ...], out: TextIO
 ) -> PlanOutcome:
-    tip = hrepo.git.get(update.local_sha).peel(pygit2.Commit)
+    obj = hrepo.git.get(update.local_sha)
+    if obj is None:  # git hands the hook only objects it has; a missing one is a broken repository
+        raise GitError(f"the pushed commit {update.local_sha} is not in the repository")
+    tip = obj.peel(pygit2.Commit)
     check = validator.check(tip)
     if check.state is None:
         outcome = PlanOutcome("failed", f"{update.remote_ref}: no valid tickets at {check.short}; nothing to plan")

@@ -103,8 +103,8 @@ def lease_store(client: AdoClient, config: BoardConfig) -> LeaseStore[object]:
     lease on a branch; a board that links none keeps it in a work item of the project."""
     if config.repos:
         alias = config.default_repo or next(iter(config.repos))
-        return GitBranchStore(client, config.project, config.repos[alias].name)  # type: ignore[return-value]
-    return WorkItemStore(client, config.project, config.effective_work_item_type)  # type: ignore[return-value]
+        return GitBranchStore(client, config.project, config.repos[alias].name)  # type: ignore[return-value]  # LeaseStore is invariant in its version type; callers treat it as opaque
+    return WorkItemStore(client, config.project, config.effective_work_item_type)  # type: ignore[return-value]  # as above
 
 
 class Lease(Generic[V]):

@@ -86,7 +86,7 @@ class Evaluator:
 
 
 def _done(base: WatchResult, t0: float, **fields: object) -> WatchResult:
-    return replace(base, seconds=time.perf_counter() - t0, **fields)  # type: ignore[arg-type]
+    return replace(base, seconds=time.perf_counter() - t0, **fields)  # type: ignore[arg-type]  # fields are WatchResult's own, named by the callers
 
 
 def is_ticket_path(tickets_dir: Path, path: str) -> bool:

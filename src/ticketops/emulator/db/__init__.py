@@ -37,7 +37,7 @@ def locked(fn: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         self = args[0]
-        with self.lock:  # type: ignore[attr-defined]
+        with self.lock:  # type: ignore[attr-defined]  # every decorated method's self has the db lock
             return fn(*args, **kwargs)
 
     return wrapper

@@ -79,8 +79,8 @@ def resolve_commit(repo: Repo, version: str | None, version_type: str | None) ->
         ref = git.references.get(ref_name)
         if ref is None:
             return None
-        obj = ref.peel(pygit2.Commit)
-        return obj if isinstance(obj, pygit2.Commit) else None
+        peeled = ref.peel(pygit2.Commit)
+        return peeled if isinstance(peeled, pygit2.Commit) else None
     except (ValueError, KeyError, pygit2.GitError):
         return None
 
@@ -190,8 +190,10 @@ def push(
     for spec in commits:
         tree = _apply_changes(git, parent.tree if parent else None, spec.changes)
         oid = git.create_commit(None, sig, sig, spec.comment, tree, [parent.id] if parent else [])
-        parent = git.get(oid)
-        made.append(parent)
+        made_commit = git.get(oid)
+        assert isinstance(made_commit, pygit2.Commit)
+        parent = made_commit
+        made.append(made_commit)
     assert parent is not None
     git.references.create(ref, parent.id, force=True)
     return reported_old, str(parent.id), made
@@ -221,7 +223,8 @@ def _push_base(repo: Repo, ref: str, old: str, existing: pygit2.Reference | None
     if existing is not None:
         if old != str(existing.target):
             raise stale_push(ref)
-        return repo.git.get(existing.target)
+        tip = repo.git.get(existing.target)
+        return tip if isinstance(tip, pygit2.Commit) else None
     if old == ZERO:
         return None
     try:
@@ -266,7 +269,7 @@ def _apply_changes(git: pygit2.Repository, tree: pygit2.Tree | None, changes: tu
 def _put(git: pygit2.Repository, index: pygit2.Index, path: str, data: bytes) -> None:
     if any(e.path.startswith(path + "/") for e in index):
         raise git_bad_request(f"The path '/{path}' is a folder.")
-    index.add(pygit2.IndexEntry(path, git.create_blob(data), pygit2.GIT_FILEMODE_BLOB))
+    index.add(pygit2.IndexEntry(path, git.create_blob(data), pygit2.enums.FileMode.BLOB))
 
 
 def _rename(index: pygit2.Index, ch: Change) -> None:

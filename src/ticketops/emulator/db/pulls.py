@@ -82,8 +82,9 @@ class PullRequestStore:
                 self._check_duplicate(pr.repo, pr.source, target, pr.id)
             pr.target = target
         for key in ("completionOptions", "mergeOptions"):
-            if key in changes and isinstance(changes[key], dict):
-                setattr(pr, "completion_options" if key == "completionOptions" else "merge_options", dict(changes[key]))  # type: ignore[arg-type]
+            value = changes.get(key)
+            if isinstance(value, dict):
+                setattr(pr, "completion_options" if key == "completionOptions" else "merge_options", dict(value))
         if "autoCompleteSetBy" in changes:
             pr.auto_complete_set_by = by if changes["autoCompleteSetBy"] else None
         if "isDraft" in changes:

@@ -118,7 +118,7 @@ def _double(f: FieldDef, raw: object, ctx: ValueContext) -> FieldValue | RuleErr
     try:
         if isinstance(raw, bool):
             raise ValueError
-        return float(raw)  # type: ignore[arg-type]
+        return float(raw)  # type: ignore[arg-type]  # a wrong type raises TypeError, caught below
     except (TypeError, ValueError):
         return rule(f, "invalidType", f"'{raw}' is not a number.")
 

@@ -180,7 +180,7 @@ def items(ctx: Ctx) -> EmuResponse:
         if (req.q("$format") or "").lower() == "json" or "json" in req.headers.get("accept", "application/json"):
             return EmuResponse.json(entries[0])
         return EmuResponse(200, obj.data, {"Content-Type": "application/octet-stream"})
-    return listing(entries)  # type: ignore[arg-type]
+    return listing(entries)
 
 
 def _lookup(commit: pygit2.Commit, rel: str) -> pygit2.Object | None:
@@ -221,6 +221,7 @@ def _children(
     for entry in tree:
         child_rel = f"{rel}/{entry.name}".strip("/")
         child = repo.git.get(entry.id)
+        assert child is not None  # a tree's entries are in its repository
         out.append(_item_json(repo, commit, child_rel, child, False, base))
         if full and isinstance(child, pygit2.Tree):
             out += _children(repo, commit, child_rel, child, True, base)

@@ -66,7 +66,7 @@ def items_batch(ctx: Ctx) -> EmuResponse:
     if len(descriptors) > MAX_DESCRIPTORS:
         raise git_bad_request(f"At most {MAX_DESCRIPTORS} item descriptors are accepted in one request.")
     metadata = str(body.get("includeContentMetadata", "")).lower() == "true"
-    return listing([_descriptor_items(ctx, repo, d, metadata) for d in descriptors])  # type: ignore[misc]
+    return listing([_descriptor_items(ctx, repo, d, metadata) for d in descriptors])
 
 
 ROUTES = [

@@ -26,7 +26,12 @@ def expand_of(raw: object) -> str:
 def fields_of(raw: object, expand: str) -> list[str] | None:
     if raw in (None, "", []):
         return None
-    names = [s.strip() for s in raw.split(",")] if isinstance(raw, str) else [str(s) for s in raw]  # type: ignore[union-attr]
+    if isinstance(raw, str):
+        names = [s.strip() for s in raw.split(",")]
+    elif isinstance(raw, list | tuple):
+        names = [str(s) for s in raw]
+    else:
+        raise bad_request(f"'{raw}' is not a list of field names")
     if expand != "none":
         raise bad_request("The expand parameter can not be used with the fields parameter.")
     for n in names:

@@ -64,7 +64,7 @@ def type_get(ctx: Ctx) -> EmuResponse:
 
 
 def type_states(ctx: Ctx) -> EmuResponse:
-    return listing(state_json(_type(ctx)))  # type: ignore[arg-type]
+    return listing(state_json(_type(ctx)))
 
 
 def _item(ctx: Ctx) -> WorkItem:
