@@ -1,0 +1,112 @@
+"""Distribution without surprises: no template installs a name resolved on a public index, the
+image is built from this repository's wheel with pinned dependencies, the action is pinned."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATES = sorted(p for p in (REPO / "deploy").rglob("*") if p.suffix in (".yml", ".yaml"))
+SHA = re.compile(r"\b[0-9a-f]{40}\b")
+
+
+def _installs(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if re.search(r"\bpip\b.*\binstall\b", line)]
+
+
+def test_there_are_templates_to_check() -> None:
+    assert {p.name for p in TEMPLATES} >= {
+        "azure-pipelines.yml",
+        "ticketops-reconcile.yml",
+        "cronjob.yaml",
+        "deployment-every.yaml",
+    }
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.name)
+def test_no_template_installs_an_unpinned_name(template: Path) -> None:
+    text = template.read_text(encoding="utf-8")
+    yaml.safe_load(text)  # still valid YAML
+    for line in _installs(text):
+        # the only pip install left is of a local checkout of a commit, with its constraints
+        assert " -c " in line and "constraints.txt" in line, f"{template.name}: {line}"
+        assert not re.search(r"install[^\n]*[\"' ]ticketops[\"' ]*$", line), f"{template.name}: {line}"
+    assert "TICKETOPS_PACKAGE" not in text and "ticketopsPackage" not in text
+
+
+@pytest.mark.parametrize("template", [p for p in TEMPLATES if p.parent.name == "kubernetes"], ids=lambda p: p.name)
+def test_kubernetes_runs_the_image_by_digest(template: Path) -> None:
+    docs = yaml.safe_load(template.read_text(encoding="utf-8"))
+    text = yaml.safe_dump(docs)
+    images = re.findall(r"image: (\S+)", text)
+    ours = [i for i in images if "ticketops" in i]
+    assert ours and all("@sha256:" in i for i in ours), images
+    assert not _installs(template.read_text(encoding="utf-8"))
+
+
+def test_the_github_workflow_uses_the_action_pinned_by_commit() -> None:
+    workflow = yaml.safe_load((REPO / "deploy/github/ticketops-reconcile.yml").read_text(encoding="utf-8"))
+    uses = [s["uses"] for s in workflow["jobs"]["reconcile"]["steps"] if "ticketops" in s.get("uses", "")]
+    assert uses and all(u.split("@")[1] == "REPLACE-WITH-THE-40-CHARACTER-COMMIT-SHA" for u in uses)
+
+
+def test_the_azure_pipeline_refuses_anything_but_a_full_commit_sha(tmp_path: Path) -> None:
+    pipeline = yaml.safe_load((REPO / "deploy/azure-pipelines.yml").read_text(encoding="utf-8"))
+    (install,) = [s["script"] for s in pipeline["steps"] if "ticketopsCommit" in s.get("script", "")]
+    guard = install.split("git init", 1)[0]  # the checks before anything is fetched
+
+    def run(commit: str) -> int:
+        script = guard.replace("$(ticketopsCommit)", commit)
+        return subprocess.run(["sh", "-c", script], capture_output=True, text=True).returncode
+
+    assert run("REPLACE-WITH-THE-40-CHARACTER-COMMIT-SHA") == 1
+    assert run("main") == 1
+    assert run("0123456") == 1  # a short sha could become ambiguous
+    assert run("0123456789abcdef0123456789abcdef01234567") == 0
+
+
+def test_the_action_installs_its_own_checkout_with_constraints() -> None:
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    assert set(action["inputs"]) == {"command", "repo", "rev", "args"}
+    assert set(action["outputs"]) == {"changes", "plan-json"}
+    install = action["runs"]["steps"][0]["run"]
+    assert '-c "$GITHUB_ACTION_PATH/constraints.txt" "$GITHUB_ACTION_PATH"' in install
+
+
+def test_the_dockerfile_builds_the_wheel_and_installs_it_pinned(tmp_path: Path) -> None:
+    text = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    assert "pip wheel --no-deps" in text and "-c constraints.txt /dist/ticketops-*.whl" in text
+    assert "USER 10001" in text and 'ENTRYPOINT ["ticketops"]' in text
+    # The image's context builds: the same wheel command, offline, from this checkout.
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = tmp_path.glob("ticketops-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+    assert "ticketops/cli/main.py" in names and "ticketops/cli/completions/ticketops.bash" in names
+    entry = next(n for n in names if n.endswith("entry_points.txt"))
+    with zipfile.ZipFile(wheel) as zf:
+        assert "ticketops = ticketops.cli.main:entry" in zf.read(entry).decode()
