@@ -19,6 +19,41 @@ COMMAND = re.compile(r"(?<![\w/-])ticketops\s+([a-z][a-z-]*)((?:[ \t]+[^\s&|;#]+
 
 
 def commands(text: str) -> list[list[str]]:
+    """Every ticketops command line of a template: in shell lines, as the args of a container
+    running the ticketops image (its entrypoint is ticketops), and as a step of the ticketops
+    action (which runs `ticketops COMMAND --repo REPO --rev REV ARGS`)."""
+    found = _shell_commands(text)
+    for doc in yaml.safe_load_all(text):
+        found += _structured(doc)
+    return found
+
+
+def _structured(node: object) -> list[list[str]]:
+    out: list[list[str]] = []
+    if isinstance(node, dict):
+        if "ticketops" in str(node.get("image", "")) and isinstance(node.get("args"), list):
+            out.append([str(a) for a in node["args"]])
+        if "/ticketops@" in str(node.get("uses", "")):
+            w = node.get("with") or {}
+            out.append(
+                [
+                    w.get("command", "plan"),
+                    "--repo",
+                    w.get("repo", "."),
+                    "--rev",
+                    w.get("rev", "HEAD"),
+                    *shlex.split(w.get("args", "")),
+                ]
+            )
+        for v in node.values():
+            out += _structured(v)
+    elif isinstance(node, list):
+        for v in node:
+            out += _structured(v)
+    return out
+
+
+def _shell_commands(text: str) -> list[list[str]]:
     found = []
     for line in text.splitlines():
         if line.lstrip().startswith("#"):
