@@ -4,7 +4,6 @@ tag just before it is sent. Two runs where one is paused past its lease: no dupl
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import datetime
@@ -196,9 +195,7 @@ class Pauses(httpx.BaseTransport):
 
 def run_b(tmp_path: Path, new_client, results: list[object]) -> Callable[[], None]:
     def run() -> None:
-        b = guarded_reconcile(
-            engine(new_client(), tmp_path / "b"), LeaseOptions(wait=0, clock=Ticks()), cancel=threading.Event()
-        )
+        b = guarded_reconcile(engine(new_client(), tmp_path / "b"), LeaseOptions(wait=0, clock=Ticks()))
         results.append(b.result.converged)
 
     return run
@@ -217,7 +214,7 @@ def test_a_run_paused_past_its_lease_stops_and_creates_no_duplicates(
     a_client = AdoClient(emu.url, new_client()._auth, transport=pauses)
 
     with pytest.raises(LeaseLost) as lost:
-        guarded_reconcile(engine(a_client, tmp_path / "b"), LeaseOptions(clock=ticks), cancel=threading.Event())
+        guarded_reconcile(engine(a_client, tmp_path / "b"), LeaseOptions(clock=ticks))
 
     assert "stopped writing" in str(lost.value) and "run it again" in str(lost.value)
     assert b_converged == [True]
@@ -242,7 +239,7 @@ def test_a_run_paused_past_its_lease_does_not_put_back_older_values(
     pauses = Pauses(emu, clock, ticks, True, newer_commit_then_b)
     a = engine(AdoClient(emu.url, new_client()._auth, transport=pauses), tmp_path / "b")
     with pytest.raises(LeaseLost):
-        guarded_reconcile(a, LeaseOptions(clock=ticks), cancel=threading.Event())
+        guarded_reconcile(a, LeaseOptions(clock=ticks))
 
     assert b_converged == [True] and pauses.writes_after == 0
     assert titles(emu) == {"v3 1": 1, "v3 2": 1, "v3 3": 1}

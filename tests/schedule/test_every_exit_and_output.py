@@ -20,9 +20,9 @@ from ticketops.cli.connect import ReadOnlyMode
 from ticketops.cli.main import main
 from ticketops.emulator import Emulator
 from ticketops.emulator.server import EmulatorServer
+from ticketops.engine.boardpass import PassSummary
 from ticketops.engine.stopping import StopFlag
 from ticketops.model.errors import TicketopsError
-from ticketops.schedule.boardpass import PassSummary
 from ticketops.schedule.loop import FATAL, IntervalLoop, LoopSettings
 
 READ_ONLY = "read-only mode (`read_only: true` in .tickets/config.yaml): this command writes to Azure DevOps"

@@ -16,10 +16,10 @@ from support.emulators import checked_emulator
 from ticketops.ado import AdoClient, resolve_auth
 from ticketops.desired import load
 from ticketops.emulator import Emulator, ManualClock
+from ticketops.engine.boardpass import BoardPass, PassSettings, PassSummary
 from ticketops.engine.guarded import LeaseOptions
 from ticketops.engine.incremental import STATE_DIR, STATE_FILE, StateStore, state_key
 from ticketops.model.config import AuthSettings
-from ticketops.schedule.boardpass import BoardPass, PassSettings, PassSummary
 
 WIQL = "Wiql_Query By Wiql"
 CREATE = "Work Items_Create"

@@ -19,8 +19,8 @@ from gitrepo import make_repo
 from ticketops.cli.main import main
 from ticketops.emulator import Emulator, RequestRecord
 from ticketops.emulator.server import EmulatorServer
+from ticketops.engine.boardpass import PassSummary
 from ticketops.engine.stopping import StopFlag, stop_on_signals
-from ticketops.schedule.boardpass import PassSummary
 from ticketops.schedule.loop import IntervalLoop, LoopSettings
 
 CREATE = "Work Items_Create"

@@ -189,3 +189,26 @@ def test_only_ticket_files_in_the_folder_count(tree: Tree) -> None:
     assert not is_ticket_path(t, str(t / ".PAY-1.md.swp")) and not is_ticket_path(t, str(t / "PAY-1.md~"))
     assert not is_ticket_path(t, str(t / ".ticketops" / "PAY-1.json"))
     assert not is_ticket_path(t, str(Path(t).parent / "README.md"))
+
+
+def test_watch_apply_learns_once_that_the_server_refuses_markdown(tmp_path: Path) -> None:
+    """watch --apply and reconcile --every run passes through the same runner: what the first
+    write taught (this server keeps no Markdown) holds for every later evaluation, so the
+    refused format is sent once per process, not once per file change."""
+    from support.emulators import checked_emulator
+
+    create = "Work Items_Create"
+    with checked_emulator(markdown_supported=False) as html_only:
+        tree = Tree(tmp_path / "board", html_only)
+
+        def events() -> Iterator[set]:
+            yield set()
+            yield tree.write("PAY-2.md", ticket("Second"))
+            yield tree.write("PAY-3.md", ticket("Third"))
+
+        results, _out = run_loop(tree, tree.evaluator(apply=True), events())
+
+        assert all(r.applied is not None and r.applied.result.converged for r in results)
+        statuses = [x.status for x in html_only.log.records if x.operation_id == create]
+        assert statuses.count(400) == 1  # learned by the first create, never sent again
+        assert statuses.count(200) == 3  # PAY-1, PAY-2, PAY-3

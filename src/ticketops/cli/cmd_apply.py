@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 
 from ticketops.apply import ApplyReport, Outcome, render_outcomes
-from ticketops.cli.connect import add_board_args, open_engine, print_stats
-from ticketops.engine.guarded import guarded_apply
+from ticketops.cli.common import load_desired
+from ticketops.cli.connect import add_board_args, build_client, print_stats
+from ticketops.cli.leaseargs import add_lease_args, lease_options
+from ticketops.engine.runner import PassRunner, RunOptions
 from ticketops.engine.stopping import stop_on_signals
 from ticketops.model.errors import ExitCode
 from ticketops.plan import Plan, plan_json, render_text
-from ticketops.schedule.options import add_lease_args, lease_options
 
 NAME = "apply"
 HELP = "make Azure DevOps match the tickets (one pass: plan, then execute it)"
@@ -62,18 +63,25 @@ def report_json(plan: Plan, report: ApplyReport | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    engine = open_engine(args, write=True)
+    desired = load_desired(args)
     interactive = sys.stdout.isatty() and not args.json
-    with engine.client, stop_on_signals() as stop, ExitStack() as bar:
+    options = RunOptions(lease=lease_options(args, "apply"), prune=getattr(args, "prune", False), notify=_warn)
+    runner = PassRunner(lambda config: build_client(config, args, write=True), options)
+    with runner, stop_on_signals() as stop, ExitStack() as bar:
+        client = runner.client_for(desired.config)
+        advance: list[Callable[[Outcome], None]] = []  # the bar, once the plan to apply is known
 
         def before_apply(plan: Plan) -> None:
             if not args.json:
                 sys.stdout.write(render_text(plan))
-            engine.applier.progress = bar.enter_context(progress_bar(len(plan.changes), interactive))
+            if (step := bar.enter_context(progress_bar(len(plan.changes), interactive))) is not None:
+                advance.append(step)
 
-        done = guarded_apply(
-            engine, lease_options(args, "apply"), cancel=stop.child(), notify=_warn, before_apply=before_apply
-        )
+        def progress(outcome: Outcome) -> None:
+            for step in advance:
+                step(outcome)
+
+        done = runner.apply_once(desired, stop.child(), progress=progress, before_apply=before_apply)
         bar.close()
         plan, report = done.plan, done.result.report
         if args.json:
@@ -82,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(render_text(plan))  # nothing to apply: the plan says why
         else:
             sys.stdout.write("\n" + render_outcomes(report))
-        print_stats(engine.client, args)
+        print_stats(client, args)
     if done.stopped:
         _warn(f"stopped ({stop.signal_name or 'stop requested'}) between two writes; run apply again to finish")
         return int(ExitCode.INTERRUPTED)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ticketops.cli.connect import add_board_args, open_engine, print_stats
+from ticketops.cli.common import load_desired
+from ticketops.cli.connect import add_board_args, build_client, print_stats
+from ticketops.engine.runner import PassRunner
 from ticketops.model.errors import ExitCode
 from ticketops.plan import Plan, render_json, render_text
 
@@ -35,9 +37,10 @@ def exit_code(plan: Plan) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    engine = open_engine(args, write=False)
-    with engine.client:
-        plan = engine.plan()
+    desired = load_desired(args)
+    with PassRunner(lambda config: build_client(config, args, write=False)) as runner:
+        client = runner.client_for(desired.config)
+        plan = runner.plan(desired)
         sys.stdout.write(render_json(plan) if args.json else render_text(plan))
-        print_stats(engine.client, args)
+        print_stats(client, args)
     return exit_code(plan)

@@ -12,12 +12,12 @@ from ticketops.cli.connect import (
     ReadOnlyMode,
     add_board_args,
     build_client,
-    open_engine,
     print_stats,
     refuse_read_only,
 )
+from ticketops.cli.leaseargs import add_lease_args, lease_options
 from ticketops.engine import DEFAULT_MAX_PASSES, PassResult, ReconcileResult
-from ticketops.engine.guarded import guarded_reconcile
+from ticketops.engine.runner import PassRunner, RunOptions
 from ticketops.engine.stopping import stop_on_signals
 from ticketops.model.desired import DesiredState
 from ticketops.model.errors import ExitCode, TicketopsError
@@ -31,7 +31,7 @@ from ticketops.plan import (
     render_text,
     summary_line,
 )
-from ticketops.schedule.options import add_lease_args, add_schedule_args, lease_options, reject_without_every
+from ticketops.schedule.options import add_schedule_args, reject_without_every
 from ticketops.schedule.runner import run_every
 
 NAME = "reconcile"
@@ -118,6 +118,7 @@ def _run_every(args: argparse.Namespace) -> int:
 
     return run_every(
         args,
+        lease=lease_options(args, f"reconcile --every {args.every:g}s"),
         load=load,
         client_for=lambda config: build_client(config, args, write=True),
         fatal=(ReadOnlyMode,),
@@ -129,16 +130,19 @@ def run(args: argparse.Namespace) -> int:
     if args.every is not None:
         return _run_every(args)
     reject_without_every(args)
-    engine = open_engine(args, write=True)
-    with engine.client, stop_on_signals() as stop:
-        guarded = guarded_reconcile(
-            engine,
-            lease_options(args, "reconcile"),
-            cancel=stop.child(),
-            max_passes=max(1, args.max_passes),
-            on_pass=None if args.json else _print_pass,
-            notify=_warn,
-        )
+    desired = load_desired(args)
+    options = RunOptions(
+        lease=lease_options(args, "reconcile"),
+        prune=getattr(args, "prune", False),
+        max_passes=max(1, args.max_passes),
+        notify=_warn,
+    )
+    with (
+        PassRunner(lambda config: build_client(config, args, write=True), options) as runner,
+        stop_on_signals() as stop,
+    ):
+        client = runner.client_for(desired.config)
+        guarded = runner.reconcile(desired, stop.child(), on_pass=None if args.json else _print_pass)
         result = guarded.result
         if args.json:
             data = {
@@ -153,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
             if not result.passes:
                 sys.stdout.write(render_text(result.final_plan))
             print(verdict(result))
-        print_stats(engine.client, args)
+        print_stats(client, args)
     if guarded.stopped:
         _warn(f"stopped ({stop.signal_name or 'stop requested'}) between two writes; run reconcile again to finish")
         return int(ExitCode.INTERRUPTED)

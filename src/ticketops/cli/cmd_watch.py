@@ -8,11 +8,11 @@ from pathlib import Path
 
 from ticketops.cli.common import add_org_args
 from ticketops.cli.connect import build_client
+from ticketops.cli.leaseargs import add_lease_args, lease_options
 from ticketops.desired import snapshot
 from ticketops.desired.source import open_repository
 from ticketops.engine.stopping import stop_on_signals
 from ticketops.model.errors import ExitCode, GitError
-from ticketops.schedule.options import add_lease_args, lease_options
 from ticketops.watch.evaluate import Evaluator
 from ticketops.watch.loop import WatchLoop
 from ticketops.watch.view import LiveView, PlainView

@@ -11,7 +11,6 @@ before its next write, and the run then fails with :class:`~ticketops.lease.leas
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,14 +41,13 @@ def guarded_reconcile(
     engine: Engine,
     lease: LeaseOptions,
     *,
-    cancel: threading.Event,
     max_passes: int = DEFAULT_MAX_PASSES,
     on_pass: Callable[[int, PassResult], None] | None = None,
     notify: Callable[[str], None] = lambda _msg: None,
 ) -> GuardedResult:
-    """Plan; if there are changes, hold the lease and reconcile. ``cancel`` stops the run
-    between actions (the applier checks it) and while waiting for the lease."""
-    engine.applier.cancel = cancel
+    """Plan; if there are changes, hold the lease and reconcile. The engine's ``cancel`` stops
+    the run between actions (the applier checks it) and while waiting for the lease."""
+    cancel = engine.cancel
     plan = engine.plan()
     if not plan.has_changes or cancel.is_set():
         return GuardedResult(ReconcileResult((), plan), cancel.is_set(), leased=False)
@@ -83,14 +81,13 @@ def guarded_apply(
     engine: Engine,
     lease: LeaseOptions,
     *,
-    cancel: threading.Event,
     notify: Callable[[str], None] = lambda _msg: None,
     before_apply: Callable[[Plan], None] = lambda _plan: None,
 ) -> GuardedApply:
     """One pass under the lease: plan without it; with changes, take the lease, plan again
     (another run may have written meanwhile) and apply that plan. ``before_apply`` sees the plan
     about to be applied (to print it, or to size a progress bar)."""
-    engine.applier.cancel = cancel
+    cancel = engine.cancel
     plan = engine.plan()
     if not plan.has_changes or cancel.is_set():
         return GuardedApply(plan, PassResult(plan), cancel.is_set(), leased=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,17 +56,36 @@ class Engine:
         prune: bool = False,
         progress: Callable[[Outcome], None] | None = None,
         git: bool = True,
+        cancel: threading.Event | None = None,
+        markdown_supported: bool | None = None,
     ) -> None:
+        """``cancel`` stops an apply between two actions (a signal, a lost lease).
+        ``markdown_supported`` is what an earlier engine on the same server learned (None: not
+        known yet), so no write the server refused is sent again."""
         self.client = client
         self.desired = desired
         self.prune = prune
+        self.cancel = cancel if cancel is not None else threading.Event()
         self.reader = LiveReader(client, desired.config)
-        self.applier = Applier(client, desired.config.project, desired.commit, replan=self._replan, progress=progress)
+        self.applier = Applier(
+            client,
+            desired.config.project,
+            desired.commit,
+            replan=self._replan,
+            progress=progress,
+            markdown_supported=markdown_supported,
+            cancel=self.cancel,
+        )
         self._live: LiveState | None = None
         self._authors: dict[int, FieldAuthors] = {}
         # Branches, spec pushes, pull requests and links (read fresh on every plan).
         self.git: GitReader | None = GitReader(client, desired.config) if git else None
         self.git_live: GitLive | None = None
+
+    @property
+    def markdown_supported(self) -> bool | None:
+        """Whether the server keeps Markdown descriptions, once a write told (None: not yet)."""
+        return self.applier.markdown_supported
 
     # ---- plan --------------------------------------------------------------------------
     def read_live(self) -> LiveState:

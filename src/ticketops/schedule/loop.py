@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ticketops.ado import AuthError, PermissionDenied
+from ticketops.engine.boardpass import PassSummary
 from ticketops.engine.stopping import StopFlag
 from ticketops.lease.lease import LeaseUnavailable
 from ticketops.model.errors import ExitCode, TicketopsError
-from ticketops.schedule.boardpass import PassSummary
 from ticketops.schedule.interval import next_delay
 
 # Errors no later pass can fix by itself: stop (exit 1) rather than retry forever. Callers add

@@ -7,14 +7,14 @@ import sys
 from collections.abc import Callable
 
 from ticketops.ado import AdoClient
+from ticketops.engine.boardpass import BoardPass, PassSettings
+from ticketops.engine.guarded import LeaseOptions
 from ticketops.engine.stopping import stop_on_signals
 from ticketops.model.config import BoardConfig
 from ticketops.model.desired import DesiredState
 from ticketops.model.errors import TicketopsError
-from ticketops.schedule.boardpass import BoardPass, PassSettings
 from ticketops.schedule.interval import jitter_seconds
 from ticketops.schedule.loop import FATAL, IntervalLoop, LoopSettings
-from ticketops.schedule.options import lease_options
 
 
 def _print(line: str) -> None:
@@ -28,6 +28,7 @@ def _warn(line: str) -> None:
 def run_every(
     args: argparse.Namespace,
     *,
+    lease: LeaseOptions,
     load: Callable[[], DesiredState],
     client_for: Callable[[BoardConfig], AdoClient],
     fatal: tuple[type[TicketopsError], ...] = (),
@@ -43,7 +44,7 @@ def run_every(
     settings = PassSettings(
         repo=args.repo,
         rev=args.rev or "HEAD",
-        lease=lease_options(args, f"reconcile --every {args.every:g}s"),
+        lease=lease,
         full=args.full,
         full_every=max(1, args.full_every),
         prune=getattr(args, "prune", False),

@@ -5,14 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ticketops.ado import AdoClient, AdoError, AuthError, PermissionDenied
 from ticketops.desired import load
-from ticketops.engine.guarded import GuardedResult, LeaseOptions, guarded_reconcile
-from ticketops.engine.reconciler import Engine
+from ticketops.engine.guarded import GuardedResult, LeaseOptions
+from ticketops.engine.runner import PassRunner, RunOptions
 from ticketops.model.config import BoardConfig
 from ticketops.model.errors import Problem, TicketopsError, ValidationFailed
 from ticketops.plan import Plan
@@ -33,33 +33,26 @@ class WatchResult:
     stopped: bool = False
 
 
-@dataclass
 class Evaluator:
-    """Plans (or applies) the working tree of ``repo``. The client is built once per
-    organisation/auth settings and kept across evaluations."""
+    """Plans (or applies) the working tree of ``repo`` through one :class:`PassRunner`, which
+    keeps the client (and what the server taught it) across evaluations."""
 
-    repo: str
-    client_for: Callable[[BoardConfig], AdoClient]
-    apply: bool = False
-    prune: bool = False
-    lease: LeaseOptions = field(default_factory=LeaseOptions)
-    notify: Callable[[str], None] = lambda _msg: None
-    _client: AdoClient | None = None
-    _client_key: tuple[str, str] | None = None
+    def __init__(
+        self,
+        repo: str,
+        client_for: Callable[[BoardConfig], AdoClient],
+        *,
+        apply: bool = False,
+        prune: bool = False,
+        lease: LeaseOptions | None = None,
+        notify: Callable[[str], None] = lambda _msg: None,
+    ) -> None:
+        self.repo = repo
+        self.apply = apply
+        self.runner = PassRunner(client_for, RunOptions(lease=lease or LeaseOptions(), prune=prune, notify=notify))
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-
-    def _client_of(self, config: BoardConfig) -> AdoClient:
-        key = (config.organization_url, config.auth.model_dump_json())
-        if self._client is None or key != self._client_key:
-            self.close()
-            self._client = self.client_for(config)
-            self._client_key = key
-        self._client.forget_identity_misses()  # a new evaluation: look again for people not found before
-        return self._client
+        self.runner.close()
 
     def __call__(self, number: int, trigger: tuple[str, ...], cancel: threading.Event) -> WatchResult:
         t0 = time.perf_counter()
@@ -72,10 +65,9 @@ class Evaluator:
             return _done(base, t0, error=str(e))
         problems = desired.problems
         try:
-            engine = Engine(self._client_of(desired.config), desired, prune=self.prune)
             if not self.apply:
-                return _done(base, t0, problems=problems, plan=engine.plan())
-            guarded = guarded_reconcile(engine, self.lease, cancel=cancel, notify=self.notify)
+                return _done(base, t0, problems=problems, plan=self.runner.plan(desired))
+            guarded = self.runner.reconcile(desired, cancel)
             return _done(
                 base, t0, problems=problems, plan=guarded.result.final_plan, applied=guarded, stopped=guarded.stopped
             )

@@ -1,4 +1,5 @@
-"""One scheduled pass: re-read the desired state, check for changes, reconcile if needed."""
+"""One pass of a board run on an interval (``reconcile --every``): re-read the desired state,
+check git and ADO for changes (incremental), and reconcile through the pass runner if needed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import UTC, datetime
 from ticketops.ado import AdoClient, RequestStats
 from ticketops.desired.gitfacts import Repository, peel_commit, tickets_tree_id
 from ticketops.desired.source import open_repository
-from ticketops.engine.guarded import GuardedResult, LeaseOptions, guarded_reconcile
+from ticketops.engine.guarded import GuardedResult, LeaseOptions
 from ticketops.engine.incremental import (
     DEFAULT_FULL_EVERY,
     BoardSync,
@@ -24,7 +25,8 @@ from ticketops.engine.incremental import (
     full_delta,
     state_key,
 )
-from ticketops.engine.reconciler import DEFAULT_MAX_PASSES, Engine
+from ticketops.engine.reconciler import DEFAULT_MAX_PASSES
+from ticketops.engine.runner import PassRunner, RunOptions
 from ticketops.model.config import BoardConfig
 from ticketops.model.desired import DesiredState
 
@@ -80,8 +82,8 @@ class PassSettings:
 
 
 class BoardPass:
-    """Runs pass after pass for one board. The client is kept between passes (and rebuilt
-    when the organisation or auth settings in config.yaml change)."""
+    """Runs pass after pass for one board, through one :class:`PassRunner` (which keeps the
+    client between passes)."""
 
     def __init__(
         self,
@@ -93,32 +95,20 @@ class BoardPass:
     ) -> None:
         self.settings = settings
         self._load = load
-        self._client_for = client_for
-        self._notify = notify
-        self._client: AdoClient | None = None
-        self._client_key: tuple[str, str] | None = None
+        self.runner = PassRunner(
+            client_for,
+            RunOptions(lease=settings.lease, prune=settings.prune, max_passes=settings.max_passes, notify=notify),
+        )
         self._repo: Repository | None = None
         self._desired: tuple[str, DesiredState] | None = None  # (tickets tree id, state read from it)
-        # Whether the server keeps Markdown descriptions, once a write told (for this client).
-        self._markdown: bool | None = None
-        # The request counters of every client this run used, oldest first (``--stats``).
-        self.request_stats: list[RequestStats] = []
+
+    @property
+    def request_stats(self) -> list[RequestStats]:
+        """The request counters of every client this run used, oldest first (``--stats``)."""
+        return self.runner.request_stats
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-
-    def client(self, config: BoardConfig) -> AdoClient:
-        key = (config.organization_url, config.auth.model_dump_json())
-        if self._client is None or key != self._client_key:
-            self.close()
-            self._client = self._client_for(config)
-            self._client_key = key
-            self.request_stats.append(self._client.stats)
-            self._markdown = None
-        self._client.forget_identity_misses()  # a new pass: look again for people not found before
-        return self._client
+        self.runner.close()
 
     def repo(self) -> Repository:
         if self._repo is None:
@@ -129,7 +119,7 @@ class BoardPass:
         t0 = time.perf_counter()
         started = datetime.now(UTC)
         desired = self._read_desired()
-        client = self.client(desired.config)
+        client = self.runner.client_for(desired.config)
         before = client.stats.total
         store = StateStore.for_repo(self.repo())
         key = state_key(client.org_url, desired.config.project)
@@ -158,7 +148,7 @@ class BoardPass:
                 return summary(f"no changes ({delta.describe()})", True)
         else:
             delta = full_delta(client, desired)
-        guarded = self._reconcile(client, desired, cancel)
+        guarded = self.runner.reconcile(desired, cancel)
         # A blocked or conflicting ticket has not converged: its fix may come from outside the
         # board (a person added in ADO, a tag removed) and change no work item, so the pass is not
         # recorded as settled and the next one plans again instead of seeing "no changes".
@@ -193,16 +183,6 @@ class BoardPass:
         if decision.mode == "incremental":
             return f"{delta.describe()}; "
         return f"({decision.reason}) " if decision.reason else ""
-
-    def _reconcile(self, client: AdoClient, desired: DesiredState, cancel: threading.Event) -> GuardedResult:
-        engine = Engine(client, desired, prune=self.settings.prune)
-        engine.applier.markdown_supported = self._markdown  # learned by an earlier pass: no refused write again
-        try:
-            return guarded_reconcile(
-                engine, self.settings.lease, cancel=cancel, max_passes=self.settings.max_passes, notify=self._notify
-            )
-        finally:
-            self._markdown = engine.applier.markdown_supported
 
 
 def describe(guarded: GuardedResult) -> str:
