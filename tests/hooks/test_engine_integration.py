@@ -13,9 +13,6 @@ from hookgit import VALID_TICKET, Clone
 
 from ticketops.emulator import Emulator
 from ticketops.emulator.server import EmulatorServer
-from ticketops.hooks.planning import engine_available
-
-pytestmark = pytest.mark.skipif(not engine_available("apply"), reason="needs the reconcile engine")
 
 CREATE = "Work Items_Create"
 

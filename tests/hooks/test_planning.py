@@ -3,6 +3,7 @@ run for real against the emulator over HTTP."""
 
 from __future__ import annotations
 
+import json
 import socket
 import sys
 from collections.abc import Iterator
@@ -14,7 +15,15 @@ from hookgit import CONFIG_YAML, VALID_TICKET
 from ticketops.emulator import Emulator
 from ticketops.emulator.server import EmulatorServer
 from ticketops.hooks.locate import HookRepo, open_repo
-from ticketops.hooks.planning import POST_COMMIT_TIMEOUT, _outcome, counts_of, org_url_for, plan_tip, unreachable_reason
+from ticketops.hooks.planning import (
+    POST_COMMIT_TIMEOUT,
+    _applied,
+    _planned,
+    counts_of,
+    org_url_for,
+    plan_tip,
+    unreachable_reason,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ for the shared gitrepo helper
 from gitrepo import make_repo
@@ -25,7 +34,7 @@ from gitrepo import make_repo
     [(0, "in-sync", False), (2, "changes", False), (1, "failed", False), (3, "failed", False)],
 )
 def test_plan_mode_never_blocks_a_push(code: int, status: str, blocks: bool) -> None:
-    outcome = _outcome("plan", code, "", "0123456789abcdef")
+    outcome = _planned(code, '{"summary": {}, "actions": []}', "", "0123456789abcdef")
 
     assert outcome.status == status
     assert outcome.blocks_push is blocks
@@ -33,12 +42,12 @@ def test_plan_mode_never_blocks_a_push(code: int, status: str, blocks: bool) -> 
 
 
 def test_plan_failure_says_ado_may_be_unreachable() -> None:
-    assert "ADO unreachable" in _outcome("plan", 1, "", "0123456789").summary
+    assert "ADO unreachable" in _planned(1, "", "", "0123456789").summary
 
 
 @pytest.mark.parametrize(("code", "blocks"), [(0, False), (1, True), (3, True)])
 def test_apply_mode_blocks_the_push_when_apply_fails(code: int, blocks: bool) -> None:
-    assert _outcome("apply", code, "", "0123456789").blocks_push is blocks
+    assert _applied(code, "", "0123456789").blocks_push is blocks
 
 
 def test_a_closed_port_is_reported_unreachable_at_once() -> None:
@@ -70,18 +79,38 @@ def test_the_org_url_override_wins_as_in_the_cli() -> None:
 # ---- counts in the summary, and plan_tip against the emulator over HTTP --------------------
 
 
-def test_the_summary_carries_the_plan_counts() -> None:
-    output = "...\n+ PAY-1 ...\n\nPlan: 2 to create, 1 to update (1 with drift), 0 to prune; 3 in sync.\n"
-    outcome = _outcome("plan", 2, output, "0123456789abcdef")
+def test_the_summary_carries_the_plan_counts_read_from_the_json_plan() -> None:
+    plan = {
+        "summary": {"create": 2, "update": 1, "synced": 3, "orphan": 1},
+        "actions": [
+            {"kind": "create", "key": "PAY-1"},
+            {"kind": "create", "key": "PAY-2"},
+            {"kind": "update", "key": "PAY-3", "drift": ["System.Title"]},
+            {"kind": "orphan", "key": "PAY-9"},
+        ],
+    }
+    outcome = _planned(2, json.dumps(plan), "", "0123456789abcdef")
     assert (
         outcome.summary == "ADO differs from 0123456: 2 to create, 1 to update (1 with drift) (run `ticketops apply`)"
     )
-    assert counts_of("no plan line") is None
+    assert outcome.output.splitlines() == ["  + PAY-1 create", "  + PAY-2 create", "  ~ PAY-3 update"]
+    assert counts_of("Plan: 2 to create") is None  # the human text is never parsed
+
+
+def test_a_plan_that_could_not_be_made_shows_why() -> None:
+    blocked = {
+        "summary": {"blocked": 1, "synced": 0},
+        "actions": [{"kind": "blocked", "key": "PAY-4", "reason": "no such user"}],
+    }
+    outcome = _planned(1, json.dumps(blocked), "", "0123456789")
+    assert outcome.status == "failed" and outcome.output == "  x PAY-4 blocked: no such user"
+    unreachable = _planned(1, "", "error: ADO did not answer", "0123456789")
+    assert unreachable.status == "failed" and unreachable.output == "error: ADO did not answer"
 
 
 def test_applying_runs_reconcile_and_a_failure_blocks_the_push() -> None:
-    assert _outcome("reconcile", 0, "", "0123456789").status == "applied"
-    failed = _outcome("reconcile", 1, "", "0123456789")
+    assert _applied(0, "", "0123456789").status == "applied"
+    failed = _applied(1, "", "0123456789")
     assert failed.blocks_push and "ticketops reconcile failed (exit 1)" in failed.summary
 
 

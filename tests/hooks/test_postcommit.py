@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 from hookgit import CONFIG_YAML, INVALID_TICKET, VALID_TICKET, Clone
 
-from ticketops.hooks.planning import engine_available
-
 
 @pytest.fixture
 def hooked(clone: Clone) -> Clone:
@@ -27,8 +25,8 @@ def test_valid_ticket_commit_prints_a_one_line_summary(hooked: Clone) -> None:
     lines = ticketops_lines(done.stderr)
     assert len(lines) == 1
     assert lines[0].startswith(f"ticketops: 2 tickets valid at {hooked.head()[:7]}")
-    if not engine_available():
-        assert "plan" not in lines[0]
+    # ADO is unreachable here (TICKETOPS_ORG_URL points at a closed port): the plan part says so
+    assert "plan skipped" in lines[0]
 
 
 def test_invalid_ticket_is_summarised_and_the_commit_still_happens(hooked: Clone) -> None:

@@ -10,8 +10,6 @@ import sys
 import pytest
 from hookgit import INVALID_TICKET, VALID_TICKET, Clone, make_clone
 
-from ticketops.hooks.planning import engine_available
-
 
 def install(clone: Clone, *args: str) -> None:
     done = clone.ticketops("hooks", "install", "--repo", str(clone.path), *args)
@@ -123,14 +121,11 @@ def test_ticket_changes_are_followed_by_the_plan_step(hooked: Clone) -> None:
 
     done = hooked.push("origin", "main")
 
-    # Plan mode never blocks: without the engine it says so; with it, ADO is unreachable here
-    # (TICKETOPS_ORG_URL points at a closed port), which is a warning.
+    # Plan mode never blocks: ADO is unreachable here (TICKETOPS_ORG_URL points at a closed
+    # port), which is a warning.
     assert done.returncode == 0, done.stderr
     assert "plan for refs/heads/main at" in done.stderr
-    if engine_available():
-        assert "warning: ADO is unreachable (127.0.0.1:9: Connection refused); plan skipped" in done.stderr
-    else:
-        assert "planning is not available yet" in done.stderr
+    assert "warning: ADO is unreachable (127.0.0.1:9: Connection refused); plan skipped" in done.stderr
 
 
 def test_on_push_apply_reconciles_only_the_tracked_branch(hooked: Clone) -> None:
@@ -144,12 +139,10 @@ def test_on_push_apply_reconciles_only_the_tracked_branch(hooked: Clone) -> None
     on_topic = hooked.push("origin", "topic")
 
     assert "reconciling ADO with refs/heads/release" in on_release.stderr
-    if engine_available("apply"):  # ADO is unreachable here: a failed apply blocks the push
-        assert on_release.returncode != 0
-        assert "ADO is unreachable (127.0.0.1:9: Connection refused); nothing applied" in on_release.stderr
-        assert "push blocked (on_push: apply for release)" in on_release.stderr
-    else:
-        assert on_release.returncode == 0, on_release.stderr
+    # ADO is unreachable here: a failed apply blocks the push
+    assert on_release.returncode != 0
+    assert "ADO is unreachable (127.0.0.1:9: Connection refused); nothing applied" in on_release.stderr
+    assert "push blocked (on_push: apply for release)" in on_release.stderr
     assert on_topic.returncode == 0, on_topic.stderr  # other branches only plan
     assert "plan for refs/heads/topic" in on_topic.stderr
 

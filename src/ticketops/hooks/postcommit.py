@@ -13,7 +13,7 @@ from typing import TextIO
 import pygit2
 
 from ticketops.hooks.locate import open_repo
-from ticketops.hooks.planning import POST_COMMIT_TIMEOUT, engine_available, hook_timeout, org_url_for, plan_tip
+from ticketops.hooks.planning import POST_COMMIT_TIMEOUT, hook_timeout, org_url_for, plan_tip
 from ticketops.hooks.validation import CommitCheck, Validator
 
 PREFIX = "ticketops:"
@@ -41,7 +41,7 @@ def summary_line(repo_path: str | os.PathLike[str]) -> str | None:
         return None
     check = validator.check(head)
     text = _validation_text(check, hrepo.tickets_tree_path)
-    if check.ok and check.state is not None and engine_available():
+    if check.ok and check.state is not None:
         org_url = org_url_for(check.state.config.organization_url)
         text += f"; {plan_tip(hrepo, check.commit, org_url=org_url, timeout=min(POST_COMMIT_TIMEOUT, hook_timeout(hrepo))).summary}"
     return f"{PREFIX} {text}"

@@ -141,7 +141,7 @@ def _plan_update(
     outcome = plan_tip(hrepo, check.commit, apply=apply, org_url=org_url, stream=stream)
     if outcome.output:
         out.write(outcome.output if outcome.output.endswith("\n") else outcome.output + "\n")
-    level = "" if outcome.status in ("in-sync", "changes", "applied", "unavailable") else " warning:"
+    level = "" if outcome.status in ("in-sync", "changes", "applied") else " warning:"
     if outcome.blocks_push:
         level = " error:"
     print(f"{PREFIX}{level} {outcome.summary}", file=out)
