@@ -38,3 +38,24 @@ def test_every_type_ignore_says_why() -> None:
         if "# type: ignore" in line and not line.split("# type: ignore", 1)[1].split("]", 1)[-1].strip().startswith("#")
     ]
     assert not bare, f"say why after these ignores: {bare}"
+
+
+def test_every_wiql_is_built_in_one_module() -> None:
+    """One decision in one place: the WIQL ticketops sends (and WIQL's 20,000-id cap) live in
+    ticketops/ado/wiql.py. A condition on a work item field built anywhere else is a second copy.
+    (The emulator is ADO's side of the wire and evaluates WIQL; it is not a client.)"""
+    import re
+
+    built = re.compile(r"\[System\.\w+\]\s*(=|<>|>=|<=|>|<|CONTAINS|NOT CONTAINS|IN)\s*[{'@(\d]")
+    home = SRC / "ado" / "wiql.py"
+    elsewhere = [
+        f"{p.relative_to(SRC)}:{n}"
+        for p in SRC.rglob("*.py")
+        if p != home and "emulator" not in p.relative_to(SRC).parts
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if built.search(line) and not line.lstrip().startswith("#")
+    ]
+    assert not elsewhere, f"build these queries in ticketops/ado/wiql.py: {elsewhere}"
+    assert "20_000" not in "".join(
+        p.read_text(encoding="utf-8") for p in SRC.rglob("*.py") if p != home and "emulator" not in p.parts
+    )

@@ -43,7 +43,8 @@ from ticketops.ado.requester import USER_AGENT, UnexpectedResponse
 from ticketops.ado.retry import RetryPolicy
 from ticketops.ado.stats import RequestStats, StatsSnapshot
 from ticketops.ado.urls import OrgUrls, org_urls
-from ticketops.ado.wit_api import BATCH_MAX_IDS, wiql_literal
+from ticketops.ado.wiql import literal as wiql_literal
+from ticketops.ado.wit_api import BATCH_MAX_IDS
 
 __all__ = [  # noqa: PLE0604 - the DTO names come from ticketops.ado.dto.__all__
     "BATCH_MAX_IDS",

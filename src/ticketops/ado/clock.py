@@ -14,11 +14,7 @@ from datetime import UTC, datetime
 from ticketops.ado import routes
 from ticketops.ado.client import AdoClient
 from ticketops.ado.requester import UnexpectedResponse
-from ticketops.ado.wit_api import wiql_literal
-from ticketops.model.live import COMMON_TAG
-
-# A query that matches nothing: the cheapest way to read the server's clock.
-_NOTHING = "SELECT [System.Id] FROM WorkItems WHERE [System.Id] = 0"
+from ticketops.ado.wiql import NOTHING, changed_since_condition, select, wiql_time
 
 
 @dataclass(frozen=True)
@@ -49,7 +45,7 @@ def query_as_of(client: AdoClient, project: str, query: str) -> WiqlAsOf:
 
 def server_now(client: AdoClient, project: str) -> datetime:
     """ADO's current time (one WIQL request that matches nothing)."""
-    return query_as_of(client, project, _NOTHING).as_of
+    return query_as_of(client, project, NOTHING).as_of
 
 
 def changed_since(client: AdoClient, project: str, watermark: datetime) -> Changes:
@@ -58,11 +54,7 @@ def changed_since(client: AdoClient, project: str, watermark: datetime) -> Chang
     items paired by ``id:`` included.) ``>=`` rather than ``>``: an item changed in the same
     millisecond as the watermark is checked again rather than missed.
     """
-    query = (
-        f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(project)} "
-        f"AND [System.Tags] CONTAINS {wiql_literal(COMMON_TAG)} "
-        f"AND [System.ChangedDate] >= {wiql_literal(wiql_time(watermark))}"
-    )
+    query = select(changed_since_condition(project, watermark))
     result = query_as_of(client, project, query)
     return Changes(result.ids, result.as_of)
 
@@ -71,15 +63,12 @@ def utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def wiql_time(moment: datetime) -> str:
-    """``2026-01-01T10:00:00.123Z``: ISO 8601 UTC, milliseconds (ADO keeps milliseconds)."""
-    m = utc(moment)
-    return m.strftime("%Y-%m-%dT%H:%M:%S.") + f"{m.microsecond // 1000:03d}Z"
-
-
 def parse_time(text: str) -> datetime | None:
-    """The inverse of :func:`wiql_time` (any ISO 8601 form); None when it is not a time."""
+    """The inverse of :func:`~ticketops.ado.wiql.wiql_time` (any ISO 8601 form); None when it is not a time."""
     try:
         return utc(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
     except ValueError:
         return None
+
+
+__all__ = ["Changes", "WiqlAsOf", "changed_since", "parse_time", "query_as_of", "server_now", "utc", "wiql_time"]

@@ -64,6 +64,14 @@ class GitApi(ApiBase):
             routes.REFS_LIST, GitRef, path={"project": project, "repositoryId": repo}, params={"filter": prefix}
         )
 
+    def ref_tip(self, project: str, repo: str, ref: str) -> str | None:
+        """The commit the ref named exactly ``ref`` (``refs/heads/x``, or a branch name) points
+        at, or None when there is no such ref. ADO's ``filter`` matches a name *prefix*, so
+        ``feature/a`` also lists ``feature/ab``: only the exact name counts."""
+        name = full_ref(ref)
+        refs = self.list_refs(project, repo, filter=name)
+        return next((r.object_id for r in refs if r.name == name), None)
+
     def update_refs(self, project: str, repo: str, updates: list[RefUpdate]) -> list[RefUpdateResult]:
         """Create, move or delete refs. Check each result (or call :func:`raise_for_failures`)."""
         body: list[JsonValue] = [u.wire() for u in updates]

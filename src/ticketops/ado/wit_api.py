@@ -23,16 +23,11 @@ from ticketops.ado.dto.wit import (
 )
 from ticketops.ado.errors import BadRequest
 from ticketops.ado.requester import UnexpectedResponse
+from ticketops.ado.wiql import WIQL_MAX_CHARS
 
 BATCH_MAX_IDS = 200  # workitemsbatch and GET workitems?ids= refuse more (VS403474)
-WIQL_MAX_CHARS = 32_000
 HISTORY_PAGE = 200
 Expand = Literal["none", "relations", "fields", "links", "all"]
-
-
-def wiql_literal(value: str) -> str:
-    """A WIQL string literal: single-quoted, with quotes inside doubled."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _chunks(ids: Sequence[int], size: int) -> list[list[int]]:

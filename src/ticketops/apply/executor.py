@@ -40,10 +40,10 @@ from ticketops.ado import (
     WorkItem,
     WritesStopped,
 )
+from ticketops.ado.wiql import marker_query
 from ticketops.apply import git_exec
 from ticketops.apply import ops as patch
 from ticketops.apply.report import ApplyReport, Outcome
-from ticketops.live.reader import marker_query
 from ticketops.model.live import DESCRIPTION, key_tag
 from ticketops.plan.actions import (
     Action,

@@ -27,9 +27,9 @@ from ticketops.ado import (
     StaleRevision,
     pull_request_artifact_url,
 )
+from ticketops.ado.wiql import marker_query
 from ticketops.apply import ops as patch
 from ticketops.apply.report import Outcome
-from ticketops.live.reader import marker_query
 from ticketops.model.gitlive import LiveRepo, PrMarker, git_blob_id
 from ticketops.plan.git_actions import (
     CreateBranch,
@@ -52,8 +52,7 @@ PrText = CreatePullRequest | UpdatePullRequest | LinkPullRequest
 
 # ---- reads just before a write --------------------------------------------------------------------
 def branch_tip(a: Applier, repo: LiveRepo, branch: str) -> str | None:
-    refs = a.client.list_refs(a.project, repo.id, filter=f"heads/{branch}")
-    return next((r.object_id for r in refs if r.name == f"refs/heads/{branch}"), None)
+    return a.client.ref_tip(a.project, repo.id, branch)
 
 
 def spec_blob(a: Applier, repo: LiveRepo, branch: str, path: str) -> str | None:

@@ -20,6 +20,7 @@ from ticketops.ado import (
     Repository,
     UnexpectedResponse,
 )
+from ticketops.ado.wiql import PROJECT_PROBE
 from ticketops.doctor.report import Check, fail, ok, skip
 from ticketops.live import LiveReader
 from ticketops.model.config import BoardConfig
@@ -128,7 +129,7 @@ class RemoteChecks:
 
     # ---- permissions --------------------------------------------------------------------------
     def work_items_read(self) -> Check:
-        query = "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project"
+        query = PROJECT_PROBE
         try:
             self.client.wiql(self.project, query, top=1)
         except (PermissionDenied, AuthError) as e:
@@ -171,8 +172,7 @@ class RemoteChecks:
             if repo is None:
                 missing.append(f"{alias} -> {link.name!r}")
                 continue
-            refs = self.client.list_refs(self.project, repo.id, filter=f"heads/{link.default_branch}")
-            if not any(r.name == f"refs/heads/{link.default_branch}" for r in refs):
+            if self.client.ref_tip(self.project, repo.id, link.default_branch) is None:
                 no_branch.append(f"{link.name!r} has no branch {link.default_branch!r}")
         if missing:
             return fail(

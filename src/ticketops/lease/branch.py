@@ -60,8 +60,7 @@ class GitBranchStore:
         return server_now(self.client, self.project)
 
     def tip(self) -> str | None:
-        refs = self.client.list_refs(self.project, self.repo, filter=f"heads/{LEASE_BRANCH}")
-        return next((r.object_id for r in refs if r.name == LEASE_REF), None)
+        return self.client.ref_tip(self.project, self.repo, LEASE_REF)
 
     def read(self) -> LeaseView[BranchVersion]:
         tip = self.tip()

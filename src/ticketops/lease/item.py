@@ -36,9 +36,9 @@ from ticketops.ado import (
     PermissionDenied,
     StaleRevision,
     WorkItem,
-    wiql_literal,
 )
 from ticketops.ado.clock import query_as_of, server_now
+from ticketops.ado.wiql import select, tagged_condition
 from ticketops.lease.record import LeaseRecord, LeaseUnavailable, LeaseView
 from ticketops.model.live import DESCRIPTION, LEASE_TAG, RETIRED_LEASE_TAG, STATE, TAGS, TITLE
 
@@ -85,10 +85,7 @@ class WorkItemStore:
     # ---- reading ----------------------------------------------------------------------------
     def lease_ids(self) -> tuple[tuple[int, ...], datetime]:
         """The tagged items' ids (ascending) and ADO's time of the query."""
-        query = (
-            f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(self.project)} "
-            f"AND [System.Tags] CONTAINS {wiql_literal(LEASE_TAG)}"
-        )
+        query = select(tagged_condition(self.project, LEASE_TAG))
         result = query_as_of(self.client, self.project, query)
         return tuple(sorted(result.ids)), result.as_of
 

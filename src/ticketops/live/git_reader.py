@@ -227,8 +227,7 @@ class GitReader:
         )
         heads: dict[str, str | None] = {}
         for base in bases:
-            refs = self.client.list_refs(self.project, repo_id, filter=f"heads/{base}")
-            heads[base] = next((r.object_id for r in refs if r.name == f"refs/heads/{base}"), None)
+            heads[base] = self.client.ref_tip(self.project, repo_id, base)
         return [
             tg.model_copy(update={"base_tip": heads.get(tg.target.base)})
             if tg.target and tg.target.base in heads

@@ -9,23 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ticketops.ado import AdoClient, NotFound, wiql_literal
+from ticketops.ado import AdoClient, NotFound
+from ticketops.ado.wiql import collect_ids, key_chunks, marker_query, tagged_condition
 from ticketops.live import convert
 from ticketops.model.config import DEFAULT_WORK_ITEM_TYPE, BoardConfig
 from ticketops.model.desired import DesiredState
 from ticketops.model.errors import ConfigError
 from ticketops.model.live import (
-    COMMON_TAG,
     FieldAuthors,
     Identity,
     LiveState,
     LiveWorkItem,
     WorkItemTypeInfo,
-    key_tag,
 )
-
-WIQL_MAX_IDS = 20_000  # ADO refuses a WIQL result above this (VS402337)
-WIQL_BUDGET = 30_000  # stay under the 32,000-character query limit
 
 
 class LiveReader:
@@ -36,7 +32,6 @@ class LiveReader:
         self.config = config
         self.project = config.project
         self._type_info: WorkItemTypeInfo | None = None
-        self._identities: dict[str, Identity | None] = {}
         self._other_types: dict[str, WorkItemTypeInfo | None] = {}
         self._project_types: tuple[str, ...] | None = None
         self._recovered: dict[tuple[int, int], tuple[str, ...]] = {}  # (id, rev) -> keys from history
@@ -107,26 +102,15 @@ class LiveReader:
 
     def identities(self, emails: Iterable[str]) -> dict[str, Identity | None]:
         """Resolve people by email (cached for the run; unknown people map to None)."""
-        for email in sorted({e.lower() for e in emails} - set(self._identities)):
-            self._identities[email] = convert.identity(email, self.client.search_identity(email))
-        return dict(self._identities)
+        return {
+            email: convert.identity(email, self.client.search_identity(email))
+            for email in sorted({e.lower() for e in emails})
+        }
 
     # ---- items ---------------------------------------------------------------------------
     def marked_ids(self) -> list[int]:
-        """Ids of every item carrying the common ``ticketops`` tag, paged past 20,000."""
-        ids: list[int] = []
-        last = 0
-        while True:
-            query = (
-                f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(self.project)} "
-                f"AND [System.Tags] CONTAINS {wiql_literal(COMMON_TAG)} AND [System.Id] > {last} "
-                "ORDER BY [System.Id]"
-            )
-            page = self.client.wiql(self.project, query, top=WIQL_MAX_IDS)
-            ids.extend(page)
-            if len(page) < WIQL_MAX_IDS:
-                return ids
-            last = max(page)
+        """Ids of every item carrying the common ``ticketops`` tag, read past WIQL's cap."""
+        return collect_ids(self.client, self.project, tagged_condition(self.project))
 
     def ids_for_keys(self, keys: Sequence[str]) -> list[int]:
         """Items marked ``ticketops:KEY`` for any of ``keys``, with or without the common tag.
@@ -135,7 +119,7 @@ class LiveReader:
         someone removed) is adopted, never duplicated. Chunked under the query size limit.
         """
         found: set[int] = set()
-        for chunk in _key_chunks(self.project, keys):
+        for chunk in key_chunks(self.project, keys):
             found.update(self.client.wiql(self.project, marker_query(self.project, chunk)))
         return sorted(found)
 
@@ -213,26 +197,3 @@ def identities_needed(desired: DesiredState, items: tuple[LiveWorkItem, ...]) ->
         if t.assignee and assigned.get(t.key) != {t.assignee.lower()}:
             need.add(t.assignee.lower())
     return frozenset(need)
-
-
-def marker_query(project: str, keys: Sequence[str]) -> str:
-    """WIQL for the items of ``project`` marked ``ticketops:KEY`` for any of ``keys`` (keep the
-    list under the query size limit: :meth:`LiveReader.ids_for_keys` chunks it)."""
-    clauses = " OR ".join(f"[System.Tags] CONTAINS {wiql_literal(key_tag(k))}" for k in keys)
-    return f"SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = {wiql_literal(project)} AND ({clauses})"
-
-
-def _key_chunks(project: str, keys: Sequence[str]) -> list[list[str]]:
-    chunks: list[list[str]] = []
-    current: list[str] = []
-    size = 200 + len(project)
-    for key in sorted(set(keys)):
-        clause = len(key_tag(key)) + 40
-        if current and size + clause > WIQL_BUDGET:
-            chunks.append(current)
-            current, size = [], 200 + len(project)
-        current.append(key)
-        size += clause
-    if current:
-        chunks.append(current)
-    return chunks
