@@ -19,7 +19,7 @@ from ticketops.ado.git_api import GitApi
 from ticketops.ado.requester import USER_AGENT, Requester
 from ticketops.ado.retry import RetryPolicy
 from ticketops.ado.stats import RequestStats
-from ticketops.ado.urls import OrgUrls, org_urls
+from ticketops.ado.urls import OrgUrls, OrgUrlSource, org_urls
 from ticketops.ado.wit_api import WorkItemsApi
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -47,10 +47,12 @@ class AdoClient(WorkItemsApi, GitApi, CoreApi):
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        org_url_source: OrgUrlSource | None = None,
     ) -> None:
         if http is not None and transport is not None:
             raise ValueError("pass either http or transport, not both")
         self.urls: OrgUrls = org_urls(org_url)
+        self.org_url_source = org_url_source or OrgUrlSource()  # where org_url came from, for errors
         self.read_only = read_only
         self._auth = auth
         self._max_concurrency = max(1, max_concurrency)

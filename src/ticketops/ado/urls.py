@@ -22,6 +22,22 @@ LEGACY_SUFFIX = ".visualstudio.com"
 LEGACY_IDENTITY_SUFFIX = ".vssps.visualstudio.com"
 
 
+CONFIG_ORG_URL = "`organization_url:` in .tickets/config.yaml"
+
+
+@dataclass(frozen=True)
+class OrgUrlSource:
+    """Where a run's organization URL came from, so an error about it names what to fix."""
+
+    given_by: str | None = None  # "--org-url", "the TICKETOPS_ORG_URL environment variable"; None: config.yaml
+
+    def check_with_project(self) -> str:
+        """``check `project:` and ...``: the fix for a project that is not in the organization."""
+        if self.given_by is None:
+            return f"check `project:` and {CONFIG_ORG_URL}"
+        return f"check `project:` in .tickets/config.yaml and the organization URL given by {self.given_by}"
+
+
 @dataclass(frozen=True)
 class OrgUrls:
     """Base URLs (no trailing slash) for one organization or collection."""

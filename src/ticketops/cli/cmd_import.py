@@ -10,10 +10,9 @@ from contextlib import contextmanager
 
 from ticketops.cli.common import add_json_arg, add_org_args, read_only_requested
 from ticketops.cli.connect import build_client, print_stats
-from ticketops.desired import TICKETS_DIR
 from ticketops.importer import Importer, ImportOptions, render_text
 from ticketops.importer.boards import BoardTarget, main_board
-from ticketops.model.errors import ConfigError, ExitCode
+from ticketops.model.errors import ExitCode, NoBoard
 
 NAME = "import"
 HELP = "write .tickets/KEY.md for existing work items (bootstrap a board from ADO) and adopt them"
@@ -136,10 +135,8 @@ def _main_board(repo: str) -> BoardTarget:
     """The board to import into; with no .tickets/ at all, say how to start one."""
     try:
         return main_board(repo)
-    except ConfigError as e:
-        if f"no {TICKETS_DIR}/ folder" not in str(e):
-            raise
-        raise ConfigError(f"{e}\n{BOARD_HINT}") from None
+    except NoBoard as e:
+        raise NoBoard(f"{e}\n{BOARD_HINT}") from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import json
 import sys
 
 from ticketops.apply import render_outcomes
-from ticketops.cli.common import load_desired, name_org_url_source
+from ticketops.cli.common import load_desired
 from ticketops.cli.connect import (
     ReadOnlyMode,
     add_board_args,
@@ -122,7 +122,6 @@ def _run_every(args: argparse.Namespace) -> int:
         load=load,
         client_for=lambda config: build_client(config, args, write=True),
         fatal=(ReadOnlyMode,),
-        explain=lambda e: name_org_url_source(str(e), args),
     )
 
 

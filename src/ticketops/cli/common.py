@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from ticketops.ado.urls import OrgUrlSource
 from ticketops.model.desired import DesiredState
 from ticketops.model.errors import Problem
 
@@ -71,28 +72,13 @@ def org_url_override(args: argparse.Namespace) -> str | None:
     return getattr(args, "org_url", None) or os.environ.get("TICKETOPS_ORG_URL") or None
 
 
-CONFIG_ORG_URL = "`organization_url:` in .tickets/config.yaml"
-
-
-def org_url_source(args: argparse.Namespace) -> str:
+def org_url_source(args: argparse.Namespace) -> OrgUrlSource:
     """Where the organization URL of this run came from, as the user wrote it."""
     if getattr(args, "org_url", None):
-        return "--org-url"
+        return OrgUrlSource("--org-url")
     if "org_url" in vars(args) and os.environ.get("TICKETOPS_ORG_URL"):
-        return "the TICKETOPS_ORG_URL environment variable"
-    return CONFIG_ORG_URL
-
-
-def name_org_url_source(message: str, args: argparse.Namespace) -> str:
-    """An error that tells to check ``organization_url:`` in config.yaml names the real source
-    when ``--org-url`` or ``TICKETOPS_ORG_URL`` overrode it."""
-    source = org_url_source(args)
-    if source == CONFIG_ORG_URL or CONFIG_ORG_URL not in message:
-        return message
-    both = f"`project:` and {CONFIG_ORG_URL}"
-    if both in message:
-        return message.replace(both, f"`project:` in .tickets/config.yaml and the organization URL given by {source}")
-    return message.replace(CONFIG_ORG_URL, f"the organization URL given by {source} (it overrides {CONFIG_ORG_URL})")
+        return OrgUrlSource("the TICKETOPS_ORG_URL environment variable")
+    return OrgUrlSource()
 
 
 def load_desired(args: argparse.Namespace) -> DesiredState:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from ticketops.ado import AdoClient, Auth, AuthInfo, Transport, resolve_auth
 from ticketops.apply import Outcome
-from ticketops.cli.common import org_url_override, read_only_requested
+from ticketops.cli.common import org_url_override, org_url_source, read_only_requested
 from ticketops.engine import Engine
 from ticketops.model.config import BoardConfig
 from ticketops.model.errors import ConfigError
@@ -36,7 +36,9 @@ def build_client(
     if write:
         refuse_read_only(config, args)
     auth, _info = resolve_board_auth(config, args)
-    return AdoClient(org_url(config, args), auth, transport=transport, read_only=not write)
+    return AdoClient(
+        org_url(config, args), auth, transport=transport, read_only=not write, org_url_source=org_url_source(args)
+    )
 
 
 class ReadOnlyMode(ConfigError):

@@ -119,9 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args._run(args))
     except TicketopsError as e:
-        from ticketops.cli.common import name_org_url_source
-
-        print(f"error: {name_org_url_source(str(e), args)}", file=sys.stderr)
+        print(f"error: {e}", file=sys.stderr)
         return int(e.exit_code)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

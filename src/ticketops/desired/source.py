@@ -16,7 +16,7 @@ from pathlib import Path
 import pygit2
 
 from ticketops.desired.ticketfile import MAX_FILE_BYTES
-from ticketops.model.errors import ConfigError, GitError, Problem
+from ticketops.model.errors import GitError, NoBoard, Problem
 from ticketops.model.ticket import KEY_RE
 
 TICKETS_DIR = ".tickets"
@@ -86,10 +86,10 @@ def _candidates(start: str) -> list[str]:
         cur = posixpath.dirname(cur)
 
 
-def _not_found(where: str, start: str, committed: bool) -> ConfigError:
+def _not_found(where: str, start: str, committed: bool) -> NoBoard:
     place = f" {start}/" if start else " the repository root"
     hint = " If you created it but did not commit it yet, commit it or use --worktree." if committed else ""
-    return ConfigError(
+    return NoBoard(
         f"no {TICKETS_DIR}/ folder in {where} at{place} or any folder above it. Point --repo at the "
         f"folder that holds {TICKETS_DIR}/ (with config.yaml inside).{hint}"
     )

@@ -61,7 +61,7 @@ class LiveReader:
         except NotFound:
             return ConfigError(
                 f"project {self.project!r} was not found in {self.client.org_url}; "
-                "check `project:` and `organization_url:` in .tickets/config.yaml"
+                f"{self.client.org_url_source.check_with_project()}"
             )
         hint = ""
         for process, wit in DEFAULT_WORK_ITEM_TYPE.items():

@@ -54,5 +54,9 @@ class ConfigError(TicketopsError):
     """The board configuration is missing or does not fit the ADO project."""
 
 
+class NoBoard(ConfigError):
+    """There is no ``.tickets/`` folder where the command looked (``init`` or ``import`` starts one)."""
+
+
 class GitError(TicketopsError):
     """A git repository or revision cannot be read."""

@@ -56,7 +56,6 @@ class IntervalLoop:
         err: Callable[[str], None],
         fatal: tuple[type[TicketopsError], ...] = FATAL,
         json_lines: bool = False,
-        explain: Callable[[TicketopsError], str] = str,
     ) -> None:
         self.run_pass = run_pass
         self.settings = settings
@@ -65,7 +64,6 @@ class IntervalLoop:
         self.err = err
         self.fatal = fatal
         self.json_lines = json_lines
-        self.explain = explain  # an error's message for the user (the CLI names where settings came from)
         self.rng = random.Random(settings.seed)
         self.delays: list[float] = []  # every wait chosen, in order
 
@@ -99,7 +97,7 @@ class IntervalLoop:
         return int(ExitCode.OK)
 
     def _failed(self, number: int, error: TicketopsError, *, fatal: bool) -> None:
-        message = self.explain(error)
+        message = str(error)
         if self.json_lines:
             self.out(failed_json(number, message, fatal=fatal))
         self.err(f"{_now()} pass {number}{'' if fatal else ' failed'}: {message}")

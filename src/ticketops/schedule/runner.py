@@ -32,7 +32,6 @@ def run_every(
     load: Callable[[], DesiredState],
     client_for: Callable[[BoardConfig], AdoClient],
     fatal: tuple[type[TicketopsError], ...] = (),
-    explain: Callable[[TicketopsError], str] = str,
 ) -> int:
     """Run passes every ``args.every`` seconds until SIGTERM/SIGINT (exit 0), ``--count``
     passes (exit 0, or 1 when the last pass failed or did not converge) or an error no retry
@@ -67,7 +66,6 @@ def run_every(
                 err=_warn,
                 fatal=FATAL + fatal,
                 json_lines=json_lines,
-                explain=explain,
             )
             return loop.run()
     finally:
