@@ -21,10 +21,12 @@ EXAMPLE_REPO = REPO_ROOT / "example-repo"
 
 
 @pytest.fixture
-def emu() -> Iterator[Emulator]:
-    """The default organisation (contoso: Payments/Ledger/Helpdesk/Compliance), checked at the end.
-    Areas that need another seed or clock override this fixture, using :func:`checked_emulator`."""
-    with checked_emulator() as emulator:
+def emu(request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    """The default organisation (contoso: Payments/Ledger/Helpdesk/Compliance), checked after
+    every write (at most one item per marker tag, one active PR per branch, no PR without its
+    branch) and at the end. Areas that need another seed or clock override this fixture, using
+    :func:`checked_emulator`."""
+    with checked_emulator(board_invariants=request.node.get_closest_marker("broken_board") is None) as emulator:
         yield emulator
 
 

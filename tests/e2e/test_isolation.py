@@ -16,6 +16,7 @@ def _writes_for(emu, item_id: int) -> list:
     return [r for r in emu.log.writes() if r.path.rstrip("/").endswith(f"/workitems/{item_id}")]
 
 
+@pytest.mark.broken_board("a person copies PAY-1's item, marker tag included")
 def test_two_items_with_one_marker_are_a_conflict_and_that_key_gets_no_writes(tmp_path: Path, emu) -> None:
     board = Board(tmp_path, emu)
     board.commit({"PAY-1.md": ticket_md("Original", "backlog"), "PAY-2.md": ticket_md("Other", "backlog")})

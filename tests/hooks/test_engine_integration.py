@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from hookgit import VALID_TICKET, Clone
 
+from support.emulators import checked_emulator
 from ticketops.emulator import Emulator
 from ticketops.emulator.server import EmulatorServer
 
@@ -19,9 +20,8 @@ CREATE = "Work Items_Create"
 
 @pytest.fixture
 def emu() -> Iterator[Emulator]:
-    emulator = Emulator()
-    yield emulator
-    assert emulator.log.unknown_routes == [], [r.url for r in emulator.log.unknown_routes]
+    with checked_emulator() as emulator:
+        yield emulator
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 import pygit2
 import pytest
 
-from ticketops.emulator import Emulator
+from support.emulators import checked_emulator
 from ticketops.emulator.server import EmulatorServer
 from ticketops.lease.item import parse_record
 from ticketops.model.live import LEASE_TAG
@@ -41,7 +41,7 @@ def make_board(root: Path, config: str) -> Path:
 def test_two_reconcilers_at_once_create_no_duplicates_and_converge(store: str, tmp_path: Path) -> None:
     repo = make_board(tmp_path / "board", CONFIGS[store])
     env = dict(os.environ, AZURE_DEVOPS_EXT_PAT="two-runs-dummy-pat-0123456789")
-    with Emulator() as emu, EmulatorServer(emu) as srv:
+    with checked_emulator() as emu, EmulatorServer(emu) as srv:  # no duplicate marker, ever
         emu.faults.latency = 0.005  # each write takes a little while, so the runs overlap
         argv = [sys.executable, "-m", "ticketops", "reconcile", "--repo", str(repo), "--org-url", srv.url]
         procs = [
