@@ -23,8 +23,8 @@ from benchkit import client_for, commit_board
 from ticketops.ado import AdoClient
 from ticketops.desired import load
 from ticketops.emulator import Emulator
+from ticketops.engine.boardpass import BoardPass, PassSettings, PassSummary
 from ticketops.engine.guarded import LeaseOptions
-from ticketops.schedule.boardpass import BoardPass, PassSettings, PassSummary
 
 CONFIG = b"organization_url: https://dev.azure.com/contoso\nproject: Payments\nprocess: agile\n"
 

@@ -59,3 +59,20 @@ def test_every_wiql_is_built_in_one_module() -> None:
     assert "20_000" not in "".join(
         p.read_text(encoding="utf-8") for p in SRC.rglob("*.py") if p != home and "emulator" not in p.parts
     )
+
+
+def test_the_benchmarks_still_import() -> None:
+    """`make bench` is not run by `make test`; a module it imports that moved must still fail
+    here, not on the next person who runs the benchmarks."""
+    import importlib.util
+    import sys
+
+    bench = ROOT / "bench"
+    sys.path.insert(0, str(bench))
+    try:
+        for script in sorted(bench.glob("bench_*.py")):
+            spec = importlib.util.spec_from_file_location(f"bench_import_check_{script.stem}", script)
+            assert spec is not None and spec.loader is not None
+            spec.loader.exec_module(importlib.util.module_from_spec(spec))  # main() runs only as __main__
+    finally:
+        sys.path.remove(str(bench))
