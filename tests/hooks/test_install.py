@@ -78,7 +78,7 @@ def test_chained_hook_runs_first_with_the_same_stdin_and_args(clone: Clone, tmp_
 
     assert done.returncode == 0, done.stderr
     assert "existing hook ran" in done.stderr
-    assert "valid at 1 pushed commit" in done.stderr  # ours ran too
+    assert "valid at the pushed tip (1 pushed commit checked" in done.stderr  # ours ran too
     recorded = log.read_text().splitlines()
     assert recorded[0] == f"args: origin {clone.remote}"
     assert recorded[1:] == [f"refs/heads/main {new} refs/heads/main {old}"]

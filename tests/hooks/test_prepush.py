@@ -44,20 +44,36 @@ def test_valid_ticket_goes_through(hooked: Clone) -> None:
 
     assert done.returncode == 0, done.stderr
     assert hooked.remote_sha("main") == hooked.head()
-    assert "valid at 1 pushed commit (2 tickets at" in done.stderr
+    assert "valid at the pushed tip (1 pushed commit checked, 2 tickets at" in done.stderr
 
 
-def test_every_pushed_commit_is_validated_not_only_the_tip(hooked: Clone) -> None:
+def test_a_fix_committed_on_top_goes_through_and_the_broken_commit_is_a_warning(hooked: Clone) -> None:
+    """Fix-forward: the pushed tip decides; nobody has to rewrite history for a fixed mistake."""
     hooked.commit("broken", {".tickets/PAY-2.md": INVALID_TICKET})
     broken = hooked.head()[:7]
     hooked.commit("fixed", {".tickets/PAY-2.md": VALID_TICKET.format(title="Fixed")})
 
     done = hooked.push("origin", "main")
 
-    assert done.returncode != 0
-    assert f'commit {broken} "broken"' in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert hooked.remote_sha("main") == hooked.head()
+    assert f'warning: commit {broken} "broken": 1 problem in tickets, fixed at the pushed tip' in done.stderr
     assert ".tickets/PAY-2.md:3:" in done.stderr
-    assert '"fixed"' not in done.stderr  # the valid tip is not reported as a problem
+    assert "push blocked" not in done.stderr
+    assert "valid at the pushed tip (2 pushed commits checked, 2 tickets at" in done.stderr
+
+
+def test_a_tip_that_is_still_broken_blocks_even_when_it_changed_no_ticket(hooked: Clone) -> None:
+    hooked.commit("broken", {".tickets/PAY-2.md": INVALID_TICKET})
+    broken = hooked.head()[:7]
+    hooked.commit("code only on top", {"src/app.py": "x = 1\n"})
+
+    done = hooked.push("origin", "main")
+
+    assert done.returncode != 0
+    assert ".tickets/PAY-2.md:3:" in done.stderr and "push blocked" in done.stderr
+    assert "fixed at the pushed tip" not in done.stderr and f"commit {broken}" not in done.stderr
+    assert '"code only on top"' in done.stderr  # the tip is what is reported
 
 
 def test_commits_that_do_not_touch_tickets_are_not_validated(hooked: Clone) -> None:
@@ -100,7 +116,7 @@ def test_new_branch_with_a_valid_ticket_goes_through(hooked: Clone) -> None:
     done = hooked.push("-u", "origin", "feature/pay-3")
 
     assert done.returncode == 0, done.stderr
-    assert "valid at 1 pushed commit" in done.stderr
+    assert "valid at the pushed tip (1 pushed commit checked" in done.stderr
     assert hooked.remote_sha("feature/pay-3") == hooked.head()
 
 

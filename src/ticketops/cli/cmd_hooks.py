@@ -16,7 +16,8 @@ NAME = "hooks"
 HELP = "install git hooks that check tickets on commit and push"
 DESCRIPTION = """\
 Git hooks for ticketops. `install` writes a pre-push hook (validates .tickets/ at every pushed
-commit, blocks the push on invalid tickets, then shows the plan for the pushed tip) and a
+commit, blocks the push when a pushed tip has invalid tickets, warns about problems fixed on
+top, then shows the plan for the pushed tip) and a
 post-commit hook (prints a one-line summary after commits that change .tickets/; never fails
 the commit). The hooks run ticketops with the Python that installed them. An existing hook is
 never overwritten: use --chain to run it first, or the pre-commit framework (hook ids

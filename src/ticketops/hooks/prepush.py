@@ -1,8 +1,9 @@
 """``ticketops hooks run pre-push REMOTE URL``: what the installed pre-push hook runs.
 
 1. Read the ref updates (standard input, or the pre-commit framework's ``PRE_COMMIT_*``).
-2. Validate ``.tickets/`` at every pushed commit that changed it; print ``path:line:col``
-   problems under the commit they belong to; any problem blocks the push (exit 1).
+2. Validate ``.tickets/`` at every pushed commit that changed it, and at every pushed tip;
+   print ``path:line:col`` problems under the commit they belong to. A problem at a pushed tip
+   blocks the push (exit 1); problems only in earlier commits, fixed on top, are warnings.
 3. For each pushed tip that carries ticket changes, :func:`plan_tip` (the engine integration):
    ``on_push: apply`` on the tracked branch reconciles, anything else only plans. In plan mode
    an unreachable or slow ADO is a warning, never a blocked push.
@@ -67,16 +68,21 @@ def run_pre_push(
         if ctx.updates:
             print(f"{PREFIX} no ticket changes in this push; nothing to check", file=out)
         return 0
-    bad = [c for c in checks if not c.ok]
-    if bad:
-        _report_invalid(bad, out)
+    # Fix-forward: only the pushed tips decide. A problem that a later pushed commit fixed is a
+    # warning naming its commit; asking people to rewrite published history for it helps nobody.
+    tips = {update.local_sha: _tip_check(hrepo, validator, update) for update in touched}
+    bad_tips = [c for c in tips.values() if not c.ok]
+    if bad_tips:
+        _report_invalid(bad_tips, out)
         return 1
-    tip_check = checks[-1]
+    if fixed := [c for c in checks if not c.ok]:
+        _report_fixed(fixed, out)
+    tip_check = next(reversed(tips.values()))
     tickets = len(tip_check.state.tickets) if tip_check.state else 0
     n = len(checks)
     print(
-        f"{PREFIX} .tickets/ valid at {n} pushed commit{'s' if n != 1 else ''} "
-        f"({tickets} tickets at {tip_check.short})",
+        f"{PREFIX} .tickets/ valid at the pushed tip{'s' if len(tips) != 1 else ''} ({n} pushed commit"
+        f"{'s' if n != 1 else ''} checked, {tickets} tickets at {tip_check.short})",
         file=out,
     )
     blocked = False
@@ -104,6 +110,21 @@ def _validate_updates(
     return checks, touched
 
 
+def _tip_check(hrepo: HookRepo, validator: Validator, update: RefUpdate) -> CommitCheck:
+    obj = hrepo.git.get(update.local_sha)
+    if obj is None:  # git hands the hook only objects it has; a missing one is a broken repository
+        raise GitError(f"the pushed commit {update.local_sha} is not in the repository")
+    return validator.check(obj.peel(pygit2.Commit))
+
+
+def _report_fixed(fixed: list[CommitCheck], out: TextIO) -> None:
+    """Problems in earlier pushed commits that the pushed tip no longer has."""
+    for check in fixed:
+        print(f"{PREFIX} warning: {check.header()}, fixed at the pushed tip:", file=out)
+        for problem in check.problems:
+            print(f"  {problem}", file=out)
+
+
 def _report_invalid(bad: list[CommitCheck], out: TextIO) -> None:
     total = sum(len(c.problems) for c in bad)
     for check in bad:
@@ -112,9 +133,9 @@ def _report_invalid(bad: list[CommitCheck], out: TextIO) -> None:
             print(f"  {problem}", file=out)
     print(
         f"{PREFIX} push blocked: {total} problem{'s' if total != 1 else ''} in "
-        f"{len(bad)} commit{'s' if len(bad) != 1 else ''}. Fix the ticket files and rewrite those "
-        "commits (git commit --amend, or git rebase -i for older ones), or skip this check "
-        "with git push --no-verify",
+        f"the pushed tip{'s' if len(bad) != 1 else ''}. Fix the ticket files and commit the fix on top "
+        "(earlier commits need no rewriting: only the tip decides), or skip this check with "
+        "git push --no-verify",
         file=out,
     )
 
