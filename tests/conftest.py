@@ -33,7 +33,7 @@ def emu(request: pytest.FixtureRequest) -> Iterator[Emulator]:
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test sees the developer's tokens, org overrides or state folder."""
-    for var in ("AZURE_DEVOPS_EXT_PAT", "SYSTEM_ACCESSTOKEN", "TICKETOPS_ORG_URL"):
+    for var in ("AZURE_DEVOPS_EXT_PAT", "SYSTEM_ACCESSTOKEN", "TICKETOPS_ORG_URL", "TF_BUILD", "GITHUB_ACTIONS"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")

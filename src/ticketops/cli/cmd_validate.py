@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
+from ticketops.cli.annotations import annotation, ci_of
 from ticketops.cli.common import add_json_arg, add_source_args, check_desired, source_rev
 from ticketops.model.desired import DesiredState
 from ticketops.model.errors import ExitCode, Problem, TicketopsError
@@ -16,7 +18,10 @@ DESCRIPTION = (
     "Check .tickets/config.yaml and every ticket file, and print each problem as "
     "path:line:col: message (paths relative to the git repository root). Reads the committed "
     "tree of --rev (default HEAD); --worktree checks the files on disk instead. "
-    "Exit 0 when everything is valid, 1 when there are problems."
+    "Exit 0 when everything is valid, 1 when there are problems. In Azure Pipelines (TF_BUILD "
+    "set) and GitHub Actions (GITHUB_ACTIONS=true) each problem is also printed as the CI's "
+    "annotation (##vso[task.logissue ...] or ::error file=...::), so it shows on the changed line "
+    "of the pull request."
 )
 
 
@@ -58,8 +63,11 @@ def _where(args: argparse.Namespace, state: DesiredState | None) -> str:
 
 
 def _print_text(args: argparse.Namespace, state: DesiredState | None, problems: tuple[Problem, ...]) -> None:
+    ci = ci_of(os.environ)
     for p in problems:
         print(p)
+        if ci is not None:  # the same problem, as the CI's annotation on that line of the PR
+            print(annotation(p, ci))
     if problems:
         files = len({p.path for p in problems})
         n = len(problems)
