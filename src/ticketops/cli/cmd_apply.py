@@ -10,7 +10,7 @@ from contextlib import ExitStack, contextmanager
 
 from ticketops.apply import ApplyReport, Outcome, render_outcomes
 from ticketops.cli.common import load_desired
-from ticketops.cli.connect import add_board_args, build_client, print_stats
+from ticketops.cli.connect import add_board_args, build_client, print_stats, targets
 from ticketops.cli.leaseargs import add_lease_args, lease_options
 from ticketops.engine.runner import PassRunner, RunOptions
 from ticketops.engine.stopping import stop_on_signals
@@ -65,7 +65,9 @@ def report_json(plan: Plan, report: ApplyReport | None) -> str:
 def run(args: argparse.Namespace) -> int:
     desired = load_desired(args)
     interactive = sys.stdout.isatty() and not args.json
-    options = RunOptions(lease=lease_options(args, "apply"), prune=getattr(args, "prune", False), notify=_warn)
+    options = RunOptions(
+        lease=lease_options(args, "apply"), prune=getattr(args, "prune", False), notify=_warn, targets=targets(args)
+    )
     runner = PassRunner(lambda config: build_client(config, args, write=True), options)
     with runner, stop_on_signals() as stop, ExitStack() as bar:
         client = runner.client_for(desired.config)

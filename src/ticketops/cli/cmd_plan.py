@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from ticketops.cli.common import load_desired
-from ticketops.cli.connect import add_board_args, build_client, print_stats
-from ticketops.engine.runner import PassRunner
+from ticketops.cli.connect import add_board_args, build_client, print_stats, targets
+from ticketops.engine.runner import PassRunner, RunOptions
 from ticketops.model.errors import ExitCode
 from ticketops.plan import Plan, render_json, render_text
 
@@ -38,7 +38,8 @@ def exit_code(plan: Plan) -> int:
 
 def run(args: argparse.Namespace) -> int:
     desired = load_desired(args)
-    with PassRunner(lambda config: build_client(config, args, write=False)) as runner:
+    options = RunOptions(targets=targets(args))
+    with PassRunner(lambda config: build_client(config, args, write=False), options) as runner:
         client = runner.client_for(desired.config)
         plan = runner.plan(desired)
         sys.stdout.write(render_json(plan) if args.json else render_text(plan))

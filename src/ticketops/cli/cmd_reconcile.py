@@ -14,6 +14,7 @@ from ticketops.cli.connect import (
     build_client,
     print_stats,
     refuse_read_only,
+    targets,
 )
 from ticketops.cli.leaseargs import add_lease_args, lease_options
 from ticketops.engine import DEFAULT_MAX_PASSES, PassResult, ReconcileResult
@@ -105,6 +106,11 @@ def _run_every(args: argparse.Namespace) -> int:
     """Refuse read-only mode before the loop starts (as a one-off reconcile does); a board
     that cannot be read yet is left to the passes, which report it and try again."""
     refuse_read_only(None, args)
+    if targets(args):
+        raise TicketopsError(
+            "--target limits one run to some tickets; a scheduled job (--every) keeps the whole board "
+            "in sync. Drop --target, or run `ticketops reconcile --target KEY` without --every"
+        )
     try:
         first: DesiredState | None = load_desired(args)
     except TicketopsError:
@@ -135,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
         prune=getattr(args, "prune", False),
         max_passes=max(1, args.max_passes),
         notify=_warn,
+        targets=targets(args),
     )
     with (
         PassRunner(lambda config: build_client(config, args, write=True), options) as runner,

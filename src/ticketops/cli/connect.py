@@ -94,7 +94,20 @@ def add_board_args(p: argparse.ArgumentParser, *, prune: bool = True) -> None:
             help="move work items whose ticket file is gone to the Removed state (never deleted); "
             "without it they are only reported as orphaned",
         )
+    p.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="only this ticket (repeat for several): plan, apply and reconcile leave every other "
+        "ticket alone; an unknown key is an error",
+    )
     add_stats_arg(p)
+
+
+def targets(args: argparse.Namespace) -> frozenset[str]:
+    """The ``--target`` keys, as keys are written (upper case)."""
+    return frozenset(k.strip().upper() for k in getattr(args, "target", []) if k.strip())
 
 
 def open_engine(
@@ -108,4 +121,4 @@ def open_engine(
 
     desired = load_desired(args)
     client = build_client(desired.config, args, write=write)
-    return Engine(client, desired, prune=getattr(args, "prune", False), progress=progress)
+    return Engine(client, desired, prune=getattr(args, "prune", False), progress=progress, targets=targets(args))

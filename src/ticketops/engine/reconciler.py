@@ -11,6 +11,7 @@ from ticketops.ado import AdoClient
 from ticketops.apply import Applier, ApplyReport, Outcome
 from ticketops.live import GitReader, LiveReader
 from ticketops.model.desired import DesiredState
+from ticketops.model.errors import TicketopsError
 from ticketops.model.gitlive import GitLive
 from ticketops.model.live import FieldAuthors, LiveState
 from ticketops.plan import Action, CreateWorkItem, Plan, Step, UpdateWorkItem, make_plan, plan_git
@@ -58,13 +59,16 @@ class Engine:
         git: bool = True,
         cancel: threading.Event | None = None,
         markdown_supported: bool | None = None,
+        targets: frozenset[str] = frozenset(),
     ) -> None:
         """``cancel`` stops an apply between two actions (a signal, a lost lease).
         ``markdown_supported`` is what an earlier engine on the same server learned (None: not
-        known yet), so no write the server refused is sent again."""
+        known yet), so no write the server refused is sent again. ``targets`` (``--target``)
+        limits every plan to those tickets; empty means all."""
         self.client = client
         self.desired = desired
         self.prune = prune
+        self.targets = targets
         self.cancel = cancel if cancel is not None else threading.Event()
         self.reader = LiveReader(client, desired.config)
         self.applier = Applier(
@@ -101,7 +105,7 @@ class Engine:
         live = self.read_live()
         self._authors = {}
         plan = self._make(live)
-        creates = [a.key for a in plan.actions if isinstance(a, CreateWorkItem)]
+        creates = [a.key for a in plan.actions if isinstance(a, CreateWorkItem) and self._targeted(a.key)]
         if creates:
             known = {i.id for i in live.items}
             lost = [i for i in self.reader.ids_for_keys(creates) if i not in known]
@@ -110,14 +114,31 @@ class Engine:
                 live = self.reader.state(self.desired, live.items + self.reader.read_items(lost), live.type_info)
                 self._live = live
                 plan = self._make(live)
-        changed = [a.id for a in plan.actions if isinstance(a, UpdateWorkItem)]
+        changed = [a.id for a in plan.actions if isinstance(a, UpdateWorkItem) and self._targeted(a.key)]
         if changed:
             self._authors = self.reader.authors(changed)
             plan = self._make(live)
         if self.git is not None:
             self.git_live = self.git.read(self.desired)
             plan = plan.with_actions(tuple(plan_git(self.desired, plan, self.git_live)))
-        return plan
+        return self._limit(plan)
+
+    def _targeted(self, key: str) -> bool:
+        return not self.targets or key in self.targets
+
+    def _limit(self, plan: Plan) -> Plan:
+        """The plan for ``targets`` only. A target that is neither a ticket nor a work item
+        ticketops knows is an error: a typo must not look like "nothing to do"."""
+        if not self.targets:
+            return plan
+        known = {t.key for t in self.desired.tickets} | {a.key for a in plan.actions} | {s.key for s in plan.synced}
+        unknown = sorted(self.targets - known)
+        if unknown:
+            raise UnknownTarget(
+                f"--target {', '.join(unknown)}: no such ticket in {self.desired.tickets_dir}/ and no work item "
+                f"marked ticketops:KEY for {'it' if len(unknown) == 1 else 'them'}; `ticketops list` shows the keys"
+            )
+        return plan.only(self.targets)
 
     def _make(self, live: LiveState) -> Plan:
         return make_plan(self.desired, live, prune=self.prune, authors=self._authors)
@@ -167,6 +188,10 @@ class Engine:
             if result.report is not None and not _progressed(result.report):
                 break
         return ReconcileResult(tuple(passes), plan)
+
+
+class UnknownTarget(TicketopsError):
+    """``--target`` names a key that is neither a ticket nor a known work item."""
 
 
 def _progressed(report: ApplyReport) -> bool:

@@ -31,6 +31,7 @@ class RunOptions:
     lease: LeaseOptions = field(default_factory=LeaseOptions)
     prune: bool = False
     max_passes: int = DEFAULT_MAX_PASSES
+    targets: frozenset[str] = frozenset()  # --target: only these tickets (empty: all)
     notify: Callable[[str], None] = lambda _msg: None  # lease waits and other notes, for stderr
 
 
@@ -87,6 +88,7 @@ class PassRunner:
             progress=progress,
             cancel=cancel,
             markdown_supported=self._markdown,
+            targets=self.options.targets,
         )
 
     def plan(self, desired: DesiredState) -> Plan:

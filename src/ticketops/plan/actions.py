@@ -183,6 +183,16 @@ class Plan(_Frozen):
         """This plan plus ``extra`` actions (later steps: branches, pushes, pull requests), sorted."""
         return self.model_copy(update={"actions": sort_actions((*self.actions, *extra))})
 
+    def only(self, keys: frozenset[str]) -> Plan:
+        """This plan limited to the tickets ``keys`` (``--target``); everything else is left out,
+        neither written nor reported."""
+        return self.model_copy(
+            update={
+                "actions": tuple(a for a in self.actions if a.key in keys),
+                "synced": tuple(s for s in self.synced if s.key in keys),
+            }
+        )
+
     def for_key(self, key: str) -> tuple[Action, ...]:
         return tuple(a for a in self.actions if a.key == key)
 
