@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from ticketops.cli.common import load_desired
 from ticketops.cli.connect import add_board_args, build_client, print_stats, targets
+from ticketops.cli.extdiff import ENV, run_external_diff
 from ticketops.engine.runner import PassRunner, RunOptions
 from ticketops.model.errors import ExitCode
 from ticketops.plan import Plan, render_json, render_text
@@ -28,6 +30,13 @@ DESCRIPTION = (
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_board_args(p)
+    p.add_argument(
+        "--diff",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show descriptions and acceptance criteria as a unified diff (default: on a terminal); "
+        f"with {ENV} set (e.g. 'diff -u', 'meld'), that tool shows them instead, on two folders",
+    )
 
 
 def exit_code(plan: Plan) -> int:
@@ -42,6 +51,13 @@ def run(args: argparse.Namespace) -> int:
     with PassRunner(lambda config: build_client(config, args, write=False), options) as runner:
         client = runner.client_for(desired.config)
         plan = runner.plan(desired)
-        sys.stdout.write(render_json(plan) if args.json else render_text(plan))
+        diff = sys.stdout.isatty() if args.diff is None else args.diff
+        external = os.environ.get(ENV) if diff and not args.json else None
+        if args.json:
+            sys.stdout.write(render_json(plan))
+        else:
+            sys.stdout.write(render_text(plan, diff=diff and external is None))
+        if external is not None:
+            run_external_diff(plan, external)
         print_stats(client, args)
     return exit_code(plan)

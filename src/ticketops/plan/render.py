@@ -33,18 +33,19 @@ from ticketops.plan.git_actions import (
     PushSpec,
     UpdatePullRequest,
 )
+from ticketops.plan.textdiff import field_diff, is_long_text
 
 MAX_VALUE = 60
 LABEL_WIDTH = 22
 
 
-def action_lines(a: Action) -> list[str]:
-    """The lines one action shows in a text plan."""
+def action_lines(a: Action, *, diff: bool = False) -> list[str]:
+    """The lines one action shows in a text plan (``diff``: long text as a unified diff)."""
     match a:
         case CreateWorkItem():
-            return _create(a)
+            return _create(a, diff)
         case UpdateWorkItem():
-            return _update(a)
+            return _update(a, diff)
         case Prune():
             return _prune(a)
         case Orphan():
@@ -98,10 +99,27 @@ def _shown(c: FieldChange, value: object) -> object:
     return value
 
 
-def _field_line(c: FieldChange, *, create: str | None = None, path: tuple[str, ...] = ()) -> str:
-    """``create`` is the initial state of a new item (None for an update)."""
+def _field_lines(
+    c: FieldChange, *, create: str | None = None, path: tuple[str, ...] = (), diff: bool = False
+) -> list[str]:
+    """One line per field; with ``diff``, long text also as a unified diff below it."""
+    if diff and is_long_text(c):
+        return [
+            _field_line(c, create=create, path=path, value="as a diff:"),
+            *field_diff(c, created=create is not None),
+        ]
+    return [_field_line(c, create=create, path=path)]
+
+
+def _field_line(
+    c: FieldChange, *, create: str | None = None, path: tuple[str, ...] = (), value: str | None = None
+) -> str:
+    """``create`` is the initial state of a new item (None for an update); ``value`` replaces
+    the shown values (a diff follows)."""
     name = c.label + (" (markdown)" if c.format == "markdown" else "")
-    if c.field == f.STATE:
+    if value is not None:
+        pass
+    elif c.field == f.STATE:
         value = _state_value(c, create, path)
     else:
         show = _short_path if c.field == f.AREA_PATH else short
@@ -130,13 +148,14 @@ def action_reason(a: Action) -> str:
             return ""
 
 
-def _create(a: CreateWorkItem) -> list[str]:
+def _create(a: CreateWorkItem, diff: bool) -> list[str]:
     title = a.field(f.TITLE)
     head = f"+ {a.key:<10} create {a.work_item_type} {short(title.new if title is not None else '')}"
-    return [head, *(_field_line(c, create=a.initial_state, path=a.state_path) for c in a.fields if c.field != f.TITLE)]
+    fields = [c for c in a.fields if c.field != f.TITLE]
+    return [head, *(x for c in fields for x in _field_lines(c, create=a.initial_state, path=a.state_path, diff=diff))]
 
 
-def _update(a: UpdateWorkItem) -> list[str]:
+def _update(a: UpdateWorkItem, diff: bool) -> list[str]:
     if a.adopting:
         head = (
             f"~ {a.key:<10} adopt #{a.id} (rev {a.rev}): not marked by ticketops yet; marker tags added, "
@@ -145,7 +164,7 @@ def _update(a: UpdateWorkItem) -> list[str]:
     else:
         drift = f", {len(a.drift)} drifted in ADO" if a.drift else ""
         head = f"~ {a.key:<10} update #{a.id} (rev {a.rev}){drift}"
-    return [head, *(_field_line(c, path=a.state_path) for c in a.changes)]
+    return [head, *(x for c in a.changes for x in _field_lines(c, path=a.state_path, diff=diff))]
 
 
 def _prune(a: Prune) -> list[str]:
@@ -242,13 +261,13 @@ def summary_line(plan: Plan) -> str:
     return f"Plan: {', '.join(parts)}{tail}; {n['synced']} in sync."
 
 
-def render_text(plan: Plan) -> str:
+def render_text(plan: Plan, *, diff: bool = False) -> str:
     commit = plan.commit[:12] if plan.commit else "the working tree"
     lines = [f"Project {plan.project}, work item type {plan.work_item_type}, desired state from {commit}", ""]
     if not plan.actions:
         lines.append("No changes. ADO matches the tickets.")
     for a in plan.actions:
-        lines.extend(action_lines(a))
+        lines.extend(action_lines(a, diff=diff))
     lines += ["", summary_line(plan)]
     return "\n".join(lines) + "\n"
 
