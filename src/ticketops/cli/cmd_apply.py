@@ -9,9 +9,11 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 
 from ticketops.apply import ApplyReport, Outcome, render_outcomes
+from ticketops.cli import savedplan
 from ticketops.cli.common import load_desired
 from ticketops.cli.connect import add_board_args, build_client, print_stats, targets
 from ticketops.cli.leaseargs import add_lease_args, lease_options
+from ticketops.desired import load
 from ticketops.engine.runner import PassRunner, RunOptions
 from ticketops.engine.stopping import stop_on_signals
 from ticketops.model.errors import ExitCode
@@ -33,6 +35,13 @@ DESCRIPTION = (
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "plan_file",
+        nargs="?",
+        metavar="FILE",
+        help="a plan saved by `ticketops plan -out FILE`: apply exactly it (its commit, targets and "
+        "--prune), and refuse, naming what moved, if anything it read from ADO changed since",
+    )
     add_board_args(p)
     add_lease_args(p)
 
@@ -62,15 +71,45 @@ def report_json(plan: Plan, report: ApplyReport | None) -> str:
     )
 
 
+def _saved(args: argparse.Namespace) -> savedplan.SavedPlan | None:
+    """The saved plan named on the command line; it fixes the commit, targets and --prune."""
+    if args.plan_file is None:
+        return None
+    given = [
+        flag
+        for flag, on in (
+            ("--rev", args.rev),
+            ("--worktree", args.worktree),
+            ("--target", args.target),
+            ("--prune", args.prune),
+        )
+        if on
+    ]
+    if given:
+        raise savedplan.SavedPlanError(
+            f"{', '.join(given)}: a saved plan fixes its commit, targets and --prune; drop {'them' if len(given) > 1 else 'it'}"
+        )
+    return savedplan.load(args.plan_file)
+
+
 def run(args: argparse.Namespace) -> int:
-    desired = load_desired(args)
+    saved = _saved(args)
+    desired = load_desired(args) if saved is None else load(args.repo, rev=saved.commit)
     interactive = sys.stdout.isatty() and not args.json
     options = RunOptions(
-        lease=lease_options(args, "apply"), prune=getattr(args, "prune", False), notify=_warn, targets=targets(args)
+        lease=lease_options(args, "apply"),
+        prune=saved.prune if saved else getattr(args, "prune", False),
+        notify=_warn,
+        targets=saved.targets if saved else targets(args),
     )
     runner = PassRunner(lambda config: build_client(config, args, write=True), options)
     with runner, stop_on_signals() as stop, ExitStack() as bar:
         client = runner.client_for(desired.config)
+        if saved is not None and (saved.org_url, saved.project) != (client.org_url, desired.config.project):
+            raise savedplan.SavedPlanError(
+                f"{saved.path}: planned for {saved.project!r} in {saved.org_url}, not {desired.config.project!r} "
+                f"in {client.org_url}; nothing was written"
+            )
         advance: list[Callable[[Outcome], None]] = []  # the bar, once the plan to apply is known
 
         def before_apply(plan: Plan) -> None:
@@ -83,7 +122,13 @@ def run(args: argparse.Namespace) -> int:
             for step in advance:
                 step(outcome)
 
-        done = runner.apply_once(desired, stop.child(), progress=progress, before_apply=before_apply)
+        done = runner.apply_once(
+            desired,
+            stop.child(),
+            progress=progress,
+            before_apply=before_apply,
+            check=saved.check if saved is not None else None,
+        )
         bar.close()
         plan, report = done.plan, done.result.report
         if args.json:

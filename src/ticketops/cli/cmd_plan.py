@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from ticketops.cli import savedplan as saved
 from ticketops.cli.common import load_desired
 from ticketops.cli.connect import add_board_args, build_client, print_stats, targets
 from ticketops.cli.extdiff import ENV, run_external_diff
@@ -31,6 +32,14 @@ DESCRIPTION = (
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_board_args(p)
     p.add_argument(
+        "-out",
+        "--out",
+        dest="out",
+        metavar="FILE",
+        help="also save the plan to FILE, with the commit and every ADO revision and git tip it read; "
+        "`ticketops apply FILE` applies exactly that plan, and refuses it if any of that moved",
+    )
+    p.add_argument(
         "--diff",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -47,10 +56,12 @@ def exit_code(plan: Plan) -> int:
 
 def run(args: argparse.Namespace) -> int:
     desired = load_desired(args)
-    options = RunOptions(targets=targets(args))
+    options = RunOptions(prune=getattr(args, "prune", False), targets=targets(args))
     with PassRunner(lambda config: build_client(config, args, write=False), options) as runner:
         client = runner.client_for(desired.config)
-        plan = runner.plan(desired)
+        plan, read = runner.plan_and_read(desired)
+        if args.out:
+            saved.save(args.out, plan, read, org_url=client.org_url, targets=options.targets, prune=options.prune)
         diff = sys.stdout.isatty() if args.diff is None else args.diff
         external = os.environ.get(ENV) if diff and not args.json else None
         if args.json:
@@ -59,5 +70,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(render_text(plan, diff=diff and external is None))
         if external is not None:
             run_external_diff(plan, external)
+        if args.out:
+            print(f"saved the plan to {args.out}: `ticketops apply {args.out}` applies exactly it", file=sys.stderr)
         print_stats(client, args)
     return exit_code(plan)

@@ -83,12 +83,15 @@ def guarded_apply(
     *,
     notify: Callable[[str], None] = lambda _msg: None,
     before_apply: Callable[[Plan], None] = lambda _plan: None,
+    check: Callable[[Plan], None] = lambda _plan: None,
 ) -> GuardedApply:
     """One pass under the lease: plan without it; with changes, take the lease, plan again
     (another run may have written meanwhile) and apply that plan. ``before_apply`` sees the plan
-    about to be applied (to print it, or to size a progress bar)."""
+    about to be applied (to print it, or to size a progress bar). ``check`` sees every plan made
+    (with and without the lease) and may refuse it by raising, before anything is written."""
     cancel = engine.cancel
     plan = engine.plan()
+    check(plan)
     if not plan.has_changes or cancel.is_set():
         return GuardedApply(plan, PassResult(plan), cancel.is_set(), leased=False)
     with exclusive(
@@ -105,6 +108,7 @@ def guarded_apply(
         if cancel.is_set():
             return GuardedApply(plan, PassResult(plan), True, leased=held is not None)
         plan = engine.plan()
+        check(plan)
         before_apply(plan)
         with fenced_by(engine.applier, held):
             result = engine.apply(plan)

@@ -15,6 +15,7 @@ from ticketops.model.errors import TicketopsError
 from ticketops.model.gitlive import GitLive
 from ticketops.model.live import FieldAuthors, LiveState
 from ticketops.plan import Action, CreateWorkItem, Plan, Step, UpdateWorkItem, make_plan, plan_git
+from ticketops.plan.saved import ReadSet, read_set
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,11 @@ class Engine:
             self.git_live = self.git.read(self.desired)
             plan = plan.with_actions(tuple(plan_git(self.desired, plan, self.git_live)))
         return self._limit(plan)
+
+    def read_set(self) -> ReadSet:
+        """What the last :meth:`plan` read from ADO (for a saved plan)."""
+        assert self._live is not None, "plan() runs before read_set()"
+        return read_set(self.desired.commit, self._live, self.git_live)
 
     def _targeted(self, key: str) -> bool:
         return not self.targets or key in self.targets

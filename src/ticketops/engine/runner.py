@@ -22,6 +22,7 @@ from ticketops.engine.reconciler import DEFAULT_MAX_PASSES, Engine, PassResult
 from ticketops.model.config import BoardConfig
 from ticketops.model.desired import DesiredState
 from ticketops.plan import Plan
+from ticketops.plan.saved import ReadSet
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,12 @@ class PassRunner:
         """Read ADO and plan. Never writes."""
         return self.engine(desired).plan()
 
+    def plan_and_read(self, desired: DesiredState) -> tuple[Plan, ReadSet]:
+        """The plan and what it read (``plan -out``). Never writes."""
+        engine = self.engine(desired)
+        plan = engine.plan()
+        return plan, engine.read_set()
+
     def reconcile(
         self,
         desired: DesiredState,
@@ -122,11 +129,21 @@ class PassRunner:
         *,
         progress: Callable[[Outcome], None] | None = None,
         before_apply: Callable[[Plan], None] = lambda _plan: None,
+        check: Callable[[Plan, ReadSet], None] | None = None,
     ) -> GuardedApply:
-        """One guarded pass: plan, and with changes, plan again under the lease and apply it."""
+        """One guarded pass: plan, and with changes, plan again under the lease and apply it.
+        ``check`` sees every plan with what it read (a saved plan refuses to apply when
+        anything moved) and may raise before anything is written."""
         engine = self.engine(desired, cancel=cancel, progress=progress)
+
+        def checked(plan: Plan) -> None:
+            if check is not None:
+                check(plan, engine.read_set())
+
         try:
-            return guarded_apply(engine, self.options.lease, notify=self.options.notify, before_apply=before_apply)
+            return guarded_apply(
+                engine, self.options.lease, notify=self.options.notify, before_apply=before_apply, check=checked
+            )
         finally:
             self._learn(engine)
 
