@@ -71,3 +71,13 @@ def test_target_is_refused_with_every(board: Path, served: Emulator, capsys: pyt
     assert main(["reconcile", "--repo", str(board), "--target", "PAY-1", "--every", "1m"]) == 1
     assert "--target limits one run" in capsys.readouterr().err
     assert served.log.writes() == []
+
+
+def test_plan_with_prune_plans_the_prune(board: Path, served: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reconcile", "--repo", str(board)]) == 0
+    (board / ".tickets" / "PAY-3.md").unlink()
+    capsys.readouterr()
+    assert main(["plan", "--repo", str(board), "--worktree", "--json"]) == 0  # an orphan is left alone
+    assert [a["kind"] for a in json.loads(capsys.readouterr().out)["actions"]] == ["orphan"]
+    assert main(["plan", "--repo", str(board), "--worktree", "--prune", "--json"]) == 2
+    assert [a["kind"] for a in json.loads(capsys.readouterr().out)["actions"]] == ["prune"]
