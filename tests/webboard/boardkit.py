@@ -33,20 +33,26 @@ repos:
     default_branch: main
 default_repo: api
 """
-PAY1 = front_matter(
-    "Refund webhooks", "backlog", assignee="alice@contoso.com", priority=2, tags=["api", "refunds"]
-) + ("\n## Context\n\nMerchants need **refund** events.\n\n<script>alert('x')</script>\n<b>raw</b>\n")
-PAY2 = front_matter(
-    "Idempotency keys",
-    "in-progress",
-    assignee="bob@contoso.com",
-    priority=1,
-    tags=["reliability"],
-    acceptance_criteria=["A retry returns the first answer", "A reused key with another body is refused"],
-) + "\nSpec of the keys.\n"
-PAY3 = front_matter(
-    "Settlement report", "in-review", assignee="carol@contoso.com", reviewers=["bob@contoso.com"], tags=["reports"]
-) + "\nDaily CSV.\n"
+PAY1 = front_matter("Refund webhooks", "backlog", assignee="alice@contoso.com", priority=2, tags=["api", "refunds"]) + (
+    "\n## Context\n\nMerchants need **refund** events.\n\n<script>alert('x')</script>\n<b>raw</b>\n"
+)
+PAY2 = (
+    front_matter(
+        "Idempotency keys",
+        "in-progress",
+        assignee="bob@contoso.com",
+        priority=1,
+        tags=["reliability"],
+        acceptance_criteria=["A retry returns the first answer", "A reused key with another body is refused"],
+    )
+    + "\nSpec of the keys.\n"
+)
+PAY3 = (
+    front_matter(
+        "Settlement report", "in-review", assignee="carol@contoso.com", reviewers=["bob@contoso.com"], tags=["reports"]
+    )
+    + "\nDaily CSV.\n"
+)
 # Invalid: priority out of range; its problem belongs on its card.
 PAY4 = "---\ntitle: Broken ticket\nstatus: backlog\npriority: 9\n---\n\nOops.\n"
 
@@ -77,7 +83,7 @@ class Site:
     def source(self, **kw: object) -> BoardSource:
         return BoardSource(
             repo=str(self.root),
-            client_for=lambda c: self.client(c),
+            client_for=self.client,
             org_url_for=lambda c: c.organization_url,
             **kw,  # type: ignore[arg-type]
         )

@@ -171,7 +171,7 @@ class BoardApp:
         view = self.source.view(None)
         if view.read_only or self.write_client_for is None:
             return PlainTextResponse("read-only board: reconcile is not run from here", 403)
-        desired = self.source.desired(None)
+        desired = self.source.desired("HEAD")  # what `ticketops reconcile` applies: the committed tickets
         lines = reconcile_lines(desired, self.write_client_for, done=self.source.invalidate)
         return StreamingResponse(lines, media_type="text/plain; charset=utf-8", headers=HEADERS)
 

@@ -41,9 +41,7 @@ ITEMS_BATCH_SIZE = 200
 
 def live_pull_request(pr: PullRequest) -> LivePullRequest:
     reviewers = tuple(
-        LiveReviewer(
-            id=r.id, unique_name=(r.unique_name or "").lower(), display_name=r.display_name or "", vote=r.vote
-        )
+        LiveReviewer(id=r.id, unique_name=(r.unique_name or "").lower(), display_name=r.display_name or "", vote=r.vote)
         for r in pr.reviewers
     )
     return LivePullRequest(
