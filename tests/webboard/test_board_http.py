@@ -36,7 +36,7 @@ def test_columns_follow_the_config_and_cards_carry_status_facts(site: Site) -> N
     assert re.findall(r'data-status="([a-z-]+)"', html) == ["backlog", "in-progress", "in-review", "done"]
     start = html.index('data-status="in-progress"')
     review = html.index('data-status="in-review"')
-    assert "⑂ branch" in html[start:review] and "⇄ PR" in html[review : html.index('data-status="done"')]
+    assert "↳ branch" in html[start:review] and "⇄ PR" in html[review : html.index('data-status="done"')]
     assert (column_of(html, "PAY-1"), column_of(html, "PAY-2"), column_of(html, "PAY-3")) == (
         "backlog",
         "in-progress",
@@ -47,7 +47,7 @@ def test_columns_follow_the_config_and_cards_carry_status_facts(site: Site) -> N
     assert "Synced" in pay3 and "PR #" in pay3 and "badge pr-active" in pay3
     assert 'class="reviewer vote-ok" title="Bob Baker: approved"' in pay3
     assert '<span class="badge draft">draft</span>' in pay3 and "merge conflicts" not in pay3
-    assert "⑂ feature/PAY-3-settlement-report" in pay3
+    assert "↳ feature/PAY-3-settlement-report" in pay3
     pay2 = html[html.index('id="card-PAY-2"') :]
     assert "☑ 2" in pay2[: pay2.index("</article>")]
     ids = re.findall(r'href="(https://dev\.azure\.com/contoso/Payments/_workitems/edit/\d+)"', html)
@@ -191,7 +191,7 @@ def test_reconcile_now_runs_the_guarded_reconcile_and_streams_its_outcomes(site:
     lines = r.text.splitlines()
     assert any(line.startswith("PAY-1: update #") and "applied" in line for line in lines), lines
     # PAY-4 is invalid, so it stays blocked: the verdict says so, as `ticketops reconcile` does.
-    assert lines[-1] == "did not converge: Plan: 0 to create, 0 to update, 0 to prune; 1 blocked; 3 in sync."
+    assert lines[-1] == "did not converge: Plan: 0 to create, 0 to update, 0 to prune; 1 blocked; 3 in sync"
     wid = int(re.search(r"PAY-1: update #(\d+)", r.text).group(1))  # type: ignore[union-attr]
     assert site.emu.db.get_work_item(wid).fields["System.State"] == "Active"
     html = client.get("/").text

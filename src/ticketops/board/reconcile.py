@@ -46,11 +46,11 @@ def reconcile_lines(
             result = guarded.result
             if result.converged:
                 lines.put(
-                    f"converged after {len(result.passes)} pass(es): {summary_line(result.final_plan)}; "
+                    f"converged after {len(result.passes)} pass(es): {summary_line(result.final_plan).rstrip('.')}; "
                     f"{result.writes} write request(s)"
                 )
             else:
-                lines.put(f"did not converge: {summary_line(result.final_plan)}")
+                lines.put(f"did not converge: {summary_line(result.final_plan).rstrip('.')}")
         except (TicketopsError, AdoError) as e:
             lines.put(f"error: {e}")
         finally:

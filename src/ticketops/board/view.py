@@ -35,6 +35,7 @@ SYNC_CLASS = {
 }
 VOTES = {10: "approved", 5: "approved with suggestions", 0: "no vote", -5: "waiting for author", -10: "rejected"}
 _STATUS_LINE_RE = re.compile(r"^status:\s*['\"]?([a-z][a-z0-9_-]*)", re.MULTILINE)
+_TITLE_LINE_RE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,9 @@ def build(facts: Facts) -> BoardView:
             continue
         m = _STATUS_LINE_RE.search(facts.invalid.get(path, ""))
         status = m.group(1) if m and m.group(1) in names else names[0]
-        cards.append(Card(key=key, title=path, status=status, path=path, sync="Invalid", problems=_strs(problems)))
+        t = _TITLE_LINE_RE.search(facts.invalid.get(path, ""))
+        title = t.group(1).strip("'\"") if t else path
+        cards.append(Card(key=key, title=title, status=status, path=path, sync="Invalid", problems=_strs(problems)))
         by_path[path] = []
     loose = tuple(str(p) for ps in by_path.values() for p in ps)
     columns = tuple(
