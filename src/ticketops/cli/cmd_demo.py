@@ -46,6 +46,7 @@ DESCRIPTION = (
 )
 
 DEMO_TOKEN = "demo-token-not-a-secret"
+DEMO_TOKEN_ENV = "AZURE_DEVOPS_EXT_PAT"
 EDITOR = "carol@contoso.com"
 MERGER = "bob@contoso.com"
 
@@ -138,7 +139,18 @@ def run(args: argparse.Namespace) -> int:
         for problem in desired.problems:
             print(f"  {problem}")
         with AdoClient(emu.url, auth, transport=emu.transport) as client:
-            return _story(emu, client, desired)
+            code = _story(emu, client, desired)
+    print_board_hint(source)
+    return code
+
+
+def print_board_hint(source: Path) -> None:
+    """The last step: the same board in the browser, on an emulator that outlives the demo."""
+    heading("5. See it as a board in the browser (ticketops board, on the demo's emulator)")
+    print("  ticketops emulator --port 8765 &          # the demo's emulator, kept running this time")
+    print(f"  cp -r {source} /tmp/demo-board && cd /tmp/demo-board && git init -q && git add -A && git commit -qm demo")
+    print(f"  {DEMO_TOKEN_ENV}={DEMO_TOKEN} ticketops board --org-url http://127.0.0.1:8765/contoso")
+    print("  # opens the printed address; press Reconcile now, then drag a card to another column")
 
 
 def _story(emu: Emulator, client: AdoClient, desired: DesiredState) -> int:

@@ -34,6 +34,7 @@ COMMANDS: tuple[str, ...] = (
     "reconcile",
     "status",
     "watch",
+    "board",
     "import",
     "doctor",
     "repos",

@@ -108,9 +108,10 @@ class PassRunner:
         cancel: threading.Event,
         *,
         on_pass: Callable[[int, PassResult], None] | None = None,
+        progress: Callable[[Outcome], None] | None = None,
     ) -> GuardedResult:
         """Plan; with changes, take the lease and reconcile until converged (``max_passes``)."""
-        engine = self.engine(desired, cancel=cancel)
+        engine = self.engine(desired, cancel=cancel, progress=progress)
         try:
             return guarded_reconcile(
                 engine,

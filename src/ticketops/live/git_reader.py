@@ -41,7 +41,7 @@ ITEMS_BATCH_SIZE = 200
 
 def live_pull_request(pr: PullRequest) -> LivePullRequest:
     reviewers = tuple(
-        LiveReviewer(id=r.id, unique_name=(r.unique_name or "").lower(), display_name=r.display_name or "")
+        LiveReviewer(id=r.id, unique_name=(r.unique_name or "").lower(), display_name=r.display_name or "", vote=r.vote)
         for r in pr.reviewers
     )
     return LivePullRequest(
@@ -52,6 +52,8 @@ def live_pull_request(pr: PullRequest) -> LivePullRequest:
         target=pr.target_ref_name.removeprefix("refs/heads/"),
         reviewers=reviewers,
         marker=PrMarker.parse(pr.description),
+        is_draft=pr.is_draft,
+        merge_status=pr.merge_status,
     )
 
 

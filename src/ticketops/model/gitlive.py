@@ -193,6 +193,7 @@ class LiveReviewer(_Frozen):
     id: str
     unique_name: str = ""  # lower-cased
     display_name: str = ""
+    vote: int = 0  # 10 approved, 5 with suggestions, 0 none, -5 waiting for author, -10 rejected
 
 
 class LivePullRequest(_Frozen):
@@ -205,6 +206,8 @@ class LivePullRequest(_Frozen):
     target: str
     reviewers: tuple[LiveReviewer, ...] = ()
     marker: PrMarker | None = None
+    is_draft: bool = False
+    merge_status: str | None = None  # succeeded | conflicts | queued | ... (None: not computed yet)
 
     def has_reviewer(self, email: str, identity_id: str | None) -> bool:
         low = email.lower()
