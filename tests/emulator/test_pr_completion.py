@@ -10,10 +10,16 @@ from ticketops.emulator import Emulator
 
 from .conftest import Ado
 from .test_pulls import PRS, open_pr
-from .test_pulls import branch as _branch  # noqa: F401 - the `branch` fixture
+from .test_pulls import branch as _feature_branch  # noqa: F401 - test_pulls' `branch` fixture, under this name
 
 ALICE_TOKEN = "alice-entra-token"
 TICKETOPS_TOKEN = "ticketops-entra-token"
+
+
+@pytest.fixture
+def feature(request: pytest.FixtureRequest) -> str:
+    """A feature branch one commit ahead of main (test_pulls' fixture)."""
+    return str(request.getfixturevalue("_feature_branch"))
 
 
 @pytest.fixture
@@ -38,8 +44,8 @@ def _updates(ado: Ado, item_id: int) -> list[dict]:
     return ado.get(f"/Payments/_apis/wit/workItems/{item_id}/updates").json()["value"]
 
 
-def test_completing_with_transition_moves_linked_items_to_done(ado: Ado, alice: Ado, branch: str, invariants) -> None:
-    item, pr = _linked_story(ado, branch)
+def test_completing_with_transition_moves_linked_items_to_done(ado: Ado, alice: Ado, feature: str, invariants) -> None:
+    item, pr = _linked_story(ado, feature)
     r = alice.send(
         "PATCH",
         f"{PRS}/{pr['pullRequestId']}",
@@ -56,17 +62,17 @@ def test_completing_with_transition_moves_linked_items_to_done(ado: Ado, alice: 
     invariants()
 
 
-def test_completing_without_transition_leaves_items_alone(ado: Ado, alice: Ado, branch: str) -> None:
-    item, pr = _linked_story(ado, branch)
+def test_completing_without_transition_leaves_items_alone(ado: Ado, alice: Ado, feature: str) -> None:
+    item, pr = _linked_story(ado, feature)
     r = alice.send("PATCH", f"{PRS}/{pr['pullRequestId']}", {"status": "completed"})
     assert r.status_code == 200, r.text
     assert ado.get(f"/Payments/_apis/wit/workItems/{item['id']}").json()["fields"]["System.State"] == "Resolved"
 
 
-def test_az_cli_completion_sends_last_merge_source_commit(ado: Ado, alice: Ado, branch: str) -> None:
+def test_az_cli_completion_sends_last_merge_source_commit(ado: Ado, alice: Ado, feature: str) -> None:
     """``az repos pr update --status completed --transition-work-items true``: the options set at
     creation, then status + lastMergeSourceCommit copied from a fresh read."""
-    item, pr = _linked_story(ado, branch, completionOptions={"transitionWorkItems": True})
+    item, pr = _linked_story(ado, feature, completionOptions={"transitionWorkItems": True})
     fresh = ado.get(f"{PRS}/{pr['pullRequestId']}").json()
     body = {"status": "completed", "lastMergeSourceCommit": fresh["lastMergeSourceCommit"]}
     r = alice.send("PATCH", f"{PRS}/{pr['pullRequestId']}", body)
@@ -74,8 +80,8 @@ def test_az_cli_completion_sends_last_merge_source_commit(ado: Ado, alice: Ado, 
     assert ado.get(f"/Payments/_apis/wit/workItems/{item['id']}").json()["fields"]["System.State"] == "Closed"
 
 
-def test_a_stale_last_merge_source_commit_is_refused(ado: Ado, alice: Ado, branch: str, emu: Emulator) -> None:
-    item, pr = _linked_story(ado, branch, completionOptions={"transitionWorkItems": True})
+def test_a_stale_last_merge_source_commit_is_refused(ado: Ado, alice: Ado, feature: str, emu: Emulator) -> None:
+    item, pr = _linked_story(ado, feature, completionOptions={"transitionWorkItems": True})
     stale = ado.get(f"{PRS}/{pr['pullRequestId']}").json()["lastMergeSourceCommit"]
     emu.db.push_files("Payments", "payments-api", "feature/PAY-1", {"late.txt": "pushed after the read"})
     r = ado.send("PATCH", f"{PRS}/{pr['pullRequestId']}", {"status": "completed", "lastMergeSourceCommit": stale})
@@ -84,8 +90,8 @@ def test_a_stale_last_merge_source_commit_is_refused(ado: Ado, alice: Ado, branc
     assert ado.get(f"/Payments/_apis/wit/workItems/{item['id']}").json()["fields"]["System.State"] == "Resolved"
 
 
-def test_items_already_done_are_not_touched(ado: Ado, alice: Ado, branch: str) -> None:
-    item, pr = _linked_story(ado, branch, state="Closed")
+def test_items_already_done_are_not_touched(ado: Ado, alice: Ado, feature: str) -> None:
+    item, pr = _linked_story(ado, feature, state="Closed")
     rev = ado.get(f"/Payments/_apis/wit/workItems/{item['id']}").json()["rev"]
     body = {"status": "completed", "completionOptions": {"transitionWorkItems": True}}
     assert ado.send("PATCH", f"{PRS}/{pr['pullRequestId']}", body).status_code == 200
