@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ticketops.ado import AdoClient, NotFound, wiql_literal
+from ticketops.ado.dto.common import IdentityRef
 from ticketops.live import convert
 from ticketops.model.config import DEFAULT_WORK_ITEM_TYPE, BoardConfig
 from ticketops.model.desired import DesiredState
@@ -20,6 +21,7 @@ from ticketops.model.live import (
     Identity,
     LiveState,
     LiveWorkItem,
+    StateAutomation,
     WorkItemTypeInfo,
     key_tag,
 )
@@ -164,7 +166,25 @@ class LiveReader:
 
         Only called for items whose diff is not empty, so a no-op pass reads no history.
         """
-        return {i: convert.field_authors(i, self.client.get_updates(self.project, i)) for i in sorted(set(ids))}
+        out = {i: convert.field_authors(i, self.client.get_updates(self.project, i)) for i in sorted(set(ids))}
+        return {i: self._checked_automation(a) for i, a in out.items()}
+
+    def _checked_automation(self, authors: FieldAuthors) -> FieldAuthors:
+        """Keep a state change attributed to a pull request completion only when that pull
+        request is completed and was completed by the identity that made the revision (one
+        request, only for items whose last state change names a pull request). Else the change
+        is a person's, like any other."""
+        auto = authors.automation
+        if auto is None:
+            return authors
+        try:
+            pr = self.client.get_pull_request_by_id(self.project, auto.pull_request)
+        except NotFound:
+            pr = None
+        closer = pr.closed_by if pr is not None else None
+        if pr is not None and pr.status == "completed" and closer is not None and _same_identity(closer, auto):
+            return authors
+        return authors.model_copy(update={"automation": None})
 
     # ---- the whole state -----------------------------------------------------------------
     def read(self, desired: DesiredState, extra_ids: Iterable[int] = ()) -> LiveState:
@@ -236,3 +256,9 @@ def _key_chunks(project: str, keys: Sequence[str]) -> list[list[str]]:
     if current:
         chunks.append(current)
     return chunks
+
+
+def _same_identity(ref: IdentityRef, auto: StateAutomation) -> bool:
+    if ref.id and auto.by_id:
+        return ref.id.lower() == auto.by_id.lower()
+    return bool(ref.unique_name) and str(ref.unique_name).lower() == auto.by.lower()
