@@ -141,6 +141,11 @@ class GitApi(ApiBase):
         path: dict[str, str | int] = {"project": project, "repositoryId": repo, "pullRequestId": id}
         return self._req.call(routes.PULL_REQUEST, path=path).parse(PullRequest)
 
+    def get_pull_request_by_id(self, project: str, id: int) -> PullRequest:
+        """A pull request of ``project`` by its id alone (any repository)."""
+        path: dict[str, str | int] = {"project": project, "pullRequestId": id}
+        return self._req.call(routes.PULL_REQUEST_BY_ID, path=path).parse(PullRequest)
+
     def list_pull_requests(
         self,
         project: str,

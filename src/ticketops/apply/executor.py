@@ -51,6 +51,7 @@ from ticketops.plan.actions import (
     Conflict,
     CreateWorkItem,
     FieldChange,
+    Held,
     Orphan,
     Plan,
     Prune,
@@ -264,7 +265,7 @@ def html_fallback(changes: tuple[FieldChange, ...]) -> tuple[FieldChange, ...]:
 def _id(action: Action) -> int | None:
     """The work item an action concerns, when it names one."""
     match action:
-        case UpdateWorkItem() | Prune() | Orphan() | Unpaired() | Blocked():
+        case UpdateWorkItem() | Held() | Prune() | Orphan() | Unpaired() | Blocked():
             return action.id
         case CreatePullRequest() | UpdatePullRequest() | LinkPullRequest():
             return action.work_item_id
@@ -293,7 +294,7 @@ def _run(a: Applier, action: Action) -> Outcome:
             return git_exec.update_pr(a, action)
         case LinkPullRequest():
             return git_exec.link_pr(a, action)
-        case Conflict() | Blocked() | Orphan() | Unpaired() | PullRequestClosed():
+        case Conflict() | Blocked() | Held() | Orphan() | Unpaired() | PullRequestClosed():
             raise AssertionError(f"{action.kind} only reports; it is never executed")
         case _:
             assert_never(action)

@@ -128,7 +128,7 @@ class PlanCounts:
 
 
 KIND_PHRASES = (("create", "to create"), ("update", "to update"), ("prune", "to prune"))
-QUIET_KINDS = frozenset({"synced", "orphan", "pr-closed"})  # reported by `plan`, never pending work
+QUIET_KINDS = frozenset({"synced", "orphan", "pr-closed", "held"})  # reported by `plan`, never pending work
 # The marks `ticketops plan` prints before each action, so a push shows the plan as plan does.
 MARKS = {"create": "+", "create-branch": "+", "create-pr": "+", "prune": "-", "conflict": "!", "blocked": "x"}
 

@@ -13,12 +13,17 @@ from ticketops.model.live import (
     FieldAuthors,
     Identity,
     LiveWorkItem,
+    StateAutomation,
     StateInfo,
     WorkItemTypeInfo,
     marker_keys,
     split_tags,
 )
 from ticketops.model.ticket import KEY_RE
+
+# A revision made by ADO's pull request completion names the pull request in its history.
+_PR_HISTORY_RE = re.compile(r"\bpull request (?P<id>\d+)\b", re.IGNORECASE)
+_HTML_TAG_RE = re.compile(r"<[^>]+>")
 
 # The ticket file an audit line names: ``... (.tickets/PAY-1.md)`` -> ``PAY-1``.
 _AUDIT_FILE_RE = re.compile(r"\((?:[^()]*/)?(?P<key>[^/()]+)\.md\)\s*$")
@@ -79,13 +84,35 @@ def field_authors(item_id: int, updates: Iterable[WorkItemUpdate]) -> FieldAutho
     An update is ticketops' own when its ``System.History`` starts with the audit prefix.
     """
     last_external: dict[str, bool] = {}
+    automation: StateAutomation | None = None
     for upd in sorted(updates, key=lambda u: (u.rev or 0, u.id)):
         history = upd.fields.get(f.HISTORY)
         ours = bool(history and isinstance(history.new_value, str) and history.new_value.startswith(AUDIT_PREFIX))
         for name in upd.fields:
             if name in f.MANAGED_FIELDS:
                 last_external[name] = not ours
-    return FieldAuthors(id=item_id, external=frozenset(k for k, ext in last_external.items() if ext))
+        if f.STATE in upd.fields:
+            automation = None if ours else pr_completion(upd)
+    external = frozenset(k for k, ext in last_external.items() if ext)
+    return FieldAuthors(id=item_id, external=external, automation=automation)
+
+
+def pr_completion(upd: WorkItemUpdate) -> StateAutomation | None:
+    """The state change of ``upd`` when its history says a pull request completion made it.
+    (The reader then checks that pull request: completed, by the identity that made the revision.)"""
+    history, state = upd.fields.get(f.HISTORY), upd.fields.get(f.STATE)
+    m = _PR_HISTORY_RE.search(_HTML_TAG_RE.sub(" ", _text(history.new_value))) if history else None
+    if m is None or state is None or not isinstance(state.new_value, str) or upd.revised_by is None:
+        return None
+    by = upd.revised_by
+    return StateAutomation(
+        rev=upd.rev or 0,
+        state=state.new_value,
+        by=str(by.unique_name or by.display_name or by.id or ""),
+        by_id=by.id,
+        date=upd.revised_date,
+        pull_request=int(m.group("id")),
+    )
 
 
 def recovered_keys(updates: Iterable[WorkItemUpdate]) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ticketops.ado import AdoClient, NotFound
+from ticketops.ado.dto.common import IdentityRef
 from ticketops.ado.wiql import collect_ids, key_chunks, marker_query, tagged_condition
 from ticketops.live import convert
 from ticketops.model.config import DEFAULT_WORK_ITEM_TYPE, BoardConfig
@@ -20,6 +21,7 @@ from ticketops.model.live import (
     Identity,
     LiveState,
     LiveWorkItem,
+    StateAutomation,
     WorkItemTypeInfo,
 )
 
@@ -148,7 +150,25 @@ class LiveReader:
 
         Only called for items whose diff is not empty, so a no-op pass reads no history.
         """
-        return {i: convert.field_authors(i, self.client.get_updates(self.project, i)) for i in sorted(set(ids))}
+        out = {i: convert.field_authors(i, self.client.get_updates(self.project, i)) for i in sorted(set(ids))}
+        return {i: self._checked_automation(a) for i, a in out.items()}
+
+    def _checked_automation(self, authors: FieldAuthors) -> FieldAuthors:
+        """Keep a state change attributed to a pull request completion only when that pull
+        request is completed and was completed by the identity that made the revision (one
+        request, only for items whose last state change names a pull request). Else the change
+        is a person's, like any other."""
+        auto = authors.automation
+        if auto is None:
+            return authors
+        try:
+            pr = self.client.get_pull_request_by_id(self.project, auto.pull_request)
+        except NotFound:
+            pr = None
+        closer = pr.closed_by if pr is not None else None
+        if pr is not None and pr.status == "completed" and closer is not None and _same_identity(closer, auto):
+            return authors
+        return authors.model_copy(update={"automation": None})
 
     # ---- the whole state -----------------------------------------------------------------
     def read(self, desired: DesiredState, extra_ids: Iterable[int] = ()) -> LiveState:
@@ -197,3 +217,9 @@ def identities_needed(desired: DesiredState, items: tuple[LiveWorkItem, ...]) ->
         if t.assignee and assigned.get(t.key) != {t.assignee.lower()}:
             need.add(t.assignee.lower())
     return frozenset(need)
+
+
+def _same_identity(ref: IdentityRef, auto: StateAutomation) -> bool:
+    if ref.id and auto.by_id:
+        return ref.id.lower() == auto.by_id.lower()
+    return bool(ref.unique_name) and str(ref.unique_name).lower() == auto.by.lower()

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ticketops.model.ownership import FieldPolicy, PolicyField
+
 ENV_VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DEFAULT_TOKEN_ENV = "AZURE_DEVOPS_EXT_PAT"
 DEFAULT_BRANCH_TEMPLATE = "feature/{key}-{slug}"
@@ -134,6 +136,8 @@ class BoardConfig(Frozen):
     read_only: bool = False
     tracked_branch: str | None = None  # the branch whose pushes reconcile (on_push: apply)
     import_: ImportSettings = Field(default=ImportSettings(), alias="import")
+    # Who owns each managed field (model/ownership.py): revert (default), report or ignore.
+    fields: dict[PolicyField, FieldPolicy] = Field(default_factory=dict)
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 

@@ -179,6 +179,19 @@ class Identity(_Frozen):
         return v.strip().lower()
 
 
+class StateAutomation(_Frozen):
+    """A state change ADO made itself: a pull request completed with "Complete linked work items
+    after merging" (``completionOptions.transitionWorkItems``). Read from the item's ``/updates``:
+    the revision, who made it (the identity that completed the pull request) and its history."""
+
+    rev: int
+    state: str
+    by: str  # unique name (else display name) of the identity that made the revision
+    by_id: str | None = None
+    date: str | None = None
+    pull_request: int
+
+
 class FieldAuthors(_Frozen):
     """Who last changed each managed field of one item, from its ``/updates``.
 
@@ -188,6 +201,8 @@ class FieldAuthors(_Frozen):
 
     id: int
     external: frozenset[str] = frozenset()
+    # The item's last state change, when ADO's pull request completion made it (else None).
+    automation: StateAutomation | None = None
 
 
 class LiveState(_Frozen):

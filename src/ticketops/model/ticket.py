@@ -8,6 +8,8 @@ import unicodedata
 from anyascii import anyascii
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ticketops.model.ownership import FieldPolicy, PolicyField
+
 KEY_RE = re.compile(r"^[A-Z][A-Z0-9]*-[0-9]+$")
 EMAIL_RE = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
@@ -50,6 +52,8 @@ class FrontMatter(BaseModel):
     # with an ``id`` is paired with that item even before it carries the marker tags, and is
     # never created anew.
     id: int | None = Field(default=None, ge=1)
+    # This ticket's field ownership, over config.yaml's ``fields:`` (model/ownership.py).
+    policy: dict[PolicyField, FieldPolicy] = Field(default_factory=dict)
 
     @field_validator("type")
     @classmethod

@@ -29,6 +29,7 @@ __all__ = [
     "Conflict",
     "CreateWorkItem",
     "FieldChange",
+    "Held",
     "Orphan",
     "Plan",
     "Prune",
@@ -98,6 +99,27 @@ class UpdateWorkItem(ActionBase):
         return tuple(c for c in self.changes if c.drift)
 
 
+class Held(ActionBase):
+    """Differences shown, never written (plan/ownership.py): a state ADO's pull request completion
+    moved at or past the ticket's (``ahead``), and fields whose policy is ``report`` or ``ignore``.
+    ``ticketops pull`` proposes the ``ahead`` and ``report`` ones for the ticket file."""
+
+    kind: Literal["held"] = "held"
+    id: int
+    rev: int
+    path: str
+    changes: tuple[FieldChange, ...]
+    RANK: ClassVar[int] = 25
+
+    @property
+    def ahead(self) -> bool:
+        return any(c.hold == "ahead" for c in self.changes)
+
+    def proposals(self) -> tuple[FieldChange, ...]:
+        """The changes ``ticketops pull`` proposes for the ticket file."""
+        return tuple(c for c in self.changes if c.hold in ("ahead", "report"))
+
+
 class Orphan(ActionBase):
     """A marked item whose ticket file is gone: reported and left alone."""
 
@@ -138,6 +160,7 @@ Action = Annotated[
     | Blocked
     | CreateWorkItem
     | UpdateWorkItem
+    | Held
     | Orphan
     | Unpaired
     | Prune

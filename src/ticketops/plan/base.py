@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ticketops.model.ownership import FieldPolicy
 from ticketops.plan.fields import label
 
 
@@ -40,6 +41,9 @@ class _Frozen(BaseModel):
 
 
 FieldValue = int | str | None
+# Why a difference is shown but not written (plan/ownership.py): ADO's own automation moved the
+# state at or past the ticket's (``ahead``), or the field's policy is ``report`` or ``ignore``.
+Hold = Literal["ahead", "report", "ignore"]
 
 
 class FieldChange(_Frozen):
@@ -55,6 +59,11 @@ class FieldChange(_Frozen):
     new: FieldValue = None
     drift: bool = False
     format: Literal["markdown", "html"] | None = None
+    policy: FieldPolicy = "revert"  # the field's ownership policy that applied
+    hold: Hold | None = None  # set on changes that are shown, never written
+    by: str | None = None  # for a held change: who made the live value in ADO, and when
+    at: str | None = None
+    pull_request: int | None = None  # for ``ahead``: the completed pull request that moved the state
 
     @property
     def label(self) -> str:

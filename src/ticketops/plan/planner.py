@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ticketops.model.desired import DesiredState
-from ticketops.model.live import FieldAuthors, LiveState, LiveWorkItem, WorkItemTypeInfo
+from ticketops.model.live import STATE, FieldAuthors, LiveState, LiveWorkItem, StateAutomation, WorkItemTypeInfo
 from ticketops.model.ticket import Ticket
+from ticketops.plan import ownership
 from ticketops.plan.actions import (
     Action,
     Blocked,
     Conflict,
     CreateWorkItem,
+    Held,
     Orphan,
     Plan,
     Prune,
@@ -44,17 +46,17 @@ def make_plan(
     actions: list[Action] = []
     synced: list[Synced] = []
     for p in pairing.pairs:
-        external = authors[p.item.id].external if (authors and p.item and p.item.id in authors) else frozenset()
+        known = authors.get(p.item.id) if (authors and p.item) else None
+        external = known.external if known else frozenset()
         typed = _type_of(desired, live, p.ticket, p.item)
         if isinstance(typed, Blocked):
             actions.append(typed)
             continue
         ctx = _context(desired, live, external, typed)
-        action = _plan_ticket(desired, p.ticket, p.item, ctx)
-        if action is None and p.item is not None:
+        planned = _plan_ticket(desired, p.ticket, p.item, ctx, known.automation if known else None)
+        if not planned and p.item is not None:
             synced.append(Synced(key=p.ticket.key, id=p.item.id, rev=p.item.rev))
-        elif action is not None:
-            actions.append(action)
+        actions.extend(planned)
     actions.extend(_conflict(c) for c in pairing.conflicts)
     actions.extend(_invalid(i) for i in pairing.invalid)
     actions.extend(Blocked(key=m.ticket.key, id=m.id, reason=m.reason) for m in pairing.id_mismatches)
@@ -111,11 +113,19 @@ def _context(
     )
 
 
-def _plan_ticket(desired: DesiredState, ticket: Ticket, item: LiveWorkItem | None, ctx: DiffContext) -> Action | None:
+def _plan_ticket(
+    desired: DesiredState,
+    ticket: Ticket,
+    item: LiveWorkItem | None,
+    ctx: DiffContext,
+    automation: StateAutomation | None,
+) -> list[Action]:
+    """The ticket's work item actions: a create, or an update of what is written and a
+    :class:`Held` of what is only shown (plan/ownership.py); none when in sync."""
     try:
         if item is None:
             d = diff_create(ticket, ctx)
-            return CreateWorkItem(
+            create = CreateWorkItem(
                 key=ticket.key,
                 work_item_type=ctx.type_info.name,
                 initial_state=ctx.type_info.initial_state,
@@ -123,20 +133,28 @@ def _plan_ticket(desired: DesiredState, ticket: Ticket, item: LiveWorkItem | Non
                 fields=d.changes,
                 state_path=d.state_path,
             )
+            return [create]
         d = diff_update(ticket, item, ctx)
     except TicketBlocked as e:
-        return Blocked(key=ticket.key, id=item.id if item else None, reason=str(e))
-    if not d.changes:
-        return None
-    return UpdateWorkItem(
-        key=ticket.key,
-        id=item.id,
-        rev=item.rev,
-        path=ticket.path,
-        changes=d.changes,
-        state_path=d.state_path,
-        adopting=d.adopting,
-    )
+        return [Blocked(key=ticket.key, id=item.id if item else None, reason=str(e))]
+    written, held = ownership.split(ticket, item, d.changes, ctx.type_info, desired.config.fields, automation)
+    out: list[Action] = []
+    if written:
+        path = d.state_path if any(c.field == STATE for c in written) else ()
+        out.append(
+            UpdateWorkItem(
+                key=ticket.key,
+                id=item.id,
+                rev=item.rev,
+                path=ticket.path,
+                changes=written,
+                state_path=path,
+                adopting=d.adopting,
+            )
+        )
+    if held:
+        out.append(Held(key=ticket.key, id=item.id, rev=item.rev, path=ticket.path, changes=held))
+    return out
 
 
 def _conflict(claim: Claim) -> Conflict:

@@ -19,6 +19,7 @@ from ticketops.plan.actions import (
     Conflict,
     CreateWorkItem,
     FieldChange,
+    Held,
     Orphan,
     Plan,
     Prune,
@@ -46,6 +47,8 @@ def action_lines(a: Action, *, diff: bool = False) -> list[str]:
             return _create(a, diff)
         case UpdateWorkItem():
             return _update(a, diff)
+        case Held():
+            return _held(a)
         case Prune():
             return _prune(a)
         case Orphan():
@@ -167,6 +170,29 @@ def _update(a: UpdateWorkItem, diff: bool) -> list[str]:
     return [head, *(x for c in a.changes for x in _field_lines(c, path=a.state_path, diff=diff))]
 
 
+_HOLD_TEXT = {
+    "ahead": "= ahead (ADO's pull request completion moved it; not reverted: `ticketops pull` proposes it)",
+    "report": "= report (changed in ADO, shown, not put back: `ticketops pull` proposes it)",
+    "ignore": "= ignore (ADO owns this field after the create; never written)",
+}
+
+
+def _held(a: Held) -> list[str]:
+    what = "ahead in ADO" if a.ahead else "differs in ADO, kept"
+    lines = [f"= {a.key:<10} #{a.id} (rev {a.rev}) {what}"]
+    for c in a.changes:
+        show = _short_path if c.field == f.AREA_PATH else short
+        value = (
+            f"{c.new} (ticket) / {c.old} (ADO)"
+            if c.field == f.STATE
+            else f"{show(_shown(c, c.new))} (ticket) / {show(_shown(c, c.old))} (ADO)"
+        )
+        who = f", pull request {c.pull_request}" if c.pull_request else ""
+        who += f" by {c.by}" if c.by else ""
+        lines.append(f"      {c.label:<{LABEL_WIDTH}} {value}   {_HOLD_TEXT[c.hold or 'report']}{who}")
+    return lines
+
+
 def _prune(a: Prune) -> list[str]:
     via = f" (via {' -> '.join(a.state_path[:-1])})" if len(a.state_path) > 1 else ""
     return [
@@ -252,10 +278,11 @@ def summary_line(plan: Plan) -> str:
             ("unpaired", "unpaired (tag ticketops:KEY missing)"),
             ("conflict", "in conflict"),
             ("blocked", "blocked"),
+            ("held", "shown, not written (ahead in ADO, or report/ignore policy)"),
         )
         if n.get(k)
     ]
-    known = {"create", "update", "prune", "orphan", "unpaired", "conflict", "blocked", "synced"}
+    known = {"create", "update", "prune", "orphan", "unpaired", "conflict", "blocked", "held", "synced"}
     others += [f"{v} {k}" for k, v in sorted(n.items()) if k not in known]
     tail = f"; {', '.join(others)}" if others else ""
     return f"Plan: {', '.join(parts)}{tail}; {n['synced']} in sync."

@@ -1,7 +1,8 @@
 """Per ticket, its sync state as ``ticketops status`` shows it (and the board colours it). Pure.
 
 Synced, OutOfSync (with the fields that differ, drift marked), Missing, Orphaned, Conflict,
-Blocked or Unpaired, from a plan; the git column from :func:`git_summary`'s lines.
+Blocked, Unpaired, Ahead (ADO's automation moved the state past the ticket) or Reported (a
+field whose policy is ``report``), from a plan; the git column from :func:`git_summary`'s lines.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ticketops.plan.actions import (
     Blocked,
     Conflict,
     CreateWorkItem,
+    Held,
     Orphan,
     Plan,
     Prune,
@@ -51,6 +53,7 @@ def rows(plan: Plan, git: dict[str, str] | None = None) -> list[Row]:
             out.append(row)
         elif a.CHANGES:
             pending.setdefault(a.key, []).append(a.kind)
+    out = merge_rows(out)
     git = git or {}
     out = [_with_git(r, git.get(r.key, ""), pending.get(r.key, [])) for r in out]
     return sorted(out, key=lambda r: key_order(r.key))
@@ -71,6 +74,8 @@ def _row_of(a: Action) -> Row | None:
                 f"{c.label}: {short(c.old)} -> {short(c.new)}" + (" (drift)" if c.drift else "") for c in a.changes
             )
             return Row(a.key, "OutOfSync", a.id, changes)
+        case Held():
+            return Row(a.key, held_status(a), a.id, held_details(a))
         case Orphan() | Prune():
             return Row(a.key, "Orphaned", a.id, a.title)
         case Conflict():
@@ -85,3 +90,33 @@ def _row_of(a: Action) -> Row | None:
             return None
         case _:
             assert_never(a)
+
+
+def held_status(a: Held) -> str:
+    """``Ahead`` (ADO's automation moved the state past the ticket), ``Reported`` (a person's edit
+    under the report policy) or ``Synced`` (only fields ADO owns differ)."""
+    if a.ahead:
+        return "Ahead"
+    return "Reported" if any(c.hold == "report" for c in a.changes) else "Synced"
+
+
+def held_details(a: Held) -> str:
+    parts = []
+    for c in a.changes:
+        why = f"pull request {c.pull_request} completed by {c.by}" if c.hold == "ahead" else f"policy {c.policy}"
+        parts.append(f"{c.label}: {short(c.new)} (ticket) / {short(c.old)} (ADO), {c.hold}: {why}")
+    return "; ".join(parts)
+
+
+def merge_rows(table: list[Row]) -> list[Row]:
+    """One row per ticket: an update and what it holds back share a row (the update's status)."""
+    out: dict[str, Row] = {}
+    for r in table:
+        first = out.get(r.key)
+        if first is None:
+            out[r.key] = r
+            continue
+        status = first.status if first.status == "OutOfSync" else r.status
+        details = "; ".join(d for d in (first.details, r.details) if d)
+        out[r.key] = Row(r.key, status, first.id or r.id, details, first.git)
+    return list(out.values())

@@ -182,6 +182,7 @@ class PullRequest(AdoModel):
     created_by: IdentityRef | None = None
     creation_date: str | None = None
     closed_date: str | None = None
+    closed_by: IdentityRef | None = None
     is_draft: bool = False
     merge_status: str | None = None
     reviewers: list[Reviewer] = Field(default_factory=list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ticketops.emulator.db import pr_completion
 from ticketops.emulator.db.patch import PatchOp
 from ticketops.emulator.db.records import PullRequest, Repo, WorkItem
 from ticketops.emulator.errors import AdoError, git_bad_request, pr_not_found, work_item_missing
@@ -20,6 +21,7 @@ PATCHABLE = {
     "isDraft",
 }
 ECHOES = {"pullRequestId", "codeReviewId", "url", "_links", "repository"}  # read-only; ignored when sent back
+COMPLETION = {"lastMergeSourceCommit"}  # checked on completion (pr_completion.check_source_commit)
 
 
 def _repo(ctx: Ctx) -> Repo:
@@ -133,14 +135,18 @@ def update(ctx: Ctx) -> EmuResponse:
     body = ctx.req.json()
     if not isinstance(body, dict):
         raise git_bad_request("The body must be a pull request object.")
-    bad = sorted(k for k in body if k not in PATCHABLE | ECHOES)
+    bad = sorted(k for k in body if k not in PATCHABLE | ECHOES | COMPLETION)
     if bad:
         raise git_bad_request(
             f"Invalid argument value. These pull request properties cannot be updated: {', '.join(bad)}. "
             f"Only {', '.join(sorted(PATCHABLE))} can be changed.",
             "InvalidArgumentValueException",
         )
+    was = pr.status
+    pr_completion.check_source_commit(pr, body)
     ctx.db.pulls.update(pr, {k: v for k, v in body.items() if k in PATCHABLE}, ctx.user)
+    if was != "completed":
+        pr_completion.transition_linked_items(ctx.db.wit, pr, ctx.user)
     return EmuResponse.json(pr_json(pr, ctx.org_base))
 
 
