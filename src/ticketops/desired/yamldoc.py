@@ -112,7 +112,13 @@ def parse(text: str, path: str, first_line: int = 1) -> YamlDoc:
     loader = Loader(text)
     try:
         doc.root = loader.get_single_node()
-        if doc.root is not None:
+        alias = _alias_problem(text, path, first_line) if doc.root is not None and "*" in text else None
+        if alias is not None:
+            # Never build (or walk) a document with aliases: each reference would be expanded
+            # again, and a few hundred bytes of nested aliases expand to gigabytes.
+            doc.root = None
+            doc.problems.append(alias)
+        elif doc.root is not None:
             doc.value = _Builder(loader, doc).build(doc.root, 0)
     except yaml.MarkedYAMLError as e:
         doc.root, doc.value = None, None
@@ -123,6 +129,38 @@ def parse(text: str, path: str, first_line: int = 1) -> YamlDoc:
     finally:
         loader.dispose()
     return doc
+
+
+def _alias_problem(text: str, path: str, first_line: int) -> Problem | None:
+    """The first alias (``*name``) in ``text`` as a problem, or None. Reads the event stream
+    (linear in the text), never the composed nodes, which an alias shares."""
+    anchors: dict[str, int] = {}
+    first: yaml.AliasEvent | None = None
+    count = 0
+    loader = Loader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                count += 1
+                first = first or event
+            elif getattr(event, "anchor", None) and event.start_mark is not None:
+                anchors.setdefault(str(event.anchor), event.start_mark.line + first_line)
+    finally:
+        loader.dispose()
+    if first is None or first.start_mark is None:
+        return None
+    name = str(first.anchor)
+    where = f" on line {anchors[name]}" if name in anchors else ""
+    more = f" ({count} aliases in this file)" if count > 1 else ""
+    mark = first.start_mark
+    return Problem(
+        path,
+        mark.line + first_line,
+        mark.column + 1,
+        f"YAML aliases are not supported: '*{name}' repeats the value anchored as '&{name}'{where}{more}; "
+        "write the value out in full and remove the '&' anchor and the '*' aliases",
+    )
 
 
 def _syntax_problem(e: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Problem:
