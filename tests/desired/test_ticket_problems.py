@@ -221,7 +221,8 @@ def test_title_length_counts_emoji_as_two_like_azure_devops(make_board, tmp_path
 def test_invalid_branch_name(problems) -> None:
     text = "---\ntitle: A\nstatus: backlog\nbranch: feature/my branch\n---\n"
     assert problems({P: text}) == [
-        f"{P}:4:1: branch: 'feature/my branch' is not a valid git branch name (no spaces, '..', '~', '^', ':', '?', '*', '[')"
+        f"{P}:4:1: branch: 'feature/my branch' is not a valid git branch name (no spaces, '..', '~', '^', ':', '?', '*', '['); "
+        "write a valid name, or remove `branch:` to use branch_template"
     ]
 
 

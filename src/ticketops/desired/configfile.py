@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ticketops.desired import yamldoc
+from ticketops.desired import configrules, yamldoc
 from ticketops.desired.messages import describe, dotted, problems_from
 from ticketops.desired.ticketfile import decode
 from ticketops.model.config import DEFAULT_TOKEN_ENV, BoardConfig
@@ -88,6 +88,7 @@ def parse_config(
     secrets = _secret_locations(doc)
     problems.extend(_secret_problem(doc, loc, reason, doc.value) for loc, reason in secrets)
     data_ok = _without(doc.value, secrets)
+    problems.extend(configrules.check(doc, data_ok))
     try:
         config = BoardConfig.model_validate(data_ok)
     except ValidationError as e:

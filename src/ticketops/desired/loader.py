@@ -21,7 +21,7 @@ from collections import defaultdict
 
 import pygit2
 
-from ticketops.desired import source
+from ticketops.desired import branchclash, source
 from ticketops.desired.configfile import CONFIG_NAME, parse_config
 from ticketops.desired.ticketfile import key_from_name, parse_ticket_file
 from ticketops.model.config import BoardConfig
@@ -86,6 +86,13 @@ def _tickets(snap: source.Snapshot, config: BoardConfig | None) -> tuple[list[Ti
             invalid |= claimed
         else:
             tickets.append(parsed_ok)
+    if config is not None:
+        cfg = snap.file(CONFIG_NAME)
+        site = branchclash.template_site(f"{snap.tickets_dir}/{CONFIG_NAME}", cfg.data if cfg else None, config)
+        clashes = branchclash.problems(tickets, config, site)
+        problems.extend(p for key in sorted(clashes) for p in clashes[key])
+        invalid |= set(clashes)
+        tickets = [t for t in tickets if t.key not in clashes]
     for path in snap.misplaced:
         upper = key_from_name(path.rsplit("/", 1)[-1]).upper()
         problems.append(_misplaced(path, snap.tickets_dir, by_key.get(upper, [])))

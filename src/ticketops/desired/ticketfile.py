@@ -13,7 +13,7 @@ from typing import Any
 import pygit2
 from pydantic import ValidationError
 
-from ticketops.desired import fastyaml, yamldoc
+from ticketops.desired import branchrules, fastyaml, yamldoc
 from ticketops.desired.messages import describe, problems_from, suggest
 from ticketops.model.config import BoardConfig
 from ticketops.model.errors import Problem
@@ -246,15 +246,9 @@ def _board_checks(fields: dict[str, Any], config: BoardConfig) -> list[tuple[str
         )
     for name in ("branch", "base"):
         value = fields.get(name)
-        if (
-            isinstance(value, str)
-            and value
-            and not pygit2.reference_is_valid_name("refs/heads/" + value.removeprefix("refs/heads/"))
-        ):
-            out.append(
-                (
-                    name,
-                    f"{name}: '{value}' is not a valid git branch name (no spaces, '..', '~', '^', ':', '?', '*', '[')",
-                )
-            )
+        if isinstance(value, str) and (problem := branchrules.name_problem(name, value)) is not None:
+            fix = "branch_template" if name == "branch" else "the repo's default_branch"
+            bad = value.strip() and branchrules.invalid_reason(value.removeprefix("refs/heads/")) is not None
+            hint = f"; write a valid name, or remove `{name}:` to use {fix}" if bad else ""
+            out.append((name, problem + hint))
     return out
