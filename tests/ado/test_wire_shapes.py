@@ -82,6 +82,10 @@ def _answer(request: httpx.Request) -> httpx.Response:
                 "commits": [{"commitId": "b" * 40}],
             },
         )
+    if path.endswith("/items") and "scopePath" in request.url.params:
+        return listing([{"objectId": "c" * 40, "gitObjectType": "blob", "path": "/lease.json"}])
+    if "/commits/" in path:
+        return httpx.Response(200, json={"commitId": "a" * 40, "comment": "c", "parents": ["b" * 40]})
     if path.endswith("/items"):
         return httpx.Response(
             200, json={"objectId": "c" * 40, "gitObjectType": "blob", "path": "/a.md", "content": "hello"}
@@ -153,6 +157,11 @@ CALLS: dict[str, Callable[[AdoClient], object]] = {
     "get_item": lambda c: c.get_item(
         "Payments", "app", "/.tickets/PAY-1.md", branch="refs/heads/feature/x", include_content=True
     ),
+    "get_item_at_commit": lambda c: c.get_item(
+        "Payments", "app", "/lease.json", branch="a" * 40, include_content=True, version_type="commit"
+    ),
+    "list_tree": lambda c: c.list_tree("Payments", "app", "a" * 40),
+    "get_commit": lambda c: c.get_commit("Payments", "app", "a" * 40),
     "create_pull_request": lambda c: c.create_pull_request(
         "Payments",
         "app",

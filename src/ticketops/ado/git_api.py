@@ -12,6 +12,7 @@ from ticketops.ado.base import ApiBase
 from ticketops.ado.dto.common import ListEnvelope
 from ticketops.ado.dto.git import (
     Change,
+    GitCommit,
     GitItem,
     GitRef,
     PullRequest,
@@ -93,13 +94,21 @@ class GitApi(ApiBase):
         return response.parse(Push)
 
     def get_item(
-        self, project: str, repo: str, path: str, *, branch: str, include_content: bool = False
+        self,
+        project: str,
+        repo: str,
+        path: str,
+        *,
+        branch: str,
+        include_content: bool = False,
+        version_type: Literal["branch", "commit"] = "branch",
     ) -> GitItem | None:
-        """A file on a branch (``object_id`` is its blob id), or None if it is not there."""
+        """A file on a branch (``object_id`` is its blob id), or None if it is not there.
+        With ``version_type="commit"``, ``branch`` names a commit id instead."""
         params = {
             "path": path if path.startswith("/") else "/" + path,
-            "versionDescriptor.version": short_branch(branch),
-            "versionDescriptor.versionType": "branch",
+            "versionDescriptor.version": short_branch(branch) if version_type == "branch" else branch,
+            "versionDescriptor.versionType": version_type,
             "includeContent": True if include_content else None,
         }
         try:
@@ -107,6 +116,22 @@ class GitApi(ApiBase):
         except NotFound:
             return None
         return response.parse(GitItem)
+
+    def list_tree(self, project: str, repo: str, commit: str) -> list[GitItem]:
+        """The entries at the root of ``commit``'s tree (Items - List, one level, without the
+        root folder itself)."""
+        params: dict[str, str | int | bool | None] = {
+            "scopePath": "/",
+            "recursionLevel": "oneLevel",
+            "versionDescriptor.version": commit,
+            "versionDescriptor.versionType": "commit",
+        }
+        items = self._list(routes.ITEM_GET, GitItem, path={"project": project, "repositoryId": repo}, params=params)
+        return [i for i in items if i.path.strip("/")]
+
+    def get_commit(self, project: str, repo: str, commit: str) -> GitCommit:
+        path: dict[str, str | int] = {"project": project, "repositoryId": repo, "commitId": commit}
+        return self._req.call(routes.COMMIT_GET, path=path).parse(GitCommit)
 
     def create_pull_request(
         self,

@@ -4,6 +4,12 @@ Its one file ``lease.json`` is the :class:`~ticketops.lease.record.LeaseRecord`.
 change is a push whose ``oldObjectId`` is the commit the writer read: a compare-and-swap that
 ADO refuses (409, TF401028) when someone moved the branch meanwhile. Release deletes the branch
 (``POST .../refs`` with ``oldObjectId``: only our own commit).
+
+The lease never moves or deletes a commit it did not write. Before building on the branch it
+checks that its tip is a lease commit: a message that starts with ``ticketops lease:``, at most
+one parent, and a tree that holds ``lease.json`` (a lease record) and nothing else. Any other tip
+(a person's commit, a ticket's spec pushed there, a branch made by hand) is refused with
+:class:`ForeignLeaseRef`, and the branch is left exactly as it is.
 """
 
 from __future__ import annotations
@@ -34,12 +40,18 @@ log = logging.getLogger(__name__)
 LEASE_BRANCH = "ticketops/lease"
 LEASE_REF = f"refs/heads/{LEASE_BRANCH}"
 LEASE_FILE = "/lease.json"
+COMMIT_PREFIX = "ticketops lease:"
+
+
+class ForeignLeaseRef(LeaseUnavailable):
+    """The lease branch holds a commit ticketops did not write: it is neither moved nor deleted."""
 
 
 @dataclass(frozen=True)
 class BranchVersion:
     tip: str  # the lease branch's commit
     has_file: bool  # the commit has a lease.json (a branch made by hand may not)
+    foreign: str = ""  # why the tip is not a commit the lease wrote ("" when it is one)
 
 
 class GitBranchStore:
@@ -66,13 +78,49 @@ class GitBranchStore:
         tip = self.tip()
         if tip is None:
             return LeaseView(None, None, self.now())
-        item = self.client.get_item(self.project, self.repo, LEASE_FILE, branch=LEASE_BRANCH, include_content=True)
+        record, has_file, foreign = self._inspect(tip)
+        return LeaseView(BranchVersion(tip, has_file, foreign), record, self.now())
+
+    def _inspect(self, tip: str) -> tuple[LeaseRecord | None, bool, str]:
+        """The record at ``tip``, whether it has a lease.json, and why ``tip`` is not a lease
+        commit ("" when it is one). Everything is read at the commit, never the moving branch."""
+        commit = self.client.get_commit(self.project, self.repo, tip)
+        tree = self.client.list_tree(self.project, self.repo, tip)
+        names = sorted(i.path.strip("/") for i in tree)
+        has_file = LEASE_FILE.strip("/") in names
+        item = (
+            self.client.get_item(
+                self.project, self.repo, LEASE_FILE, branch=tip, include_content=True, version_type="commit"
+            )
+            if has_file
+            else None
+        )
         record = _parse(item.content) if item is not None and item.content is not None else None
-        if item is not None and item.content is not None and record is None:
-            log.warning("%s: %s is not a lease record; treating the lease as free", self.describe(), LEASE_FILE)
-        return LeaseView(BranchVersion(tip, item is not None), record, self.now())
+        if not commit.comment.startswith(COMMIT_PREFIX):
+            why = f"its message is {_first_line(commit.comment)!r}, not one ticketops writes"
+        elif len(commit.parents) > 1:
+            why = "it is a merge commit"
+        elif names != [LEASE_FILE.strip("/")]:
+            others = [n for n in names if n != LEASE_FILE.strip("/")]
+            why = f"it holds {', '.join(others[:3])}{' and more' if len(others) > 3 else ''}, not only lease.json"
+        elif record is None:
+            why = "its lease.json is not a lease record"
+        else:
+            return record, has_file, ""
+        return record, has_file, why
+
+    def _refuse(self, version: BranchVersion) -> ForeignLeaseRef:
+        return ForeignLeaseRef(
+            f"{self.describe()} holds commit {version.tip[:12]}, which ticketops did not write ({version.foreign}). "
+            "ticketops never moves or deletes a commit it did not write, so it takes no lease there and this run "
+            "writes nothing. If that commit matters, keep it on a branch of its own (e.g. git push origin "
+            f"{version.tip}:refs/heads/<new-name>), then delete the branch {LEASE_BRANCH} in repository "
+            f"{self.repo!r} and run again; a ticket whose branch: is {LEASE_BRANCH} must name another branch"
+        )
 
     def write(self, seen: LeaseView[BranchVersion], record: LeaseRecord) -> BranchVersion | None:
+        if seen.version is not None and seen.version.foreign:
+            raise self._refuse(seen.version)
         tip = seen.version.tip if seen.version is not None else None
         exists = seen.version is not None and seen.version.has_file
         text = json.dumps(record.model_dump(mode="json"), indent=2) + "\n"
@@ -83,7 +131,7 @@ class GitBranchStore:
                 self.repo,
                 ref=LEASE_REF,
                 old_object_id=tip or ZERO_OID,
-                comment=f"ticketops lease: {record.describe()}",
+                comment=f"{COMMIT_PREFIX} {record.describe()}",
                 changes=[change],
             )
         except StalePush:
@@ -120,16 +168,29 @@ class GitBranchStore:
         return BranchVersion(push.new_object_id, True)
 
     def release(self, version: BranchVersion, record: LeaseRecord) -> bool:
+        """Delete the branch if it is still at ``version.tip`` (a commit this run wrote: the
+        ``oldObjectId`` makes ADO refuse it otherwise). A tip that moved is looked at: when it is
+        not a lease commit, :class:`ForeignLeaseRef` (the branch stays as it is)."""
+        if version.foreign:
+            raise self._refuse(version)
         results = self.client.update_refs(self.project, self.repo, [RefUpdate.delete(LEASE_REF, version.tip)])
         bad = [r for r in results if not r.ok]
         if bad:
             log.info("the lease %s was no longer ours to release (%s)", self.describe(), bad[0].update_status)
+            now = self.read().version
+            if now is not None and now.foreign:
+                raise self._refuse(now)
         return not bad
 
 
 def _created(updates: list[PushRefUpdate]) -> bool:
     """The push made the lease branch rather than moving it (ADO reports old id zero)."""
     return any(u.name == LEASE_REF and (u.old_object_id or ZERO_OID) == ZERO_OID for u in updates)
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line[:60] + ("…" if len(line) > 60 else "")
 
 
 def _parse(content: str) -> LeaseRecord | None:

@@ -6,7 +6,10 @@
 * The record is JSON in its description. Every change is a ``PATCH`` that starts with
   ``test /rev``: a compare-and-swap that ADO refuses (412) when the item changed meanwhile.
   Release marks the record released (one write, no ADO time needed).
-* Reading is one WIQL (the tagged ids, and ADO's time from its ``asOf``) and one GET.
+* The tag alone does not make a lease item: it also has the lease title, the board's type and a
+  lease record (``format: ticketops-lease/1``) in its description, and never a ticket's tags
+  (``ticketops``, ``ticketops:KEY``). Any other tagged item is left alone, never overwritten.
+* Reading is one WIQL (the tagged ids, and ADO's time from its ``asOf``) and one batch read.
 * Creation is race-safe: when two runs create a lease item at once, the lowest id is THE lease
   item; a creator whose item is not the lowest retires it (tag ``ticketops-lease-retired``).
 * ADO refuses REST updates to an item with 10,000 revisions. When the lease item reaches
@@ -40,7 +43,16 @@ from ticketops.ado import (
 from ticketops.ado.clock import query_as_of, server_now
 from ticketops.ado.wiql import select, tagged_condition
 from ticketops.lease.record import LeaseRecord, LeaseUnavailable, LeaseView
-from ticketops.model.live import DESCRIPTION, LEASE_TAG, RETIRED_LEASE_TAG, STATE, TAGS, TITLE
+from ticketops.model.live import (
+    COMMON_TAG,
+    DESCRIPTION,
+    LEASE_TAG,
+    RETIRED_LEASE_TAG,
+    STATE,
+    TAGS,
+    TITLE,
+    marker_keys,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +74,8 @@ class ItemVersion:
 
 
 class WorkItemStore:
-    """The lease in the lowest-id work item of ``project`` tagged ``ticketops-lease``."""
+    """The lease in the lowest-id lease item of ``project`` (tagged ``ticketops-lease``, and one by
+    its title, type and record: :meth:`not_lease`)."""
 
     def __init__(self, client: AdoClient, project: str, work_item_type: str, *, rotate_at: int = ROTATE_AT) -> None:
         self.client = client
@@ -70,6 +83,7 @@ class WorkItemStore:
         self.work_item_type = work_item_type
         self.rotate_at = rotate_at
         self._last_id: int | None = None
+        self._warned: set[int] = set()  # tagged items not the lease, warned about once
 
     def describe(self) -> str:
         which = f"#{self._last_id}" if self._last_id is not None else f"tagged {LEASE_TAG}"
@@ -83,27 +97,57 @@ class WorkItemStore:
         return server_now(self.client, self.project)
 
     # ---- reading ----------------------------------------------------------------------------
-    def lease_ids(self) -> tuple[tuple[int, ...], datetime]:
-        """The tagged items' ids (ascending) and ADO's time of the query."""
+    def lease_items(self) -> tuple[list[WorkItem], datetime]:
+        """The project's lease items (ascending id) and ADO's time of the query.
+
+        The tag alone makes no lease item: it must also carry the lease title, be of the board's
+        type, hold a lease record (by its format) in its description, and carry none of the
+        tags of a ticket's item. Anything else tagged ``ticketops-lease`` is never read as the
+        lease, never written and never retired."""
         query = select(tagged_condition(self.project, LEASE_TAG))
         result = query_as_of(self.client, self.project, query)
-        return tuple(sorted(result.ids)), result.as_of
+        found: list[WorkItem] = []
+        for item in self.client.get_work_items(self.project, result.ids) if result.ids else []:
+            why = self.not_lease(item)
+            if not why:
+                found.append(item)
+            elif item.id not in self._warned:
+                self._warned.add(item.id)
+                log.warning(
+                    "work item #%s is tagged %s but is not the lease item (%s): ticketops leaves it alone; "
+                    "remove the tag %s from it in Azure DevOps",
+                    item.id,
+                    LEASE_TAG,
+                    why,
+                    LEASE_TAG,
+                )
+        return sorted(found, key=lambda w: w.id), result.as_of
+
+    def lease_ids(self) -> tuple[tuple[int, ...], datetime]:
+        """The lease items' ids (ascending) and ADO's time of the query."""
+        items, now = self.lease_items()
+        return tuple(w.id for w in items), now
+
+    def not_lease(self, item: WorkItem) -> str:
+        """Why ``item`` (tagged ``ticketops-lease``) is not a lease item; "" when it is one."""
+        tags = tuple(item.tags)
+        if any(t.casefold() == COMMON_TAG for t in tags) or marker_keys(tags):
+            return f"it is a ticket's work item, tagged {COMMON_TAG}"
+        if (item.field_str(TITLE) or "").strip() != LEASE_TITLE:
+            return f"its title is not {LEASE_TITLE!r}"
+        if (item.work_item_type or "").casefold() != self.work_item_type.casefold():
+            return f"it is a {item.work_item_type}, not a {self.work_item_type}"
+        if parse_record(item.field_str(DESCRIPTION)) is None:
+            return "its description holds no lease record"
+        return ""
 
     def read(self) -> LeaseView[ItemVersion]:
-        for _ in range(3):
-            ids, now = self.lease_ids()
-            if not ids:
-                return LeaseView(None, None, now)
-            try:
-                item = self.client.get_work_item(self.project, ids[0])
-            except NotFound:
-                continue  # deleted between the query and the read: look again
-            self._last_id = item.id
-            record = parse_record(item.field_str(DESCRIPTION))
-            if record is None:
-                log.warning("%s holds no lease record; treating the lease as free", self.describe())
-            return LeaseView(ItemVersion(item.id, item.rev), record, now)
-        raise LeaseUnavailable(f"{self.describe()} kept disappearing while it was read; try again")
+        items, now = self.lease_items()
+        if not items:
+            return LeaseView(None, None, now)
+        item = items[0]
+        self._last_id = item.id
+        return LeaseView(ItemVersion(item.id, item.rev), parse_record(item.field_str(DESCRIPTION)), now)
 
     # ---- writing ----------------------------------------------------------------------------
     def write(self, seen: LeaseView[ItemVersion], record: LeaseRecord) -> ItemVersion | None:

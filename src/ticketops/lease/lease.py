@@ -36,7 +36,7 @@ from typing import Generic
 
 from ticketops.ado import AdoClient, AdoError, WritesStopped
 from ticketops.ado.clock import wiql_time
-from ticketops.lease.branch import GitBranchStore
+from ticketops.lease.branch import ForeignLeaseRef, GitBranchStore
 from ticketops.lease.item import WorkItemStore
 from ticketops.lease.record import LeaseRecord, LeaseStore, LeaseUnavailable, LeaseView, V
 from ticketops.model.config import BoardConfig
@@ -295,6 +295,9 @@ class Lease(Generic[V]):
             try:
                 if self.store.release(version, record):
                     return True
+            except ForeignLeaseRef as e:  # left as it is: the run fails and says what to do
+                self._lose(str(e))
+                return False
             except (AdoError, LeaseUnavailable) as e:
                 log.warning("could not release %s (%s); it expires by itself", self.describe(), e)
                 return True

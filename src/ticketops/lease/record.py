@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Final, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -20,6 +20,10 @@ from ticketops.ado.clock import wiql_time
 from ticketops.model.errors import TicketopsError
 
 V = TypeVar("V")
+
+# Every record names its format: text that is not one (a ticket's description, an edit by
+# hand) is never read as a lease. Records written before the field existed read as this one.
+LEASE_FORMAT: Final = "ticketops-lease/1"
 
 
 class LeaseRecord(BaseModel):
@@ -32,6 +36,7 @@ class LeaseRecord(BaseModel):
     acquired_at: datetime
     expires_at: datetime
     released: bool = False  # a store that cannot delete its record marks it released
+    format: Literal["ticketops-lease/1"] = LEASE_FORMAT
 
     def live(self, now: datetime) -> bool:
         return not self.released and now < self.expires_at

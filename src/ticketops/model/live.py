@@ -16,12 +16,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ticketops.model.ticket import KEY_RE
 
-# The ownership marker: every item ticketops creates carries both tags, set in the create call.
-COMMON_TAG = "ticketops"
 # The lease work item of a board without linked repositories (lease/item.py): never a
 # ticket's item, never imported. A lease item replaced by a newer one carries the retired tag.
-LEASE_TAG = "ticketops-lease"
-RETIRED_LEASE_TAG = "ticketops-lease-retired"
+# Both are reserved in tickets, so they are defined next to that check (model/ticket.py).
+from ticketops.model.ticket import LEASE_TAG as LEASE_TAG
+from ticketops.model.ticket import RETIRED_LEASE_TAG as RETIRED_LEASE_TAG
+
+# The ownership marker: every item ticketops creates carries both tags, set in the create call.
+COMMON_TAG = "ticketops"
 KEY_TAG_PREFIX = "ticketops:"
 _KEY_TAG_RE = re.compile(r"^ticketops:(?P<key>.+)$", re.IGNORECASE)
 

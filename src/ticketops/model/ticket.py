@@ -15,6 +15,9 @@ EMAIL_RE = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
 )
 MAX_TITLE = 255  # ADO's System.Title limit, in UTF-16 code units (.NET chars)
+# The lease work item's tags (lease/item.py; ``model.live`` names them too): never a ticket's.
+LEASE_TAG = "ticketops-lease"
+RETIRED_LEASE_TAG = "ticketops-lease-retired"
 
 
 def _utf16_units(text: str) -> int:
@@ -111,6 +114,11 @@ class FrontMatter(BaseModel):
                 raise ValueError(f"tag {t!r} is empty or contains ';' (ADO separates tags with ';')")
             if name.lower() == "ticketops" or name.lower().startswith("ticketops:"):
                 raise ValueError(f"tag {t!r} is reserved: ticketops adds its own ownership tags")
+            if name.lower() in (LEASE_TAG, RETIRED_LEASE_TAG):
+                raise ValueError(
+                    f"tag {t!r} is reserved: it marks the lease work item that keeps two ticketops runs apart, "
+                    "and a ticket's item with it could be taken for the lease; remove it from tags"
+                )
             if name.lower() in seen:
                 raise ValueError(f"tag {name!r} is listed twice (tags compare case-insensitively, as in ADO)")
             seen.add(name.lower())

@@ -121,6 +121,14 @@ class CommitRef(AdoModel):
     url: str | None = None
 
 
+class GitCommit(AdoModel):
+    """One commit (Commits - Get): its message and parents."""
+
+    commit_id: str
+    comment: str = ""
+    parents: list[str] = Field(default_factory=list)
+
+
 class PushRefUpdate(AdoModel):
     name: str
     old_object_id: str | None = None
