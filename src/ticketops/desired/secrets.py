@@ -32,6 +32,14 @@ _PATTERNS: tuple[tuple[re.Pattern[bytes], str], ...] = (
         "an access token (a JSON web token, as Entra ID and Azure Pipelines issue)",
     ),
     (
+        re.compile(rb"(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,255}(?![A-Za-z0-9_])"),
+        "a GitHub token",
+    ),
+    (
+        re.compile(rb"(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{59,255}(?![A-Za-z0-9_])"),
+        "a GitHub fine-grained personal access token",
+    ),
+    (
         re.compile(rb"(?i)authorization:\s*(?:basic|bearer)\s+[A-Za-z0-9+/=._~-]{16,}"),
         "an Authorization header with a credential",
     ),

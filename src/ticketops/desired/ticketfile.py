@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from ticketops.desired import branchrules, fastyaml, yamldoc
 from ticketops.desired.messages import describe, problems_from, suggest
+from ticketops.desired.secrets import find_in
 from ticketops.model.config import BoardConfig
 from ticketops.model.errors import Problem
 from ticketops.model.ticket import KEY_RE, FrontMatter, Ticket
@@ -110,6 +111,9 @@ def parse_ticket_file(
                 path, 0, 0, f"file name '{stem}' is not a ticket key (like PAY-12, pattern {KEY_RE.pattern}); {fix}"
             )
         )
+    leaks = find_in(path, data)
+    if leaks:  # nothing else is parsed: no later message can echo a piece of the value
+        return ParsedTicket(None, (*problems, *leaks), frozenset(claimed))
     text, problem = decode(path, data)
     if problem is not None:
         return ParsedTicket(None, (*problems, problem), frozenset(claimed))
