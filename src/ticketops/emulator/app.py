@@ -23,12 +23,14 @@ from ticketops.emulator.db import Database
 from ticketops.emulator.errors import (
     AdoError,
     content_type_not_supported,
+    method_not_allowed,
     route_not_found,
     server_error,
     throttled,
     unauthorized,
 )
 from ticketops.emulator.faults import Faults
+from ticketops.emulator.locations import is_location_query, options
 from ticketops.emulator.log import RequestLog, RequestRecord
 from ticketops.emulator.ratelimit import RESOURCE, RateLimiter
 from ticketops.emulator.router import Ctx, EmuRequest, EmuResponse, Match, Router
@@ -140,8 +142,16 @@ class Emulator:
         if req.path.rstrip("/").lower() in ("/_emulator/state", f"/{self.db.organization.lower()}/_emulator/state"):
             record.operation_id = "Emulator_State"
             return EmuResponse.json(dump(self.db))
+        org = self.db.organization
+        if is_location_query(req.method, req.path, org):
+            record.operation_id = "Location_Options"  # needs no api-version (the SDK sends none)
+            self._authenticate(req)
+            return options(req, org)
         match = self.router.match(req.method, req.path)
-        if match is None or match.org.lower() != self.db.organization.lower():
+        if match is None or match.org.lower() != org.lower():
+            allowed = self.router.methods_for(req.path)
+            if allowed and req.path.strip("/").split("/")[0].lower() == org.lower():
+                raise method_not_allowed(req.method, allowed)
             raise route_not_found(req.method, req.path)
         route = match.route
         record.operation_id = route.operation_id(req)

@@ -77,6 +77,18 @@ def route_not_found(method: str, path: str) -> AdoError:
     )
 
 
+def method_not_allowed(method: str, allowed: list[str]) -> AdoError:
+    """A path the service has, asked with a method it does not serve there (ASP.NET's wording)."""
+    return AdoError(
+        405,
+        "HttpMethodNotAllowedException",
+        f"The requested resource does not support http method '{method}'. It supports: {', '.join(allowed)}.",
+        namespace=WEBAPI,
+        event_id=3000,
+        headers={"Allow": ", ".join(allowed)},
+    )
+
+
 def api_version_missing(method: str) -> AdoError:
     return AdoError(
         400,

@@ -190,6 +190,10 @@ class Router:
                 )
         return None
 
+    def methods_for(self, path: str) -> list[str]:
+        """The methods some route serves at this path (for a 405 naming them)."""
+        return sorted({m for m in {r.method for r in self.routes} if self.match(m, path) is not None})
+
 
 def _scope_ok(scope: Scope, n: int) -> bool:
     return {"org": n == 1, "project": n == 2, "project?": n in (1, 2), "team?": n in (1, 2, 3)}[scope]

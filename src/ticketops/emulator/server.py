@@ -105,7 +105,14 @@ def _handler_class(emu: Emulator) -> type[BaseHTTPRequestHandler]:
             if self.command != "HEAD":
                 self.wfile.write(resp.body)
 
-        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = _serve
+        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = _serve
+
+        def __getattr__(self, name: str) -> Callable[[], None]:
+            # Any other method (TRACE, PROPFIND, ...) reaches the emulator too, which answers with
+            # ADO's JSON error; http.server would answer an HTML 501.
+            if name.startswith("do_"):
+                return self._serve
+            raise AttributeError(name)
 
         def log_message(self, format: str, *args: object) -> None:
             return  # the emulator has its own request log (emu.log)

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 from ticketops.emulator.router import Route
-from ticketops.emulator.routes import core, git, itemsbatch, pulls, wit, wit_meta
+from ticketops.emulator.routes import core, git, itemsbatch, location, pulls, wit, wit_meta
 
-ALL_ROUTES: list[Route] = [*wit.ROUTES, *wit_meta.ROUTES, *git.ROUTES, *itemsbatch.ROUTES, *pulls.ROUTES, *core.ROUTES]
+ALL_ROUTES: list[Route] = [
+    *wit.ROUTES,
+    *wit_meta.ROUTES,
+    *git.ROUTES,
+    *itemsbatch.ROUTES,
+    *pulls.ROUTES,
+    *core.ROUTES,
+    *location.ROUTES,
+]
