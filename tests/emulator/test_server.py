@@ -9,6 +9,8 @@ import signal
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -183,3 +185,108 @@ def test_cli_port_in_use_is_a_clear_error(emu: Emulator) -> None:
         )
     assert r.returncode == 1
     assert f"cannot listen on 127.0.0.1:{srv.port}" in r.stderr
+
+
+def _stop(proc: subprocess.Popen[str]) -> str:
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    return err
+
+
+def _with_retries(send: Callable[[], httpx.Response], attempts: int = 30) -> httpx.Response:
+    """What a client of a flaky ADO does: retry transient 5xx (nothing was written)."""
+    for _ in range(attempts):
+        r = send()
+        if r.status_code < 500:
+            return r
+        assert r.json()["typeKey"] in ("InternalServerErrorException", "ServiceUnavailableException"), r.text
+    raise AssertionError(f"still failing after {attempts} attempts")
+
+
+def test_cli_state_survives_a_restart_under_latency_and_errors(tmp_path: Path) -> None:
+    state = tmp_path / "s.json"
+    args = ["--latency", "20ms", "--error-rate", "0.1", "--state", str(state)]
+    proc, url = _start(args, tmp_path)
+    try:
+        ops = [{"op": "add", "path": "/fields/System.Title", "value": "kept across restarts"}]
+        created = _with_retries(
+            lambda: httpx.post(
+                f"{url}/Payments/_apis/wit/workitems/$Task",
+                params={"api-version": "7.1"},
+                content=json.dumps(ops),
+                headers={"Content-Type": "application/json-patch+json"},
+            )
+        )
+        assert created.status_code == 200, created.text
+        item_id = created.json()["id"]
+        start = time.perf_counter()
+        _with_retries(lambda: httpx.get(f"{url}/_apis/projects", params={"api-version": "7.1"}))
+        assert time.perf_counter() - start >= 0.02  # --latency 20ms
+        with httpx.Client() as c:
+            statuses = [c.get(f"{url}/_apis/projects", params={"api-version": "7.1"}).status_code for _ in range(40)]
+        assert 0 < sum(s >= 500 for s in statuses) < 20  # --error-rate 0.1 (repeatable: --fault-seed 0)
+    finally:
+        _stop(proc)
+    assert state.exists()
+    proc, url = _start(args, tmp_path)
+    try:
+        r = _with_retries(
+            lambda: httpx.get(f"{url}/Payments/_apis/wit/workitems/{item_id}", params={"api-version": "7.1"})
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["fields"]["System.Title"] == "kept across restarts"
+    finally:
+        _stop(proc)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--latency", "20"], "'20' is not a duration; write it with a unit, as 20ms, 1.5s or 1m"),
+        (["--latency", "fast"], "'fast' is not a duration"),
+        (["--error-rate", "10%"], "'10%' is not a number; write a rate between 0 and 1"),
+        (["--drop-rate", "2"], "'2' is not between 0 and 1"),
+    ],
+)
+def test_cli_bad_fault_options_are_refused_with_the_fix(args: list[str], message: str) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "ticketops", "emulator", "--port", "0", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 1 and message in r.stderr, r.stderr
+
+
+def test_cli_drop_rate_loses_the_answer_after_the_write(tmp_path: Path) -> None:
+    proc, url = _start(["--drop-rate", "1"], tmp_path)
+    try:
+        ops = [{"op": "add", "path": "/fields/System.Title", "value": "answer lost"}]
+        with pytest.raises(httpx.TransportError):
+            httpx.post(
+                f"{url}/Payments/_apis/wit/workitems/$Task",
+                params={"api-version": "7.1"},
+                content=json.dumps(ops),
+                headers={"Content-Type": "application/json-patch+json"},
+            )
+        state = httpx.get(f"{url}/_emulator/state").json()  # the state page is never dropped
+        assert [it["title"] for it in state["projects"][-1]["workItems"]] == ["answer lost"]
+    finally:
+        _stop(proc)
+
+
+def test_cli_rate_limit_uses_ados_budget(tmp_path: Path) -> None:
+    proc, url = _start(["--rate-limit"], tmp_path)
+    try:
+        with httpx.Client() as c:
+            sent, r = 0, None
+            while r is None or "X-RateLimit-Limit" not in r.headers:  # the first throttled answer
+                assert sent < 200, "never throttled"
+                r = c.get(f"{url}/_apis/projects", params={"api-version": "7.1"})
+                sent += 1
+                assert r.status_code == 200
+        assert 100 < sent < 200 and r.headers["X-RateLimit-Limit"] == "200"
+        assert r.headers["X-RateLimit-Resource"] == "ATCPU"
+    finally:
+        _stop(proc)

@@ -23,6 +23,7 @@ class Faults:
         self.rng = random.Random(rng_seed)
         self.error_rate: float = 0.0  # probability that a request fails with 500 or 503 (nothing applied)
         self.latency: float = 0.0  # seconds added to every request (through the emulator's clock)
+        self.drop_rate: float = 0.0  # probability that a processed request's response is dropped
         self._drops: list[_Pending] = []
         self._fails: list[tuple[_Pending, int, float | None]] = []
         self._lock = threading.Lock()
@@ -58,11 +59,12 @@ class Faults:
                 if pending.remaining > 0 and pending.operation_id in (None, operation_id):
                     pending.remaining -= 1
                     return True
-        return False
+            return self.drop_rate > 0 and self.rng.random() < self.drop_rate
 
     def clear(self) -> None:
         with self._lock:
             self.error_rate = 0.0
             self.latency = 0.0
+            self.drop_rate = 0.0
             self._drops.clear()
             self._fails.clear()

@@ -91,3 +91,9 @@ class RateLimiter:
             "X-RateLimit-Remaining": f"{max(0.0, self.budget - used):g}",
             "X-RateLimit-Reset": str(math.ceil(last + self.window)),
         }
+
+
+# ADO's documented budget (``ticketops emulator --rate-limit``): 200 TSTUs per user in a sliding
+# five-minute window. The emulator charges one unit a request; real requests usually cost less.
+ADO_BUDGET = 200.0
+ADO_WINDOW_SECONDS = 300.0

@@ -126,13 +126,25 @@ def _host_of(server: object) -> str:
     return f"{address[0]}:{address[1]}"
 
 
+class _NoDelayHTTPServer(ThreadingHTTPServer):
+    """Accepted sockets get ``TCP_NODELAY``: a response goes out as headers then body, and with
+    Nagle's algorithm on, the body waits for the client's delayed ACK (~40 ms per request)."""
+
+    daemon_threads = True
+
+    def get_request(self) -> tuple[socket.socket, object]:
+        conn, addr = super().get_request()
+        with contextlib.suppress(OSError):  # not a TCP socket (nothing to tune)
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return conn, addr
+
+
 class EmulatorServer:
     """``with EmulatorServer(emu) as srv: httpx.get(srv.url + "/_apis/projects?api-version=7.1")``"""
 
     def __init__(self, emu: Emulator, host: str = "127.0.0.1", port: int = 0) -> None:
         self.emu = emu
-        self._httpd = ThreadingHTTPServer((host, port), _handler_class(emu))
-        self._httpd.daemon_threads = True
+        self._httpd = _NoDelayHTTPServer((host, port), _handler_class(emu))
         self._thread: threading.Thread | None = None
 
     @property
