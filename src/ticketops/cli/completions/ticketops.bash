@@ -31,7 +31,7 @@ _shtab_ticketops_hooks_run_post_commit_option_strings=(-h --help --repo)
 _shtab_ticketops_hooks_run_option_strings=(-h --help)
 _shtab_ticketops_hooks_option_strings=(-h --help)
 _shtab_ticketops_demo_option_strings=(-h --help --repo)
-_shtab_ticketops_emulator_option_strings=(-h --help --host --port --seed --pat)
+_shtab_ticketops_emulator_option_strings=(-h --help --host --port --seed --state --pat --latency --error-rate --drop-rate --rate-limit --fault-seed)
 _shtab_ticketops_completion_option_strings=(-h --help)
 _shtab_ticketops_option_strings=(-h --help --version -v --verbose)
 
@@ -178,6 +178,7 @@ _shtab_ticketops_demo__h_nargs=0
 _shtab_ticketops_demo___help_nargs=0
 _shtab_ticketops_emulator__h_nargs=0
 _shtab_ticketops_emulator___help_nargs=0
+_shtab_ticketops_emulator___rate_limit_nargs=0
 _shtab_ticketops_completion__h_nargs=0
 _shtab_ticketops_completion___help_nargs=0
 _shtab_ticketops_pos_0_nargs=A...
