@@ -83,6 +83,23 @@ def test_user_condition_accepts_a_condition_or_a_flat_query() -> None:
         user_condition("SELECT [System.Id] FROM WorkItemLinks WHERE [Source].[System.Id] = 1")
 
 
+def test_keywords_inside_string_literals_and_field_names_are_text() -> None:
+    """A title containing ' order by ' or 'where' is part of the condition, not a clause."""
+    q = "SELECT [System.Id] FROM WorkItems WHERE [System.Title] = 'sort order by date, from where it''s' ORDER BY [System.Id]"
+    assert user_condition(q) == "[System.Title] = 'sort order by date, from where it''s'"
+    q2 = "select [System.Id] from WorkItems where [Custom.Where From] = 'x'"
+    assert user_condition(q2) == "[Custom.Where From] = 'x'"
+
+
+def test_asof_and_unclosed_literals_are_refused_not_guessed() -> None:
+    with pytest.raises(TicketopsError, match="ASOF is not supported"):
+        user_condition("SELECT [System.Id] FROM WorkItems WHERE [System.State] = 'New' ASOF '2026-01-01'")
+    with pytest.raises(TicketopsError, match="never closed"):
+        user_condition("SELECT [System.Id] FROM WorkItems WHERE [System.Title] = 'open")
+    with pytest.raises(TicketopsError, match="only flat queries"):
+        user_condition("SELECT [System.Id] FROM WorkItemLinks WHERE [Source].[System.Id] = 1 MODE (MustContain)")
+
+
 def test_base_condition_quotes_project_and_types() -> None:
     where = base_condition("O'Neil", ["Bug", "User Story"], "[System.State] = 'New'")
     assert where == (
