@@ -35,6 +35,7 @@ COMMANDS: tuple[str, ...] = (
     "status",
     "watch",
     "board",
+    "mcp",
     "import",
     "doctor",
     "repos",

@@ -7,7 +7,7 @@
 
 _shtab_ticketops_hooks_run_subparsers=(pre-push post-commit)
 _shtab_ticketops_hooks_subparsers=(install uninstall run)
-_shtab_ticketops_subparsers=(init validate new move list show plan apply reconcile status watch board import doctor repos hooks demo emulator completion)
+_shtab_ticketops_subparsers=(init validate new move list show plan apply reconcile status watch board mcp import doctor repos hooks demo emulator completion)
 
 _shtab_ticketops_init_option_strings=(-h --help --repo --org-url --project --process --offline -o --output --json --query)
 _shtab_ticketops_validate_option_strings=(-h --help --repo --rev --worktree --json)
@@ -21,6 +21,7 @@ _shtab_ticketops_reconcile_option_strings=(-h --help --repo --rev --worktree --o
 _shtab_ticketops_status_option_strings=(-h --help --repo --rev --worktree --org-url --read-only --device-code --json --target --stats)
 _shtab_ticketops_watch_option_strings=(-h --help --repo --apply --debounce --prune --plain --org-url --read-only --device-code --lease-wait --lease-ttl --no-lease)
 _shtab_ticketops_board_option_strings=(-h --help --repo --rev --host --port --no-browser --ado-interval --export --offline --org-url --read-only --device-code)
+_shtab_ticketops_mcp_option_strings=(-h --help --repo)
 _shtab_ticketops_import_option_strings=(-h --help --repo --project --types --query --with-comments --with-links --dry-run --overwrite --key-prefix --org-url --read-only --device-code --json --stats)
 _shtab_ticketops_doctor_option_strings=(-h --help --repo --rev --worktree --org-url --read-only --device-code --json)
 _shtab_ticketops_repos_option_strings=(-h --help --alias --default-branch --repo --org-url --read-only --device-code --json)
@@ -53,7 +54,7 @@ _shtab_ticketops_repos_pos_0_choices=(link)
 _shtab_ticketops_hooks_run_pos_0_choices=(pre-push post-commit)
 _shtab_ticketops_hooks_pos_0_choices=(install uninstall run)
 _shtab_ticketops_completion_pos_0_choices=(bash zsh fish)
-_shtab_ticketops_pos_0_choices=(init validate new move list show plan apply reconcile status watch board import doctor repos hooks demo emulator completion)
+_shtab_ticketops_pos_0_choices=(init validate new move list show plan apply reconcile status watch board mcp import doctor repos hooks demo emulator completion)
 
 _shtab_ticketops_init__h_nargs=0
 _shtab_ticketops_init___help_nargs=0
@@ -136,6 +137,8 @@ _shtab_ticketops_board___no_browser_nargs=0
 _shtab_ticketops_board___offline_nargs=0
 _shtab_ticketops_board___read_only_nargs=0
 _shtab_ticketops_board___device_code_nargs=0
+_shtab_ticketops_mcp__h_nargs=0
+_shtab_ticketops_mcp___help_nargs=0
 _shtab_ticketops_import__h_nargs=0
 _shtab_ticketops_import___help_nargs=0
 _shtab_ticketops_import___with_comments_nargs=0
