@@ -115,6 +115,8 @@ def _secret_locations(doc: yamldoc.YamlDoc) -> list[tuple[tuple[str | int, ...],
     out: list[tuple[tuple[str | int, ...], str]] = []
 
     def walk(node: Node | None, loc: tuple[str | int, ...]) -> None:
+        if len(loc) > yamldoc.MAX_DEPTH:
+            return  # the builder reports the nesting (and builds nothing deeper): no RecursionError here
         if isinstance(node, MappingNode):
             for k, v in node.value:
                 name = str(getattr(k, "value", ""))

@@ -20,6 +20,7 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 _MAX_DEPTH = 64
+MAX_DEPTH = _MAX_DEPTH  # the deepest a value is built; anything that walks the nodes stops there too
 
 Loc = tuple[str | int, ...]
 
@@ -240,7 +241,12 @@ class _Builder:
                 self.doc.problems.append(self.doc.problem(node, f"invalid YAML value: {e.problem}"))
                 return None
         if depth > _MAX_DEPTH or id(node) in self.active:
-            self.doc.problems.append(self.doc.problem(node, "YAML is nested too deeply (or an alias refers to itself)"))
+            self.doc.problems.append(
+                self.doc.problem(
+                    node,
+                    f"YAML is nested more than {_MAX_DEPTH} levels deep here; no field needs that: remove the extra nesting",
+                )
+            )
             return None
         self.active.add(id(node))
         try:
