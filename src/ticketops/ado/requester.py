@@ -101,6 +101,19 @@ class Requester:
         self._pace_lock = threading.Lock()
         self._not_before = 0.0
         self._auth_hint = f"check {getattr(auth, 'source', 'the token')}: expired, revoked or missing scopes?"
+        self._patience = threading.local()  # ``until``: this thread's retry deadline (AdoClient.retrying_for)
+
+    # ---- a retry deadline for one thread's calls ----------------------------------------------
+    def retry_until(self) -> float | None:
+        """This thread's retry deadline (the requester's clock), or None: the policy's limits."""
+        until: float | None = getattr(self._patience, "until", None)
+        return until
+
+    def set_retry_until(self, until: float | None) -> None:
+        self._patience.until = until
+
+    def now(self) -> float:
+        return self._clock()
 
     # ---- public ---------------------------------------------------------------------------
     def call(
@@ -245,6 +258,9 @@ class Requester:
         )
 
     def _may_retry(self, attempt: int, waited: float, wait: float) -> bool:
+        until = self.retry_until()
+        if until is not None:  # as many attempts as fit before the deadline, never a wait past it
+            return self._clock() + wait <= until
         return attempt < self._policy.max_attempts and waited + wait <= self._policy.max_total_wait
 
     def _accept(self, route: Route, response: httpx.Response) -> AdoResponse:
