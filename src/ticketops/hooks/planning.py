@@ -39,6 +39,7 @@ class PlanOutcome:
     summary: str  # one line, for the post-commit summary and the pre-push report
     output: str = ""  # what the plan/apply command printed (captured runs only)
     blocks_push: bool = False
+    unreachable: bool = False  # ADO could not be reached: retrying later may help
 
 
 def hook_timeout(hrepo: HookRepo) -> float:
@@ -94,7 +95,7 @@ def plan_tip(
     command = APPLY_COMMAND if apply else "plan"
     if org_url and (reason := unreachable_reason(org_url)) is not None:
         summary = f"ADO is unreachable ({reason}); {'nothing applied' if apply else 'plan skipped'}"
-        return PlanOutcome("failed", summary, blocks_push=apply)
+        return PlanOutcome("failed", summary, blocks_push=apply, unreachable=True)
     argv = [sys.executable, "-m", "ticketops", command, "--repo", str(hrepo.tickets_root), "--rev", sha]
     if not apply:
         argv.append("--json")
