@@ -104,6 +104,9 @@ class Applier:
     cancel: threading.Event | None = None
     stopped: bool = field(default=False, init=False)  # the last apply() stopped early (cancel, fence)
     stop_error: WritesStopped | None = field(default=None, init=False)  # why the fence stopped it
+    # pr id -> pr_text_hash of the title and description this run last wrote to it, so a second
+    # write in the same pass (update, then link) knows the PR's change since the plan is its own.
+    pr_texts: dict[int, str] = field(default_factory=dict, init=False)
 
     @property
     def writes(self) -> int:

@@ -30,7 +30,7 @@ from ticketops.ado import (
 from ticketops.ado.wiql import marker_query
 from ticketops.apply import ops as patch
 from ticketops.apply.report import Outcome
-from ticketops.model.gitlive import LiveRepo, PrMarker, git_blob_id
+from ticketops.model.gitlive import LiveRepo, PrMarker, git_blob_id, head_units, pr_text_hash
 from ticketops.plan.git_actions import (
     CreateBranch,
     CreatePullRequest,
@@ -72,8 +72,34 @@ def pr_description(a: Applier, action: PrText, wi: int | None) -> str:
     """The full description: the marker (with the tip and spec blob read now) and the body."""
     tip = branch_tip(a, action.repo, action.branch)
     blob = spec_blob(a, action.repo, action.branch, action.spec_path) if tip else None
-    marker = PrMarker(sha256=content_hash(action.title, action.body, action.spec_blob), spec=blob, tip=tip, wi=wi)
+    marker = PrMarker(
+        sha256=content_hash(action.title, action.body, action.spec_blob),
+        spec=blob,
+        tip=tip,
+        wi=wi,
+        text=pr_text_hash(action.title, action.body),
+    )
     return description(marker, action.body)
+
+
+class PrEditedMeanwhile(Exception):
+    """The PR changed in ADO after the plan read it: not overwritten."""
+
+
+def write_read_pr(a: Applier, action: UpdatePullRequest | LinkPullRequest, title: str, text: str) -> None:
+    """Overwrite the PR's title and description only if it is still as the plan read it (or as
+    this run last wrote it). ADO's PR PATCH takes no ``If-Match``, so the PR is read again right
+    before the write and compared."""
+    now = a.client.get_pull_request(a.project, action.repo.id, action.pr_id)
+    seen = pr_text_hash(now.title, head_units(now.description or "", action.read_units))
+    ours = pr_text_hash(now.title, now.description or "")  # as this run last wrote it
+    if seen != action.read_hash and ours != a.pr_texts.get(action.pr_id):
+        raise PrEditedMeanwhile(
+            f"pull request #{action.pr_id} was edited in ADO after this pass read it; not overwritten "
+            "(the next pass reads it again and reports the edit as drift)"
+        )
+    a.client.update_pull_request(a.project, action.repo.id, action.pr_id, title=title, description=text)
+    a.pr_texts[action.pr_id] = pr_text_hash(title, text)
 
 
 # ---- branch ---------------------------------------------------------------------------------------
@@ -256,8 +282,11 @@ def update_pr(a: Applier, action: UpdatePullRequest) -> Outcome:
         done.append(f"added reviewer {r.email}")
     if action.rewrite:
         text = pr_description(a, action, action.work_item_id if action.linked else None)
-        a.client.update_pull_request(a.project, action.repo.id, action.pr_id, title=action.title, description=text)
-        done.append("title and description updated")
+        try:
+            write_read_pr(a, action, action.title, text)
+        except PrEditedMeanwhile as e:
+            return Outcome(action.key, action.kind, "unchanged", action.work_item_id, "; ".join([*done, str(e)]))
+        done.append("title and description updated" + (" (edited in ADO: drift put back)" if action.drift else ""))
     return Outcome(
         action.key,
         action.kind,
@@ -294,8 +323,9 @@ def link_pr(a: Applier, action: LinkPullRequest) -> Outcome:
     if wi is None:
         return Outcome(action.key, action.kind, "failed", None, f"no work item for {action.key} to link yet")
     added = ensure_link(a, action.repo, action.pr_id, wi, action.ticket_path)
-    a.client.update_pull_request(
-        a.project, action.repo.id, action.pr_id, title=action.title, description=pr_description(a, action, wi)
-    )
     what = "linked" if added else "link verified"
+    try:
+        write_read_pr(a, action, action.title, pr_description(a, action, wi))
+    except PrEditedMeanwhile as e:
+        return Outcome(action.key, action.kind, "unchanged", wi, f"{what}: #{wi}; {e}")
     return Outcome(action.key, action.kind, "applied", wi, f"{what}: #{wi} and pull request #{action.pr_id}")

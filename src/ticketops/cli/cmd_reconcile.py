@@ -26,6 +26,7 @@ from ticketops.plan import (
     Blocked,
     Conflict,
     Unpaired,
+    UpdatePullRequest,
     UpdateWorkItem,
     action_reason,
     plan_json,
@@ -80,6 +81,9 @@ def verdict(result: ReconcileResult) -> str:
         created = sum(1 for o in result.outcomes() if o.kind == "create" and o.status == "applied")
         updated = sum(1 for o in result.outcomes() if o.kind == "update" and o.status == "applied")
         orphans = f", {n['orphan']} orphaned (left alone)" if n.get("orphan") else ""
+        pr_drift = sum(1 for p in result.passes for a in p.plan.actions if isinstance(a, UpdatePullRequest) and a.drift)
+        if pr_drift:
+            orphans += f", {pr_drift} pull request description(s) edited in ADO put back"
         return (
             f"converged after {len(result.passes)} pass(es): {n['synced']} in sync, {created} created, "
             f"{updated} updated ({drift} drifted field(s) put back){orphans}; {result.writes} write request(s)"

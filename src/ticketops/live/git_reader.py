@@ -29,17 +29,25 @@ from ticketops.model.gitlive import (
     Phase,
     PrMarker,
     TicketGit,
+    below_marker,
     git_target,
     phase,
+    pr_text_hash,
 )
 from ticketops.model.live import Identity
 from ticketops.model.ticket import Ticket
 
 log = logging.getLogger(__name__)
 ITEMS_BATCH_SIZE = 200
+LIST_DESCRIPTION_UNITS = 400  # a PR list cuts each description to this many UTF-16 code units
 
 
-def live_pull_request(pr: PullRequest) -> LivePullRequest:
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def live_pull_request(pr: PullRequest, *, whole: bool = False) -> LivePullRequest:
+    """``whole``: ``pr`` was read by itself, so its description is not cut as in a list."""
     reviewers = tuple(
         LiveReviewer(id=r.id, unique_name=(r.unique_name or "").lower(), display_name=r.display_name or "", vote=r.vote)
         for r in pr.reviewers
@@ -54,7 +62,20 @@ def live_pull_request(pr: PullRequest) -> LivePullRequest:
         marker=PrMarker.parse(pr.description),
         is_draft=pr.is_draft,
         merge_status=pr.merge_status,
+        **_text_hashes(pr, whole),
     )
+
+
+def _text_hashes(pr: PullRequest, whole: bool) -> dict[str, str | int]:
+    """The hashes of the whole text, when this read has it; else the head a list shows, which the
+    planner compares with the head of what ticketops wrote (reading every PR by itself to see
+    the rest would cost a request per PR on every pass: 20 -> 1,022 requests for a no-op at
+    N=1,000 in review). The rest is compared right before a write (apply re-reads the PR)."""
+    text = pr.description or ""
+    if not whole and _units(text) >= LIST_DESCRIPTION_UNITS - 1:  # maybe cut (a surrogate pair is never split)
+        units = _units(text)
+        return {"description_head": text, "read_hash": pr_text_hash(pr.title, text), "read_units": units}
+    return {"text_hash": pr_text_hash(pr.title, below_marker(text)), "read_hash": pr_text_hash(pr.title, text)}
 
 
 def ref_filter(branches: Iterable[str]) -> str:

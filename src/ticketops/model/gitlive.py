@@ -142,8 +142,26 @@ def key_prefix(template: str, key: str) -> str | None:
 # ---- the hidden marker ---------------------------------------------------------------------------
 _MARKER_RE = re.compile(
     r"^<!-- ticketops:v1 sha256=(?P<sha>[0-9a-f]{64}) spec=(?P<spec>[0-9a-f]{40}|-) "
-    r"tip=(?P<tip>[0-9a-f]{40}|-) wi=(?P<wi>\d+|-) -->"
+    r"tip=(?P<tip>[0-9a-f]{40}|-) wi=(?P<wi>\d+|-)(?: text=(?P<text>[0-9a-f]{16}))? -->"
 )
+
+
+def pr_text_hash(title: str, text: str) -> str:
+    """A short fingerprint of a PR's title and text (16 hex digits of SHA-256): what the marker's
+    ``text`` records of the text below it, and what a re-read before a write compares."""
+    return hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()[:16]
+
+
+def head_units(text: str, units: int | None) -> str:
+    """The first ``units`` UTF-16 code units of ``text`` (all of it for None), as ADO cuts."""
+    if units is None:
+        return text
+    return text.encode("utf-16-le")[: 2 * units].decode("utf-16-le", errors="ignore")
+
+
+def below_marker(description: str) -> str:
+    """The part of a description below its first line (the marker)."""
+    return description.split("\n", 1)[1] if "\n" in description else ""
 
 
 class PrMarker(_Frozen):
@@ -152,18 +170,22 @@ class PrMarker(_Frozen):
     ``sha256`` covers the title, the description below the marker and the ticket's blob id,
     so an unchanged marker proves the PR text is current from the 400 characters a PR list
     shows. ``spec`` is the blob of the spec file on the branch when the tip was ``tip``;
-    ``wi`` is the work item whose link to this PR was verified.
+    ``wi`` is the work item whose link to this PR was verified. ``text`` is
+    :func:`pr_text_hash` of the title and the text below the marker as ticketops wrote them: when
+    the PR's differ, a person edited them (drift). Markers written before it have none.
     """
 
     sha256: str
     spec: str | None = None
     tip: str | None = None
     wi: int | None = None
+    text: str | None = None
 
     def render(self) -> str:
+        text = f" text={self.text}" if self.text else ""
         return (
             f"<!-- ticketops:v1 sha256={self.sha256} spec={self.spec or '-'} tip={self.tip or '-'} "
-            f"wi={self.wi if self.wi is not None else '-'} -->"
+            f"wi={self.wi if self.wi is not None else '-'}{text} -->"
         )
 
     @classmethod
@@ -177,7 +199,11 @@ class PrMarker(_Frozen):
 
         wi = dash(m.group("wi"))
         return cls(
-            sha256=m.group("sha"), spec=dash(m.group("spec")), tip=dash(m.group("tip")), wi=int(wi) if wi else None
+            sha256=m.group("sha"),
+            spec=dash(m.group("spec")),
+            tip=dash(m.group("tip")),
+            wi=int(wi) if wi else None,
+            text=m.group("text"),
         )
 
 
@@ -208,6 +234,18 @@ class LivePullRequest(_Frozen):
     marker: PrMarker | None = None
     is_draft: bool = False
     merge_status: str | None = None  # succeeded | conflicts | queued | ... (None: not computed yet)
+    # Known once the whole description was read (a list cuts it): pr_text_hash of the title and
+    # the text below the marker (``text_hash``), and of the title and the whole description
+    # (``read_hash``, what the re-read right before a write compares).
+    text_hash: str | None = None
+    read_hash: str | None = None
+    description_head: str | None = None  # the description as a list cut it (None: whole, hashed above)
+    read_units: int | None = None  # read_hash covers the first read_units UTF-16 units (None: all)
+
+    @property
+    def edited(self) -> bool:
+        """A person changed the title or the text below the marker since ticketops wrote them."""
+        return bool(self.marker and self.marker.text and self.text_hash and self.text_hash != self.marker.text)
 
     def has_reviewer(self, email: str, identity_id: str | None) -> bool:
         low = email.lower()

@@ -94,6 +94,9 @@ class UpdatePullRequest(ActionBase):
     add_reviewers: tuple[PlannedReviewer, ...] = ()
     work_item_id: int | None = None
     linked: bool = False  # the work item link is known to exist (recorded in the marker)
+    drift: bool = False  # a person edited the title or description since ticketops wrote it
+    read_hash: str | None = None  # the PR as the plan read it: a re-read must match before the write
+    read_units: int | None = None  # read_hash covers this many UTF-16 units of it (None: all)
     CHANGES: ClassVar[bool] = True
     RANK: ClassVar[int] = 20
 
@@ -113,6 +116,8 @@ class LinkPullRequest(ActionBase):
     spec_blob: str
     spec_path: str
     ticket_path: str
+    read_hash: str | None = None  # the PR as the plan read it: a re-read must match before the write
+    read_units: int | None = None  # read_hash covers this many UTF-16 units of it (None: all)
     CHANGES: ClassVar[bool] = True
 
 

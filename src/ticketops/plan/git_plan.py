@@ -16,7 +16,7 @@ branch or reviewer) blocks that ticket's git steps before any write; other ticke
 from __future__ import annotations
 
 from ticketops.model.desired import DesiredState
-from ticketops.model.gitlive import GitLive, Phase, PrMarker, TicketGit
+from ticketops.model.gitlive import GitLive, LivePullRequest, Phase, PrMarker, TicketGit, pr_text_hash
 from ticketops.model.ticket import Ticket
 from ticketops.plan.actions import Action, Blocked, Plan, Step, UpdateWorkItem
 from ticketops.plan.git_actions import (
@@ -28,7 +28,7 @@ from ticketops.plan.git_actions import (
     PushSpec,
     UpdatePullRequest,
 )
-from ticketops.plan.pr_text import content_hash, pr_body, pr_title
+from ticketops.plan.pr_text import content_hash, description, pr_body, pr_title
 
 
 class _GitBlocked(Exception):
@@ -157,7 +157,9 @@ def _pull_request(
     if tg.pr is None:
         return [CreatePullRequest(**common, base=tg.target.base, reviewers=reviewers, work_item_id=wi)]
     marker = tg.pr.marker
-    rewrite = not _current(marker, title, body, ticket.blob_id) or tg.pr.title != title
+    current = _current(marker, title, body, ticket.blob_id)
+    edited = _edited(tg.pr, title, body, current)
+    rewrite = not current or tg.pr.title != title or edited
     linked = marker is not None and wi is not None and marker.wi == wi
     actions: list[Action] = []
     if rewrite or reviewers:
@@ -170,15 +172,43 @@ def _pull_request(
                 add_reviewers=reviewers,
                 work_item_id=wi,
                 linked=linked,
+                drift=edited,
+                read_hash=tg.pr.read_hash,
+                read_units=tg.pr.read_units,
             )
         )
     if not linked:
-        actions.append(LinkPullRequest(**common, pr_id=tg.pr.id, work_item_id=wi))
+        actions.append(
+            LinkPullRequest(
+                **common, pr_id=tg.pr.id, work_item_id=wi, read_hash=tg.pr.read_hash, read_units=tg.pr.read_units
+            )
+        )
     return actions
 
 
 def _current(marker: PrMarker | None, title: str, body: str, blob: str) -> bool:
     return marker is not None and marker.sha256 == content_hash(title, body, blob)
+
+
+def _edited(pr: LivePullRequest, title: str, body: str, current: bool) -> bool:
+    """A person edited the PR's title or description since ticketops wrote it: its text no longer
+    matches the marker's ``text``. A marker written before ``text`` existed vouches for the text
+    only while it is current (then ticketops wrote ``title`` and ``body``)."""
+    if pr.edited:
+        return True
+    if pr.marker is None or not current:
+        return False
+    if pr.text_hash is None:  # a list cut the description: compare the head it shows
+        return pr.description_head is not None and not _same_head(pr.description_head, description(pr.marker, body))
+    if pr.marker.text:
+        return False
+    return pr.text_hash != pr_text_hash(title, body)
+
+
+def _same_head(head: str, written: str) -> bool:
+    """``head`` (a PR list's cut of a description, in UTF-16 code units) is how ``written`` begins."""
+    units = len(head.encode("utf-16-le"))
+    return written.encode("utf-16-le")[:units] == head.encode("utf-16-le")
 
 
 def git_summary(live: GitLive | None) -> dict[str, str]:

@@ -26,7 +26,7 @@ from ticketops.model.gitlive import GitTarget, PrMarker
 from ticketops.model.ticket import Ticket
 
 DESCRIPTION_LIMIT = 4000  # characters, as ADO counts them (UTF-16 code units)
-MARKER_RESERVE = 200  # the marker line is at most ~190 characters
+MARKER_RESERVE = 230  # the marker line is at most ~220 characters
 MAX_SUMMARY_PARAGRAPHS = 3
 CRITERIA_HEADING = "**Acceptance criteria**"
 CUT_NOTE = "_Cut to fit the 4,000-character limit of Azure DevOps; the full spec is in the linked file._"

@@ -241,7 +241,9 @@ def _update_pr(a: UpdatePullRequest) -> list[str]:
     lines = [f"~ {_k(a.key)} pull request #{a.pr_id} ({a.branch}) in {a.repo.name}"]
     if a.rewrite and a.title != a.old_title:
         lines.append(f"      title: {short(a.old_title)} -> {short(a.title)}")
-    if a.rewrite:
+    if a.drift:
+        lines.append("      description: edited in ADO since ticketops wrote it; rewritten from the ticket   ! drift")
+    elif a.rewrite:
         lines.append("      description: rewritten from the ticket")
     if a.add_reviewers:
         lines.append("      add reviewers: " + ", ".join(r.email for r in a.add_reviewers))
@@ -264,6 +266,7 @@ def _pr_closed(a: PullRequestClosed) -> list[str]:
 def summary_line(plan: Plan) -> str:
     n = plan.counts()
     drift = sum(1 for a in plan.actions if isinstance(a, UpdateWorkItem) and a.drift)
+    pr_drift = sum(1 for a in plan.actions if isinstance(a, UpdatePullRequest) and a.drift)
     adopt = sum(1 for a in plan.actions if isinstance(a, UpdateWorkItem) and a.adopting)
     notes = [f"{adopt} to adopt"] * bool(adopt) + [f"{drift} with drift"] * bool(drift)
     parts = [
@@ -284,6 +287,7 @@ def summary_line(plan: Plan) -> str:
     ]
     known = {"create", "update", "prune", "orphan", "unpaired", "conflict", "blocked", "held", "synced"}
     others += [f"{v} {k}" for k, v in sorted(n.items()) if k not in known]
+    others += [f"{pr_drift} pull request(s) edited in ADO (drift, put back)"] * bool(pr_drift)
     tail = f"; {', '.join(others)}" if others else ""
     return f"Plan: {', '.join(parts)}{tail}; {n['synced']} in sync."
 
