@@ -137,3 +137,16 @@ def test_identities(sdk: Sdk) -> None:
         search_filter="General", filter_value="bob@contoso.com", query_membership="None"
     )
     assert [i.properties["Mail"]["$value"] for i in found] == ["bob@contoso.com"]
+
+
+def test_tags_add_merges_replace_sets_remove_clears(sdk: Sdk) -> None:
+    """As the spec example PATCH__wit_workitems__taskId_9.json shows: `add` on System.Tags merges
+    ("Tag1; Tag2" added to an item tagged "Tag0" answers "Tag0; Tag1; Tag2"); `replace` sets the
+    whole list, so it is how a tag is taken off; `remove` clears the field."""
+    item = create(sdk, "Tagged", op("add", "/fields/System.Tags", "Tag0"))
+    merged = sdk.wit.update_work_item([op("add", "/fields/System.Tags", "Tag1; Tag2")], item.id, P)
+    assert merged.fields["System.Tags"] == "Tag0; Tag1; Tag2"
+    replaced = sdk.wit.update_work_item([op("replace", "/fields/System.Tags", "Tag0; Tag2")], item.id, P)
+    assert replaced.fields["System.Tags"] == "Tag0; Tag2"
+    cleared = sdk.wit.update_work_item([op("remove", "/fields/System.Tags")], item.id, P)
+    assert "System.Tags" not in cleared.fields

@@ -13,8 +13,9 @@ from ticketops.plan.actions import FieldChange
 MARKDOWN_FORMAT_PATH = f"/multilineFieldsFormat/{DESCRIPTION}"
 
 
-def field_ops(changes: tuple[FieldChange, ...], *, markdown: bool) -> list[PatchOp]:
-    """One op per changed field (state excluded: it is walked step by step).
+def field_ops(changes: tuple[FieldChange, ...], *, markdown: bool, existing: bool = True) -> list[PatchOp]:
+    """One op per changed field (state excluded: it is walked step by step). On an ``existing``
+    item each value replaces what is there (``PatchOp.update_field``: tags are merged by ``add``).
 
     ``markdown=False`` sends the description as it is in ``new`` but without the Markdown
     format op (the caller re-renders HTML before that, see ``html_fallback``).
@@ -26,7 +27,7 @@ def field_ops(changes: tuple[FieldChange, ...], *, markdown: bool) -> list[Patch
         if c.new is None:
             ops.append(PatchOp(op="remove", path=f"/fields/{c.field}"))
             continue
-        ops.append(PatchOp.set_field(c.field, c.new))
+        ops.append(PatchOp.update_field(c.field, c.new) if existing else PatchOp.set_field(c.field, c.new))
         if c.field == DESCRIPTION and c.format == "markdown" and markdown:
             ops.append(PatchOp(op="add", path=MARKDOWN_FORMAT_PATH, value="Markdown"))
     return ops
@@ -41,7 +42,7 @@ def history(commit: str | None, path: str) -> PatchOp:
 
 
 def create_ops(changes: tuple[FieldChange, ...], commit: str | None, path: str, *, markdown: bool) -> list[PatchOp]:
-    return [*field_ops(changes, markdown=markdown), history(commit, path)]
+    return [*field_ops(changes, markdown=markdown, existing=False), history(commit, path)]
 
 
 def update_ops(

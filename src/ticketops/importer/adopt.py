@@ -65,7 +65,7 @@ def marker_changes(item: LiveWorkItem, key: str) -> tuple[FieldChange, ...]:
 def patch_ops(rev: int, changes: tuple[FieldChange, ...], path: str, *, markdown: bool) -> list[PatchOp]:
     ops = [PatchOp.test_rev(rev)]
     for c in changes:
-        ops.append(PatchOp.set_field(c.field, c.new if c.new is not None else ""))
+        ops.append(PatchOp.update_field(c.field, c.new if c.new is not None else ""))
         if c.field == DESCRIPTION and c.format == "markdown" and markdown:
             ops.append(PatchOp(op="add", path=MARKDOWN_FORMAT_PATH, value="Markdown"))
     ops.append(PatchOp.set_field(HISTORY, history_line(path)))

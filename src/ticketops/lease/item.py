@@ -237,7 +237,7 @@ class WorkItemStore:
     def _retire(self, version: ItemVersion | int) -> bool:
         """Take the lease tag off an item (``test /rev`` when its revision is known)."""
         target = version if isinstance(version, int) else version.id
-        ops = [PatchOp.set_field(TAGS, RETIRED_LEASE_TAG)]
+        ops = [PatchOp.update_field(TAGS, RETIRED_LEASE_TAG)]  # replace: an add would keep the lease tag
         try:
             if isinstance(version, ItemVersion):
                 self._patch(version, ops)

@@ -56,6 +56,17 @@ class PatchOp(BaseModel):
     def set_field(cls, name: str, value: JsonValue) -> PatchOp:
         return cls(op="add", path=f"/fields/{name}", value=value)
 
+    @classmethod
+    def update_field(cls, name: str, value: JsonValue) -> PatchOp:
+        """Set a field of an existing work item to exactly ``value``.
+
+        ``System.Tags`` needs ``replace``: ADO merges an ``add`` into the tags already there (the
+        spec example httpExamples/wit/workItems/PATCH__wit_workitems__taskId_9.json adds
+        "Tag1; Tag2" to an item tagged "Tag0" and answers "Tag0; Tag1; Tag2"), so a tag could
+        never be taken off with ``add``. Other fields keep ``add``, which sets them.
+        """
+        return cls(op="replace" if name == "System.Tags" else "add", path=f"/fields/{name}", value=value)
+
 
 class Relation(AdoModel):
     rel: str

@@ -243,9 +243,15 @@ class Database:
 
 
 def _ops(fields: dict[str, object], tags: list[str] | None, relations: list[dict[str, object]] | None) -> list[PatchOp]:
-    ops = [PatchOp("add", f"/fields/{ref}", value) for ref, value in fields.items()]
+    """A person's edit: each field set to exactly its value. Tags are a ``replace`` (what the web
+    form sends when a tag is removed); an ``add`` would merge them into the tags already there."""
+
+    def op(ref: str) -> str:
+        return "replace" if ref == "System.Tags" else "add"
+
+    ops = [PatchOp(op(ref), f"/fields/{ref}", value) for ref, value in fields.items()]
     if tags is not None:
-        ops.append(PatchOp("add", "/fields/System.Tags", "; ".join(tags)))
+        ops.append(PatchOp("replace", "/fields/System.Tags", "; ".join(tags)))
     for rel in relations or []:
         ops.append(PatchOp("add", "/relations/-", rel))
     return ops

@@ -30,6 +30,7 @@ from ticketops.emulator.processes import WorkItemTypeDef
 
 HTML_TYPES = ("html",)
 EPHEMERAL = ("System.History",)  # present only in the revision that set it
+TAGS = "System.Tags"
 
 
 @dataclass
@@ -147,6 +148,14 @@ class WorkItemStore:
             current = draft.fields.get(fdef.ref)
             if not _same(current, op.value):
                 raise test_failed(op.path, op.value, _plain(current))
+            return
+        if fdef.ref == TAGS and op.op == "add" and isinstance(op.value, str):
+            # ADO merges an ``add`` on System.Tags into the tags already there; ``replace`` sets the
+            # whole list and ``remove`` clears it. Source: the spec example
+            # httpExamples/wit/workItems/PATCH__wit_workitems__taskId_9.json adds "Tag1; Tag2" to an
+            # item tagged "Tag0" and answers "Tag0; Tag1; Tag2".
+            before = draft.touched[TAGS] if TAGS in draft.touched else draft.fields.get(TAGS)
+            draft.touched[TAGS] = "; ".join(t for t in (before, op.value) if isinstance(t, str) and t.strip())
             return
         draft.touched[fdef.ref] = None if op.op == "remove" else op.value
 
