@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from ticketops.ado import routes
 from ticketops.ado.client import AdoClient
 from ticketops.ado.requester import UnexpectedResponse
-from ticketops.ado.wiql import NOTHING, changed_since_condition, select, wiql_time
+from ticketops.ado.wiql import NOTHING, changed_since_condition, collect_ids, wiql_time
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,37 @@ def server_now(client: AdoClient, project: str) -> datetime:
     return query_as_of(client, project, NOTHING).as_of
 
 
+class _Clocked:
+    """Runs WIQL with ``timePrecision=true`` and keeps the ``asOf`` of the first query."""
+
+    def __init__(self, client: AdoClient) -> None:
+        self.client = client
+        self.as_of: datetime | None = None
+
+    def wiql(self, project: str, query: str, *, top: int | None = None) -> list[int]:
+        result = self.client.wiql_result(project, query, top=top, time_precision=True)
+        if result.as_of is None:
+            raise UnexpectedResponse(
+                "the WIQL answer has no asOf: ticketops reads the server's clock from it",
+                operation=routes.WIQL.operation,
+            )
+        if self.as_of is None:  # the earliest: the next window starts there, overlapping, never skipping
+            self.as_of = utc(result.as_of)
+        return result.ids
+
+
 def changed_since(client: AdoClient, project: str, watermark: datetime) -> Changes:
-    """Items with the ``ticketops`` tag changed at or after ``watermark``: one request,
-    whatever the number of tickets. (Every item a settled pass left behind carries the tag,
-    items paired by ``id:`` included.) ``>=`` rather than ``>``: an item changed in the same
-    millisecond as the watermark is checked again rather than missed.
-    """
-    query = select(changed_since_condition(project, watermark))
-    result = query_as_of(client, project, query)
-    return Changes(result.ids, result.as_of)
+    """Items with the ``ticketops`` tag changed at or after ``watermark``: one request for up to
+    20,000 changed items, then id ranges past WIQL's cap (:func:`~ticketops.ado.wiql.collect_ids`),
+    so a pass after a first reconcile of 25,000 tickets is not refused with VS402337. (Every item
+    a settled pass left behind carries the tag, items paired by ``id:`` included.) ``>=`` rather
+    than ``>``: an item changed in the same millisecond as the watermark is checked again rather
+    than missed. The ``asOf`` is the first query's: later windows may see later changes, which
+    the next pass sees again."""
+    clocked = _Clocked(client)
+    ids = collect_ids(clocked, project, changed_since_condition(project, watermark))
+    assert clocked.as_of is not None  # collect_ids always sends a first query
+    return Changes(tuple(ids), clocked.as_of)
 
 
 def utc(moment: datetime) -> datetime:
