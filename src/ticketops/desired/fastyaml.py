@@ -48,10 +48,10 @@ def _scalar(text: str, in_flow: bool) -> Any:
 
 
 def _flow_list(text: str) -> list[Any] | None:
-    inner = text[1:-1].strip()
+    inner = text[1:-1].strip(" ")  # YAML strips spaces, not every Unicode space (U+00A0 is text)
     if not inner:
         return []
-    items = [_scalar(part.strip(), True) for part in inner.split(",")]
+    items = [_scalar(part.strip(" "), True) for part in inner.split(",")]
     return None if any(i is ... for i in items) else items
 
 
