@@ -128,3 +128,29 @@ def test_item_whose_common_tag_was_removed_is_found_by_its_key_tag(tmp_path: Pat
     creates_before = emu.log.count("Work Items_Create")
     assert board.reconcile().converged
     assert emu.log.count("Work Items_Create") == creates_before
+
+
+def test_after_a_412_re_plan_the_verdict_counts_the_drift_that_was_put_back(tmp_path: Path, emu) -> None:
+    """A person retitles the item between the plan and the write: the write gets a 412, the
+    re-plan marks the title as drift and puts it back, and the final line says so (it said 0)."""
+    from ticketops.cli.cmd_reconcile import verdict
+
+    board = Board(tmp_path, emu)
+    _two_tickets(board)
+    target = board.items()["PAY-1"]
+    board.commit(
+        {"PAY-1.md": ticket_md("Checkout with Apple Pay v2", "in-progress", "Body one\n", assignee="alice@contoso.com")}
+    )
+
+    def person_edit() -> None:
+        emu.db.update_work_item("Payments", target.id, {"System.Title": "Renamed by a person"})
+
+    racing = EditBeforePatch(emu, person_edit)
+    client = board.client()
+    client = type(client)(emu.url, client._auth, transport=racing)
+    result = board.engine(client=client).reconcile()
+
+    assert racing.fired and result.converged
+    (outcome,) = [o for o in result.outcomes() if o.kind == "update" and o.status == "applied"]
+    assert "(1 drifted field(s) put back)" in outcome.message and outcome.drift == 1
+    assert "updated (1 drifted field(s) put back)" in verdict(result)

@@ -145,7 +145,7 @@ class Applier:
             return None
         start = self.writes
         out = self._attempts(action)
-        return Outcome(out.key, out.kind, out.status, out.id, out.message, self.writes - start)
+        return replace(out, writes=self.writes - start)
 
     def _attempts(self, action: Action) -> Outcome:
         for _ in range(MAX_ATTEMPTS):
@@ -368,7 +368,7 @@ def _update(a: Applier, action: UpdateWorkItem) -> Outcome:
         )
         raise _StoppedMidway(done, e) from None
     drift = f" ({len(action.drift)} drifted field(s) put back)" if action.drift else ""
-    return Outcome(action.key, "update", "applied", action.id, f"updated #{action.id}{drift}")
+    return Outcome(action.key, "update", "applied", action.id, f"updated #{action.id}{drift}", drift=len(action.drift))
 
 
 def _prune(a: Applier, action: Prune) -> Outcome:

@@ -19,6 +19,7 @@ class Outcome:
     id: int | None = None
     message: str = ""
     writes: int = 0  # write requests sent for this action (retries after a 412 included)
+    drift: int = 0  # fields a person changed in ADO that this write put back (the action applied, re-planned or not)
 
 
 @dataclass(frozen=True)

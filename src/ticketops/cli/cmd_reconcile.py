@@ -27,7 +27,6 @@ from ticketops.plan import (
     Conflict,
     Unpaired,
     UpdatePullRequest,
-    UpdateWorkItem,
     action_reason,
     plan_json,
     render_text,
@@ -77,7 +76,8 @@ def verdict(result: ReconcileResult) -> str:
     final = result.final_plan
     n = final.counts()
     if result.converged:
-        drift = sum(len(a.drift) for p in result.passes for a in p.plan.actions if isinstance(a, UpdateWorkItem))
+        # from what was applied: after a 412 the re-planned action (not the planned one) was written
+        drift = sum(o.drift for o in result.outcomes() if o.status == "applied")
         created = sum(1 for o in result.outcomes() if o.kind == "create" and o.status == "applied")
         updated = sum(1 for o in result.outcomes() if o.kind == "update" and o.status == "applied")
         orphans = f", {n['orphan']} orphaned (left alone)" if n.get("orphan") else ""

@@ -151,6 +151,10 @@ def _tree_files(
             assert isinstance(entry, pygit2.Tree)
             subfolders.append(entry)
         if entry.filemode in (pygit2.GIT_FILEMODE_TREE, pygit2.GIT_FILEMODE_COMMIT):
+            if looks_like_ticket(entry.name or ""):  # named like a ticket: say so, never skip it silently
+                kind = "folder" if entry.filemode == pygit2.GIT_FILEMODE_TREE else "submodule"
+                path = f"{folder_path}/{entry.name}"
+                out.append(SourceFile(entry.name or "", path, problem=_not_a_file(path, kind)))
             continue  # sub-folders (.ticketops/) and submodules are not ticket files
         name = entry.name or ""
         path = f"{folder_path}/{name}"
@@ -170,6 +174,16 @@ def _tree_files(
             continue
         out.append(SourceFile(name, path, data=data, blob_id=str(blob.id)))
     return out, subfolders
+
+
+def _not_a_file(path: str, kind: str) -> Problem:
+    return Problem(
+        path,
+        0,
+        0,
+        f"a {kind} named like a ticket file: a ticket is a file; rename the {kind}, or put the ticket in "
+        f"{path} as a file",
+    )
 
 
 def looks_like_ticket(name: str) -> bool:
@@ -277,6 +291,8 @@ def _disk_files(root: str, folder: str, folder_path: str) -> tuple[list[SourceFi
                 )
                 continue
         if not entry.is_file():
+            if looks_like_ticket(entry.name) and entry.is_dir():
+                out.append(SourceFile(entry.name, path, problem=_not_a_file(path, "folder")))
             continue
         size = entry.stat().st_size
         if size > MAX_FILE_BYTES:

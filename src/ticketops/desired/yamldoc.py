@@ -19,6 +19,8 @@ from ticketops.model.errors import Problem
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
+# Explicit or implicit tags whose values are no text, number, boolean or list a field takes.
+_REFUSED_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("binary", "set", "omap", "pairs"))
 _MAX_DEPTH = 64
 MAX_DEPTH = _MAX_DEPTH  # the deepest a value is built; anything that walks the nodes stops there too
 
@@ -235,6 +237,14 @@ class _Builder:
         if isinstance(node, ScalarNode):
             if node.tag == STR_TAG:
                 return node.value
+            if node.tag in _REFUSED_TAGS:  # bytes, sets and dates are nothing a ticket or config holds
+                name = node.tag.rsplit(":", 1)[-1]
+                self.doc.problems.append(
+                    self.doc.problem(
+                        node, f"the YAML tag !!{name} is not supported here; write the value as plain text"
+                    )
+                )
+                return None
             try:
                 return self.loader.construct_object(node)
             except yaml.constructor.ConstructorError as e:
