@@ -23,6 +23,7 @@ from ticketops.model.live import (
     LiveWorkItem,
     StateAutomation,
     WorkItemTypeInfo,
+    boards_of,
 )
 
 
@@ -179,6 +180,7 @@ class LiveReader:
         return self.state(desired, items, type_info)
 
     def state(self, desired: DesiredState, items: tuple[LiveWorkItem, ...], type_info: WorkItemTypeInfo) -> LiveState:
+        items, other_boards = split_boards(desired, items)
         identities = self.identities(identities_needed(desired, items))
         names = {t.type for t in desired.tickets if t.type} | {i.type for i in items if i.type}
         others = self.other_types(names)
@@ -189,6 +191,7 @@ class LiveReader:
             markdown_supported=self._markdown(items),
             other_types=others,
             project_types=self.project_types() if None in others.values() else (),
+            other_boards=other_boards,
         )
 
     def _markdown(self, items: tuple[LiveWorkItem, ...]) -> bool:
@@ -203,6 +206,28 @@ class LiveReader:
         if self.markdown_supported is not None:
             return self.markdown_supported
         return True
+
+
+def split_boards(
+    desired: DesiredState, items: tuple[LiveWorkItem, ...]
+) -> tuple[tuple[LiveWorkItem, ...], dict[str, int]]:
+    """This board's items, and how many belong to each other board of the project.
+
+    An item is this board's when it names no board (made before ``board:`` was set, or by a board
+    without one), or names this board, or a ticket pairs it by ``id:``. An item tagged with
+    other boards only is theirs: never paired, pruned or changed from here."""
+    mine = (desired.config.board or "").lower()
+    pinned = {t.id for t in desired.tickets if t.id is not None}
+    own: list[LiveWorkItem] = []
+    other: dict[str, int] = {}
+    for item in items:
+        boards = boards_of(item.tags)
+        if not boards or mine in boards or item.id in pinned:
+            own.append(item)
+        else:
+            name = min(boards)
+            other[name] = other.get(name, 0) + 1
+    return tuple(own), other
 
 
 def identities_needed(desired: DesiredState, items: tuple[LiveWorkItem, ...]) -> frozenset[str]:

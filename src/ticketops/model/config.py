@@ -135,6 +135,9 @@ class BoardConfig(Frozen):
     on_push: Literal["plan", "apply"] = "plan"
     read_only: bool = False
     tracked_branch: str | None = None  # the branch whose pushes reconcile (on_push: apply)
+    # This board's id, when several boards share one ADO project: its items carry the tag
+    # ticketops-board:<id>, and items of other boards are never paired, pruned or changed.
+    board: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9._-]{0,39}$")
     import_: ImportSettings = Field(default=ImportSettings(), alias="import")
     # Who owns each managed field (model/ownership.py): revert (default), report or ignore.
     fields: dict[PolicyField, FieldPolicy] = Field(default_factory=dict)

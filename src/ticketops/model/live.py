@@ -67,6 +67,20 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+BOARD_TAG_PREFIX = "ticketops-board:"
+
+
+def board_tag(board: str) -> str:
+    """``ticketops-board:payments-web``: the tag that says which board an item belongs to."""
+    return f"{BOARD_TAG_PREFIX}{board}"
+
+
+def boards_of(tags: tuple[str, ...]) -> frozenset[str]:
+    """The board ids an item's ``ticketops-board:`` tags name (lower-cased)."""
+    n = len(BOARD_TAG_PREFIX)
+    return frozenset(t.strip()[n:].lower() for t in tags if t.strip().lower().startswith(BOARD_TAG_PREFIX))
+
+
 def key_tag(key: str) -> str:
     """The per-ticket marker tag, e.g. ``ticketops:PAY-1``."""
     return f"{KEY_TAG_PREFIX}{key}"
@@ -219,6 +233,9 @@ class LiveState(_Frozen):
     # name; a name mapped to None does not exist in the project (``project_types`` lists those that do).
     other_types: dict[str, WorkItemTypeInfo | None] = Field(default_factory=dict)
     project_types: tuple[str, ...] = ()
+    # Marked items that belong to another board of the same project (board id -> count): left
+    # out of ``items``, so they are never paired, pruned or changed; reported in the plan.
+    other_boards: dict[str, int] = Field(default_factory=dict)
 
     @field_validator("identities", mode="after")
     @classmethod

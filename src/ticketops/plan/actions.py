@@ -188,6 +188,7 @@ class Plan(_Frozen):
     commit: str | None
     actions: tuple[Action, ...] = ()
     synced: tuple[Synced, ...] = ()
+    other_boards: dict[str, int] = Field(default_factory=dict)  # items of other boards (board -> count), left alone
 
     @property
     def changes(self) -> tuple[Action, ...]:

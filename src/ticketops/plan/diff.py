@@ -112,7 +112,7 @@ def diff_create(ticket: Ticket, ctx: DiffContext) -> ItemDiff:
         out.append(FieldChange(field=f.ASSIGNED_TO, new=assignee))
     if ticket.priority is not None and _require_field(ticket, ctx, f.PRIORITY, True):
         out.append(FieldChange(field=f.PRIORITY, new=ticket.priority))
-    tags = f.merge_tags((), ticket.wanted_tags, ticket.unwanted_tags, ticket.key)
+    tags = f.merge_tags((), ticket.wanted_tags, ticket.unwanted_tags, ticket.key, ctx.config.board)
     out.append(FieldChange(field=f.TAGS, new=f.join_tags(tags)))
     if ticket.area_path:
         out.append(FieldChange(field=f.AREA_PATH, new=ticket.area_path))
@@ -166,7 +166,7 @@ def _priority(t: Ticket, i: LiveWorkItem, ctx: DiffContext) -> FieldChange | Non
 
 
 def _tags(t: Ticket, i: LiveWorkItem, ctx: DiffContext) -> FieldChange | None:
-    merged = f.merge_tags(i.tags, t.wanted_tags, t.unwanted_tags, t.key)
+    merged = f.merge_tags(i.tags, t.wanted_tags, t.unwanted_tags, t.key, ctx.config.board)
     if f.same_tags(merged, i.tags):
         return None
     return FieldChange(field=f.TAGS, old=f.join_tags(i.tags), new=f.join_tags(merged))

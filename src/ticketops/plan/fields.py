@@ -32,6 +32,7 @@ from ticketops.model.live import (  # noqa: F401 - re-exported: the field names 
     STATE,
     TAGS,
     TITLE,
+    board_tag,
     key_tag,
 )
 
@@ -115,18 +116,20 @@ def strip_checkbox(item: str) -> str:
 
 
 # ---- tags -------------------------------------------------------------------------------
-def marker_tags(key: str) -> tuple[str, str]:
-    return (COMMON_TAG, key_tag(key))
+def marker_tags(key: str, board: str | None = None) -> tuple[str, ...]:
+    return (COMMON_TAG, key_tag(key), *((board_tag(board),) if board else ()))
 
 
-def merge_tags(live: tuple[str, ...], wanted: tuple[str, ...], unwanted: tuple[str, ...], key: str) -> tuple[str, ...]:
+def merge_tags(
+    live: tuple[str, ...], wanted: tuple[str, ...], unwanted: tuple[str, ...], key: str, board: str | None = None
+) -> tuple[str, ...]:
     """The tags an item should carry: live tags (people's additions stay) minus the ticket's
     ``-name`` entries, plus the ticket's tags and both marker tags. Case-insensitive, live
     spelling kept; stale ``ticketops:OTHER`` markers are left for the conflict check."""
     drop = {t.lower() for t in unwanted}
     out = [t for t in live if t.lower() not in drop]
     have = {t.lower() for t in out}
-    for t in (*wanted, *marker_tags(key)):
+    for t in (*wanted, *marker_tags(key, board)):
         if t.lower() not in have:
             out.append(t)
             have.add(t.lower())

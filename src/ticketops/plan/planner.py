@@ -72,6 +72,7 @@ def make_plan(
         commit=desired.commit,
         actions=sort_actions(actions),
         synced=tuple(sorted(synced, key=lambda s: key_order(s.key))),
+        other_boards=dict(live.other_boards),
     )
 
 

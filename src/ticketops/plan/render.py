@@ -288,6 +288,9 @@ def summary_line(plan: Plan) -> str:
     known = {"create", "update", "prune", "orphan", "unpaired", "conflict", "blocked", "held", "synced"}
     others += [f"{v} {k}" for k, v in sorted(n.items()) if k not in known]
     others += [f"{pr_drift} pull request(s) edited in ADO (drift, put back)"] * bool(pr_drift)
+    if plan.other_boards:
+        boards = ", ".join(f"{n} of board {b!r}" for b, n in sorted(plan.other_boards.items()))
+        others.append(f"{sum(plan.other_boards.values())} item(s) of other boards left alone ({boards})")
     tail = f"; {', '.join(others)}" if others else ""
     return f"Plan: {', '.join(parts)}{tail}; {n['synced']} in sync."
 
@@ -314,6 +317,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "summary": dict(sorted(plan.counts().items())),
         "actions": data["actions"],
         "synced": data["synced"],
+        "other_boards": data["other_boards"],
     }
 
 
