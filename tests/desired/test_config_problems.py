@@ -65,7 +65,7 @@ def test_unknown_settings_at_any_depth(make_board) -> None:
     assert config_problems(make_board, text) == [
         f"{C}:3:1: unknown field 'procces' (did you mean 'process'?); valid fields: organization_url, project, "
         "process, work_item_type, statuses, repos, default_repo, branch_template, auth, on_push, read_only, "
-        "tracked_branch, import, fields",
+        "tracked_branch, board, import, fields",
         f"{C}:7:5: unknown field 'default_branh' in repos.api (did you mean 'default_branch'?); "
         "valid fields: name, default_branch",
     ]
