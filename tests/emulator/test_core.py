@@ -24,7 +24,9 @@ def test_projects_list_pages_with_a_continuation_token(ado) -> None:
 def test_project_get_by_name_or_id(ado) -> None:
     by_name = ado.get("/_apis/projects/payments").json()
     assert by_name["name"] == "Payments"
-    assert by_name["capabilities"]["processTemplate"]["templateName"] == "Agile"
+    assert "capabilities" not in by_name  # only when asked: includeCapabilities "default: false" (Projects - Get)
+    asked = ado.get("/_apis/projects/payments", params={"includeCapabilities": "true"}).json()
+    assert asked["capabilities"]["processTemplate"]["templateName"] == "Agile"
     assert ado.get(f"/_apis/projects/{by_name['id']}").json()["name"] == "Payments"
     missing = ado.get("/_apis/projects/Nope")
     assert missing.status_code == 404 and missing.json()["message"].startswith("VS800075")
@@ -162,3 +164,31 @@ def test_state_dump(client: httpx.Client, ado) -> None:
     payments = next(p for p in state["projects"] if p["name"] == "Payments")
     assert payments["workItems"][0]["title"] == "Visible in the dump"
     assert "refs/heads/main" in payments["repositories"][0]["refs"]
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [
+        ("/Payments/_apis/git/repositories/payments-api/pullrequests", {"searchCriteria.minTime": "2026-01-01"}),
+        (
+            "/Payments/_apis/git/repositories/payments-api/items",
+            {"path": "/README.md", "versionOptions": "previousChange"},
+        ),
+        ("/Payments/_apis/git/repositories/payments-api/refs", {"includeMyBranches": "true"}),
+        ("/_apis/projects", {"stateFilter": "deleted"}),
+        (
+            "/_apis/identities",
+            {"searchFilter": "General", "filterValue": "alice@contoso.com", "queryMembership": "Direct"},
+        ),
+    ],
+)
+def test_a_parameter_the_emulator_would_ignore_is_refused_by_name(ado, path: str, param: dict[str, str]) -> None:
+    """No silent wrong answers: ADO honours these parameters; the emulator does not model them,
+    so it answers 400 naming the parameter instead of an answer as if it were not there."""
+    response = ado.get(path, params=param)
+    assert response.status_code == 400, response.text
+    name = next(k for k in param if k not in ("path", "searchFilter", "filterValue"))
+    assert name in response.json()["message"]

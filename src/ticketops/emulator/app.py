@@ -22,6 +22,7 @@ from ticketops.emulator.clock import Clock, Stamper, SystemClock
 from ticketops.emulator.db import Database
 from ticketops.emulator.errors import (
     AdoError,
+    bad_request,
     content_type_not_supported,
     method_not_allowed,
     route_not_found,
@@ -204,7 +205,10 @@ class Emulator:
                 req, self.db, dict(match.params), project, match.team, user, f"{req.origin}/{self.db.organization}"
             )
             try:
-                return match.route.handler(ctx)
+                response = match.route.handler(ctx)
+                if not match.route.write:
+                    _refuse_ignored_parameters(req)
+                return response
             except AdoError:
                 raise
             except Exception:
@@ -213,6 +217,25 @@ class Emulator:
                 return EmuResponse.error(
                     AdoError(500, "EmulatorInternalError", f"ADO emulator bug: {tb.splitlines()[-1]}")
                 )
+
+
+# Parameters every route takes that no handler needs to read.
+_ALWAYS = frozenset({"api-version"})
+
+
+def _refuse_ignored_parameters(req: EmuRequest) -> None:
+    """No silent wrong answers: a query parameter the route's handler never looked at would be
+    ignored, and the answer could be wrong for what was asked (a PR list with ``minTime``, an
+    item at ``versionOptions=previousChange``). ADO honours them; the emulator refuses them
+    loudly, naming each, rather than answer as if they were not there. (Checked for reads: a
+    write's handler reads what it needs before it writes, and its parameters are declared.)"""
+    ignored = sorted(k for k in req.query if k.lower() not in req.read and k.lower() not in _ALWAYS)
+    if ignored:
+        raise bad_request(
+            f"The ADO emulator does not implement the query parameter(s) {', '.join(ignored)} of this operation; "
+            "Azure DevOps would honour them, so it refuses them rather than answer as if they were not there.",
+            "EmulatorUnsupportedParameterException",
+        )
 
 
 def _fast_tmp() -> str | None:

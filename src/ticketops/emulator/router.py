@@ -33,6 +33,7 @@ class EmuRequest:
     path: str = ""
     origin: str = ""  # scheme://host[:port]
     query: dict[str, str] = field(default_factory=dict)
+    read: set[str] = field(default_factory=set)  # lower-case names of the query parameters a handler asked for
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.url)
@@ -43,6 +44,7 @@ class EmuRequest:
 
     def q(self, name: str, default: str | None = None) -> str | None:
         low = name.lower()
+        self.read.add(low)
         for k, v in self.query.items():
             if k.lower() == low:
                 return v

@@ -12,7 +12,9 @@ from ticketops.emulator.identity import User, identity_ref, reviewer_ref
 from ticketops.emulator.processes import PROCESS_IDS, PROCESS_NAMES
 
 
-def project_json(p: Project, base: str, *, full: bool = False) -> dict[str, object]:
+def project_json(p: Project, base: str, *, full: bool = False, capabilities: bool = False) -> dict[str, object]:
+    """A project as ADO shows it: ``full`` for a single get (with _links), ``capabilities`` only
+    when asked (``includeCapabilities=true``; "default: false" in Projects - Get, 7.1)."""
     out: dict[str, object] = {
         "id": p.id,
         "name": p.name,
@@ -23,11 +25,12 @@ def project_json(p: Project, base: str, *, full: bool = False) -> dict[str, obje
         "visibility": "private",
         "lastUpdateTime": iso(p.last_update),
     }
-    if full:
+    if capabilities:
         out["capabilities"] = {
             "versioncontrol": {"sourceControlType": "Git", "gitEnabled": "True", "tfvcEnabled": "False"},
             "processTemplate": {"templateName": PROCESS_NAMES[p.process], "templateTypeId": PROCESS_IDS[p.process]},
         }
+    if full:
         out["_links"] = {
             "self": {"href": out["url"]},
             "collection": {"href": f"{base}/_apis/projectCollections/{p.id}"},

@@ -37,7 +37,14 @@ def projects_list(ctx: Ctx) -> EmuResponse:
 
 
 def project_get(ctx: Ctx) -> EmuResponse:
-    return EmuResponse.json(project_json(ctx.db.project(ctx.param("project")), ctx.org_base, full=True))
+    with_capabilities = ctx.req.q_bool("includeCapabilities")
+    if ctx.req.q_bool("includeHistory"):  # project history is not modelled: refuse, never answer without it
+        raise bad_request(
+            "The ADO emulator does not keep project history; includeHistory=true is not supported.",
+            "EmulatorUnsupportedParameterException",
+        )
+    project = ctx.db.project(ctx.param("project"))
+    return EmuResponse.json(project_json(project, ctx.org_base, full=True, capabilities=with_capabilities))
 
 
 def connection_data(ctx: Ctx) -> EmuResponse:
@@ -61,6 +68,12 @@ def connection_data(ctx: Ctx) -> EmuResponse:
 
 def identities(ctx: Ctx) -> EmuResponse:
     q = ctx.req.q
+    if (q("queryMembership") or "None").lower() != "none":  # memberships are not modelled: refuse
+        raise bad_request(
+            f"The ADO emulator does not model group memberships; queryMembership={q('queryMembership')} "
+            "is not supported (None is).",
+            "EmulatorUnsupportedParameterException",
+        )
     found: list[User] = []
     if q("identityIds"):
         found = [u for i in (q("identityIds") or "").split(",") if (u := ctx.db.users.by_id(i.strip()))]
