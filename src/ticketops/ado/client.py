@@ -86,6 +86,20 @@ class AdoClient(WorkItemsApi, GitApi, CoreApi):
         with self._req.gate.fenced(fence):
             yield
 
+    @contextmanager
+    def retrying_for(self, seconds: float) -> Iterator[None]:
+        """For the calls this thread makes in the block, retry transient failures (429, 5xx, and
+        connection failures of requests safe to replay) with the policy's backoff for as long as
+        ``seconds`` allows (more attempts than the policy's when they fit), never waiting past it.
+        The lease bounds its own calls by its deadline so."""
+        previous = self._req.retry_until()
+        until = self._req.now() + max(0.0, seconds)
+        self._req.set_retry_until(until if previous is None else min(previous, until))
+        try:
+            yield
+        finally:
+            self._req.set_retry_until(previous)
+
     def check_ado_time(self, now: datetime) -> None:
         """Let the fence judge ADO's time ``now`` (from a response) before a create."""
         self._req.gate.check_ado_time(now)

@@ -72,17 +72,29 @@ class GitApi(ApiBase):
         return response.parse(ListEnvelope[RefUpdateResult]).value
 
     def push(
-        self, project: str, repo: str, *, ref: str, old_object_id: str, comment: str, changes: list[Change]
+        self,
+        project: str,
+        repo: str,
+        *,
+        ref: str,
+        old_object_id: str,
+        comment: str,
+        changes: list[Change],
+        compare_and_swap: bool = False,
     ) -> Push:
         """One commit with ``changes`` on ``ref`` (expected at ``old_object_id``; 40 zeros = new).
 
-        A branch that moved meanwhile is :class:`~ticketops.ado.errors.StalePush`.
+        A branch that moved meanwhile is :class:`~ticketops.ado.errors.StalePush`. With
+        ``compare_and_swap`` the caller reads a stale refusal as "maybe mine, look again", so a
+        push whose outcome is unknown (a 5xx, a dropped response) is sent again: a copy of one that
+        landed is refused as stale, never applied twice.
         """
         body: dict[str, JsonValue] = {
             "refUpdates": [{"name": full_ref(ref), "oldObjectId": old_object_id}],
             "commits": [{"comment": comment, "changes": [c.wire() for c in changes]}],
         }
-        response = self._req.call(routes.PUSH_CREATE, path={"project": project, "repositoryId": repo}, body=body)
+        path: dict[str, str | int] = {"project": project, "repositoryId": repo}
+        response = self._req.call(routes.PUSH_CREATE, path=path, body=body, safe=compare_and_swap or None)
         return response.parse(Push)
 
     def get_item(

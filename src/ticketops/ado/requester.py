@@ -101,6 +101,19 @@ class Requester:
         self._pace_lock = threading.Lock()
         self._not_before = 0.0
         self._auth_hint = f"check {getattr(auth, 'source', 'the token')}: expired, revoked or missing scopes?"
+        self._patience = threading.local()  # ``until``: this thread's retry deadline (AdoClient.retrying_for)
+
+    # ---- a retry deadline for one thread's calls ----------------------------------------------
+    def retry_until(self) -> float | None:
+        """This thread's retry deadline (the requester's clock), or None: the policy's limits."""
+        until: float | None = getattr(self._patience, "until", None)
+        return until
+
+    def set_retry_until(self, until: float | None) -> None:
+        self._patience.until = until
+
+    def now(self) -> float:
+        return self._clock()
 
     # ---- public ---------------------------------------------------------------------------
     def call(
@@ -180,7 +193,7 @@ class Requester:
                 operation=route.operation,
                 hint="re-read the live state before trying again",
             ) from None
-        wait = wait_before_retry(self._policy, None, RateHeaders(), attempt, self._rng)
+        wait = self._patient(wait_before_retry(self._policy, None, RateHeaders(), attempt, self._rng), asked=None)
         if not self._may_retry(attempt, waited, wait):
             raise NetworkError(
                 f"could not reach Azure DevOps at {self.urls.base} after {attempt} attempt(s): {reason}",
@@ -211,7 +224,9 @@ class Requester:
                 operation=route.operation,
                 hint="re-read the live state before trying again",
             )
-        wait = wait_before_retry(self._policy, status, rate, attempt, self._rng)
+        wait = self._patient(
+            wait_before_retry(self._policy, status, rate, attempt, self._rng), asked=rate.server_wait()
+        )
         if self._may_retry(attempt, waited, wait):
             return wait
         err = error_for_status(status, response.content, operation=route.operation)
@@ -244,7 +259,20 @@ class Requester:
             f"so it was given up after {attempt} attempt(s); {again}"
         )
 
+    def _patient(self, wait: float, *, asked: float | None) -> float:
+        """Under a retry deadline, a back-off that would end past it is cut to half the time left
+        (at least ``base_delay``), so the last attempts still go out before it. Never shorter than
+        what the service asked for (``asked``)."""
+        until = self.retry_until()
+        if until is None:
+            return wait
+        left = until - self._clock()
+        return wait if wait <= left else max(left / 2, self._policy.base_delay, asked or 0.0)
+
     def _may_retry(self, attempt: int, waited: float, wait: float) -> bool:
+        until = self.retry_until()
+        if until is not None:  # as many attempts as fit before the deadline, never a wait past it
+            return self._clock() + wait <= until
         return attempt < self._policy.max_attempts and waited + wait <= self._policy.max_total_wait
 
     def _accept(self, route: Route, response: httpx.Response) -> AdoResponse:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -70,6 +71,9 @@ class GitBranchStore:
 
     def now(self) -> datetime:
         return server_now(self.client, self.project)
+
+    def retrying_for(self, seconds: float) -> AbstractContextManager[None]:
+        return self.client.retrying_for(seconds)
 
     def tip(self) -> str | None:
         refs = self.client.list_refs(self.project, self.repo, filter=f"heads/{LEASE_BRANCH}")
@@ -134,6 +138,7 @@ class GitBranchStore:
                 old_object_id=tip or ZERO_OID,
                 comment=f"{COMMIT_PREFIX} {record.describe()}",
                 changes=[change],
+                compare_and_swap=True,  # a copy of a push that landed is refused as stale: a lost race
             )
         except StalePush:
             return None

@@ -24,6 +24,7 @@ import html
 import json
 import logging
 import re
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -95,6 +96,9 @@ class WorkItemStore:
 
     def now(self) -> datetime:
         return server_now(self.client, self.project)
+
+    def retrying_for(self, seconds: float) -> AbstractContextManager[None]:
+        return self.client.retrying_for(seconds)
 
     # ---- reading ----------------------------------------------------------------------------
     def lease_items(self) -> tuple[list[WorkItem], datetime]:

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Generic
 
-from ticketops.ado import AdoClient, AdoError, WritesStopped
+from ticketops.ado import AdoClient, AdoError, NetworkError, OutcomeUnknown, ServerError, Throttled, WritesStopped
 from ticketops.ado.clock import wiql_time
 from ticketops.lease.branch import ForeignLeaseRef, GitBranchStore
 from ticketops.lease.item import WorkItemStore
@@ -198,25 +198,43 @@ class Lease(Generic[V]):
             delay = min(delay * 2, MAX_POLL)
 
     def renew(self) -> None:
-        """Write a later expiry. :class:`LeaseLost` when someone moved the lease meanwhile."""
+        """Write a later expiry. :class:`LeaseLost` when someone moved the lease meanwhile, or
+        when Azure DevOps could not be reached before the lease's deadline.
+
+        Transient failures (5xx, 429, dropped connections) of the reads and of the
+        compare-and-swap write are retried with the client's retry policy for as long as the
+        deadline allows, never past it: a copy of a write that landed is refused as stale, and
+        the read after it finds this run's own record."""
         with self._lock:
             if self.lost:
                 raise LeaseLost(self.lost)
             if self._version is None or self.record is None:
                 raise LeaseLost(f"{self.describe()}: this run does not hold the lease")
-            for _ in range(2):
-                started = self._clock()
-                now = self.store.now()
-                try:
-                    if self._write(LeaseView(self._version, self.record, now), self.record.acquired_at, started):
-                        return
-                except LeaseUnavailable as e:
-                    raise self._lose(str(e)) from None
-                seen = self.store.read()  # refused: a retried write of ours may have landed
-                if seen.version is None or seen.record is None or seen.record.token != self.token:
-                    raise self._lose(f"another run took {self.describe()} over (this run could not renew it in time)")
-                self._version, self.record = seen.version, seen.record
-            raise self._lose(f"{self.describe()} kept changing while this run renewed it")
+            begun = self._clock()
+            try:
+                with self.store.retrying_for(self._deadline - begun):
+                    self._renew_once()
+            except (ServerError, NetworkError, Throttled, OutcomeUnknown) as e:
+                raise self._lose(
+                    f"lost the lease: Azure DevOps was unreachable for {self._clock() - begun:.0f}s while this run "
+                    f"renewed {self.describe()}, until the lease was about to run out ({e})"
+                ) from None
+
+    def _renew_once(self) -> None:
+        assert self._version is not None and self.record is not None  # held: renew checked
+        for _ in range(3):
+            started = self._clock()
+            now = self.store.now()
+            try:
+                if self._write(LeaseView(self._version, self.record, now), self.record.acquired_at, started):
+                    return
+            except LeaseUnavailable as e:
+                raise self._lose(str(e)) from None
+            seen = self.store.read()  # refused: a retried write of ours may have landed
+            if seen.version is None or seen.record is None or seen.record.token != self.token:
+                raise self._lose(f"another run took {self.describe()} over (this run could not renew it in time)")
+            self._version, self.record = seen.version, seen.record
+        raise self._lose(f"{self.describe()} kept changing while this run renewed it")
 
     def _write(self, seen: LeaseView[V], acquired: datetime, started: float) -> bool:
         record = LeaseRecord(

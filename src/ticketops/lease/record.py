@@ -10,6 +10,7 @@ WIQL), never a local clock.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Generic, Literal, Protocol, TypeVar
@@ -70,6 +71,10 @@ class LeaseStore(Protocol[V]):
 
     def now(self) -> datetime:
         """ADO's current time."""
+
+    def retrying_for(self, seconds: float) -> AbstractContextManager[None]:
+        """In the block, this thread's calls to ADO retry transient failures (reads and the
+        compare-and-swap writes alike) for at most ``seconds``."""
 
     def write(self, seen: LeaseView[V], record: LeaseRecord) -> V | None:
         """Store ``record`` if the lease is still at ``seen.version``: its new version, or None
