@@ -193,7 +193,7 @@ class Requester:
                 operation=route.operation,
                 hint="re-read the live state before trying again",
             ) from None
-        wait = wait_before_retry(self._policy, None, RateHeaders(), attempt, self._rng)
+        wait = self._patient(wait_before_retry(self._policy, None, RateHeaders(), attempt, self._rng), asked=None)
         if not self._may_retry(attempt, waited, wait):
             raise NetworkError(
                 f"could not reach Azure DevOps at {self.urls.base} after {attempt} attempt(s): {reason}",
@@ -224,7 +224,9 @@ class Requester:
                 operation=route.operation,
                 hint="re-read the live state before trying again",
             )
-        wait = wait_before_retry(self._policy, status, rate, attempt, self._rng)
+        wait = self._patient(
+            wait_before_retry(self._policy, status, rate, attempt, self._rng), asked=rate.server_wait()
+        )
         if self._may_retry(attempt, waited, wait):
             return wait
         err = error_for_status(status, response.content, operation=route.operation)
@@ -256,6 +258,16 @@ class Requester:
             f"{who} {wait:.0f}s, more than the {budget:.0f}s one request may wait{left}, "
             f"so it was given up after {attempt} attempt(s); {again}"
         )
+
+    def _patient(self, wait: float, *, asked: float | None) -> float:
+        """Under a retry deadline, a back-off that would end past it is cut to half the time left
+        (at least ``base_delay``), so the last attempts still go out before it. Never shorter than
+        what the service asked for (``asked``)."""
+        until = self.retry_until()
+        if until is None:
+            return wait
+        left = until - self._clock()
+        return wait if wait <= left else max(left / 2, self._policy.base_delay, asked or 0.0)
 
     def _may_retry(self, attempt: int, waited: float, wait: float) -> bool:
         until = self.retry_until()
