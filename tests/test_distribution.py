@@ -110,3 +110,18 @@ def test_the_dockerfile_builds_the_wheel_and_installs_it_pinned(tmp_path: Path) 
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     with zipfile.ZipFile(wheel) as zf:
         assert "ticketops = ticketops.cli.main:entry" in zf.read(entry).decode()
+
+
+def test_the_scheduled_azure_pipeline_publishes_the_board_as_an_artifact() -> None:
+    """Issue 14: the scheduled run's board, one static HTML file, as an artifact of every run."""
+    import yaml
+
+    pipeline = yaml.safe_load((REPO / "deploy" / "azure-pipelines.yml").read_text(encoding="utf-8"))
+    steps = pipeline["steps"]
+    (export,) = [s for s in steps if "ticketops board" in s.get("script", "")]
+    assert "--export" in export["script"] and "--rev HEAD" in export["script"]
+    (publish,) = [s for s in steps if "publish" in s]
+    assert publish["publish"].endswith("board.html") and publish["artifact"] == "ticketops-board"
+    assert export.get("condition") == publish.get("condition") == "always()"
+    installs = [s["script"] for s in steps if 'pip" install' in s.get("script", "")]
+    assert installs and all("ticketops[board]" in s for s in installs)  # the export needs the board extra
