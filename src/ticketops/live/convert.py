@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ticketops.ado.dto.common import IdentityRef as IdentityRefDto
 from ticketops.ado.dto.core import Identity as IdentityDto
 from ticketops.ado.dto.wit import WorkItem, WorkItemState, WorkItemType, WorkItemUpdate
 from ticketops.model import live as f
@@ -85,16 +86,19 @@ def field_authors(item_id: int, updates: Iterable[WorkItemUpdate]) -> FieldAutho
     """
     last_external: dict[str, bool] = {}
     automation: StateAutomation | None = None
+    written: dict[str, str] = {}
     for upd in sorted(updates, key=lambda u: (u.rev or 0, u.id)):
         history = upd.fields.get(f.HISTORY)
         ours = bool(history and isinstance(history.new_value, str) and history.new_value.startswith(AUDIT_PREFIX))
-        for name in upd.fields:
+        for name, change in upd.fields.items():
             if name in f.MANAGED_FIELDS:
                 last_external[name] = not ours
+                if ours:
+                    written[name] = _value_text(change.new_value)
         if f.STATE in upd.fields:
             automation = None if ours else pr_completion(upd)
     external = frozenset(k for k, ext in last_external.items() if ext)
-    return FieldAuthors(id=item_id, external=external, automation=automation)
+    return FieldAuthors(id=item_id, external=external, automation=automation, written=written)
 
 
 def pr_completion(upd: WorkItemUpdate) -> StateAutomation | None:
@@ -134,6 +138,13 @@ def recovered_keys(updates: Iterable[WorkItemUpdate]) -> tuple[str, ...]:
         if m and KEY_RE.match(m.group("key")):
             audited = m.group("key")
     return tagged or ((audited,) if audited else ())
+
+
+def _value_text(value: object) -> str:
+    """A field value as text: an identity by its unique name, a number in decimal."""
+    if isinstance(value, IdentityRefDto):
+        return str(value.unique_name or value.display_name or "").lower()
+    return "" if value is None else str(value)
 
 
 def _text(value: object) -> str:

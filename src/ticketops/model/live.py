@@ -219,6 +219,10 @@ class FieldAuthors(_Frozen):
     external: frozenset[str] = frozenset()
     # The item's last state change, when ADO's pull request completion made it (else None).
     automation: StateAutomation | None = None
+    # The value ticketops itself last wrote to each managed field, as text (identities by unique
+    # name): a ticket asking for another value changed in git, and that change is written even
+    # under the ``report`` policy.
+    written: dict[str, str] = Field(default_factory=dict)
 
 
 class LiveState(_Frozen):

@@ -7,7 +7,8 @@ each field (model/ownership.py). Pure.
   Never reverted, never drift; ``ticketops pull`` proposes it for the ticket. A state a person
   moved, or moved backwards, is drift as before.
 - ``report``: a difference whose live value a person set in ADO (drift) is shown, not put back.
-  The ticket's own changes are still written.
+  The ticket's own changes are still written: when the ticket asks for a value other than the one
+  ticketops last wrote (read from the item's history), git changed it, and git's change wins.
 - ``ignore``: after the create, ticketops never writes the field.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ticketops.model.live import LiveWorkItem, StateAutomation, WorkItemTypeInfo
+from ticketops.model.live import LiveWorkItem, StateAutomation, WorkItemTypeInfo, split_tags
 from ticketops.model.ownership import FieldPolicy, PolicyField, policy_of
 from ticketops.model.ticket import Ticket
 from ticketops.plan import fields as f
@@ -57,6 +58,7 @@ def split(
     type_info: WorkItemTypeInfo,
     board: Mapping[PolicyField, FieldPolicy],
     auto: StateAutomation | None,
+    written_before: Mapping[str, str] | None = None,
 ) -> tuple[tuple[FieldChange, ...], tuple[FieldChange, ...]]:
     """``(written, held)``: every change carries the policy that applied; held ones say why."""
     written: list[FieldChange] = []
@@ -78,8 +80,21 @@ def split(
                     }
                 )
             )
-        elif policy == "report" and c.drift:
+        elif policy == "report" and c.drift and not _ticket_changed(c, written_before or {}):
             held.append(c.model_copy(update={"hold": "report", "by": item.changed_by, "at": item.changed_date}))
         else:
             written.append(c)
     return tuple(written), tuple(held)
+
+
+def _ticket_changed(c: FieldChange, written_before: Mapping[str, str]) -> bool:
+    """The ticket asks for another value than ticketops last wrote: it changed in git. Unknown
+    (no ticketops write of the field in the history) is not a change: the edit stays reported."""
+    last = written_before.get(c.field)
+    if last is None:
+        return False
+    if c.field == f.TAGS:
+        return {t.lower() for t in split_tags(str(c.new or ""))} != {t.lower() for t in split_tags(last)}
+    if c.field in f.LONG_TEXT_FIELDS:
+        return f.normalize_html(str(c.new or "")) != f.normalize_html(last)
+    return str(c.new if c.new is not None else "").strip().lower() != last.strip().lower()

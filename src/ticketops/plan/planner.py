@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ticketops.model.desired import DesiredState
-from ticketops.model.live import STATE, FieldAuthors, LiveState, LiveWorkItem, StateAutomation, WorkItemTypeInfo
+from ticketops.model.live import STATE, FieldAuthors, LiveState, LiveWorkItem, WorkItemTypeInfo
 from ticketops.model.ticket import Ticket
 from ticketops.plan import ownership
 from ticketops.plan.actions import (
@@ -53,7 +53,7 @@ def make_plan(
             actions.append(typed)
             continue
         ctx = _context(desired, live, external, typed)
-        planned = _plan_ticket(desired, p.ticket, p.item, ctx, known.automation if known else None)
+        planned = _plan_ticket(desired, p.ticket, p.item, ctx, known)
         if not planned and p.item is not None:
             synced.append(Synced(key=p.ticket.key, id=p.item.id, rev=p.item.rev))
         actions.extend(planned)
@@ -119,7 +119,7 @@ def _plan_ticket(
     ticket: Ticket,
     item: LiveWorkItem | None,
     ctx: DiffContext,
-    automation: StateAutomation | None,
+    known: FieldAuthors | None,
 ) -> list[Action]:
     """The ticket's work item actions: a create, or an update of what is written and a
     :class:`Held` of what is only shown (plan/ownership.py); none when in sync."""
@@ -138,7 +138,8 @@ def _plan_ticket(
         d = diff_update(ticket, item, ctx)
     except TicketBlocked as e:
         return [Blocked(key=ticket.key, id=item.id if item else None, reason=str(e))]
-    written, held = ownership.split(ticket, item, d.changes, ctx.type_info, desired.config.fields, automation)
+    auto, before = (known.automation, known.written) if known else (None, {})
+    written, held = ownership.split(ticket, item, d.changes, ctx.type_info, desired.config.fields, auto, before)
     out: list[Action] = []
     if written:
         path = d.state_path if any(c.field == STATE for c in written) else ()
