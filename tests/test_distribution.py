@@ -125,3 +125,23 @@ def test_the_scheduled_azure_pipeline_publishes_the_board_as_an_artifact() -> No
     assert export.get("condition") == publish.get("condition") == "always()"
     installs = [s["script"] for s in steps if 'pip" install' in s.get("script", "")]
     assert installs and all("ticketops[board]" in s for s in installs)  # the export needs the board extra
+
+
+def test_the_pr_templates_validate_and_plan_read_only_and_never_write() -> None:
+    """Issue 15: a PR-validation pipeline and workflow run validate (annotations on the lines)
+    and a read-only plan on PRs that change .tickets/; nothing in them writes to ADO."""
+    import yaml
+
+    azure = yaml.safe_load((REPO / "deploy" / "azure-pipelines-pr.yml").read_text(encoding="utf-8"))
+    assert azure["trigger"] == "none" and azure["pr"]["paths"]["include"] == [".tickets/*"]
+    scripts = " ".join(s.get("script", "") for s in azure["steps"])
+    assert "ticketops validate" in scripts and "ticketops plan" in scripts and "--read-only" in scripts
+    assert "-out" in scripts and any(s.get("artifact") == "ticketops-plan" for s in azure["steps"])
+    github = yaml.safe_load((REPO / "deploy" / "github" / "ticketops-pr.yml").read_text(encoding="utf-8"))
+    assert github[True]["pull_request"]["paths"] == [".tickets/**"]  # YAML 1.1 reads `on:` as True
+    commands = [s["with"]["command"] for s in github["jobs"]["plan"]["steps"] if "with" in s and "command" in s["with"]]
+    assert commands == ["validate", "plan"]
+    plan_step = next(s for s in github["jobs"]["plan"]["steps"] if s.get("with", {}).get("command") == "plan")
+    assert "--read-only" in plan_step["with"]["args"]
+    for text in (scripts, str(github)):
+        assert "reconcile" not in text and "ticketops apply " not in text.replace("ticketops apply ticketops.plan", "")
