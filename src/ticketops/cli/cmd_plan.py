@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from ticketops.cli import color
 from ticketops.cli import savedplan as saved
 from ticketops.cli.common import load_desired
 from ticketops.cli.connect import add_board_args, build_client, print_stats, targets
@@ -39,6 +40,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="also save the plan to FILE, with the commit and every ADO revision and git tip it read; "
         "`ticketops apply FILE` applies exactly that plan, and refuses it if any of that moved",
     )
+    color.add_color_arg(p)
     p.add_argument(
         "--diff",
         action=argparse.BooleanOptionalAction,
@@ -67,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             sys.stdout.write(render_json(plan))
         else:
-            sys.stdout.write(render_text(plan, diff=diff and external is None))
+            text = render_text(plan, diff=diff and external is None)
+            sys.stdout.write(color.colorize(text) if color.wanted(args) else text)
         if external is not None:
             run_external_diff(plan, external)
         if args.out:

@@ -95,6 +95,7 @@ complete -c ticketops -n '__fish_seen_subcommand_from plan' -l target -r -d 'onl
 complete -c ticketops -n '__fish_seen_subcommand_from plan' -l stats -d 'print the number of ADO requests per operation at the end'
 complete -c ticketops -n '__fish_seen_subcommand_from plan' -s out -r -d 'also save the plan to FILE, with the commit and every ADO revision and git tip i'
 complete -c ticketops -n '__fish_seen_subcommand_from plan' -l out -r -d 'also save the plan to FILE, with the commit and every ADO revision and git tip i'
+complete -c ticketops -n '__fish_seen_subcommand_from plan' -l no-color -d 'no colour, even on a terminal (as NO_COLOR does)'
 complete -c ticketops -n '__fish_seen_subcommand_from plan' -l diff -d 'show descriptions and acceptance criteria as a unified diff (default: on a termi'
 complete -c ticketops -n '__fish_seen_subcommand_from plan' -l no-diff -d 'show descriptions and acceptance criteria as a unified diff (default: on a termi'
 complete -c ticketops -f -n 'not __fish_seen_subcommand_from init validate new move list show plan apply reconcile status watch board mcp import doctor repos hooks demo emulator completion' -a apply -d 'Plan as `ticketops plan` does, print the plan, then execute it: create and update work items (every '
