@@ -121,3 +121,64 @@ def test_naming_a_pr_in_the_history_does_not_make_a_persons_move_ahead(board: Gi
     person_sets_state(board.emu, item_id, "Closed", history=f"Done, see pull request {pr_id}")
     (update,) = [a for a in board.engine().plan().actions if isinstance(a, UpdateWorkItem)]
     assert update.changes[0].drift and not [a for a in board.engine().plan().actions if isinstance(a, Held)]
+
+
+def test_pull_write_makes_the_one_line_change_to_done(board: GitBoard, server, token_env, capsys) -> None:
+    """The whole scenario: no revert, status shows ahead, `pull --write` edits `status:` only."""
+    board.commit({"PAY-1.md": ticket("Card vault", "in-review", "Spec body.\n", priority=2) + "# keep me\n"})
+    assert board.reconcile().converged
+    (pr,) = board.prs()
+    complete_as_alice(board.emu, pr.id)
+    args = ("--repo", str(board.root), "--org-url", server.url)
+    path = board.root / ".tickets" / "PAY-1.md"
+    before = path.read_text()
+
+    code, out, _ = run(capsys, "pull", *args)
+    assert code == 2, out
+    assert "--- a/.tickets/PAY-1.md\n+++ b/.tickets/PAY-1.md\n" in out
+    assert "\n-status: in-review\n+status: done\n" in out
+    assert f"PAY-1 status: -> done (ADO: state Closed; pull request {pr.id} completed by alice@contoso.com" in out
+    assert path.read_text() == before  # without --write nothing is touched
+
+    code, out, _ = run(capsys, "pull", *args, "--write")
+    assert code == 0, out
+    after = path.read_text()
+    assert after == before.replace("status: in-review\n", "status: done\n")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert changed == [("status: in-review", "status: done")]
+    assert board.repo.status() == {".tickets/PAY-1.md": 256}  # modified in the working tree, not committed
+
+    board.commit({"PAY-1.md": after}, "accept ADO's state")
+    code, out, _ = run(capsys, "status", *args)
+    assert code == 0 and out.splitlines()[1].split()[1] == "Synced", out
+    code, out, _ = run(capsys, "pull", *args)
+    assert code == 0 and "Nothing to pull" in out
+
+
+TWO_DONE = """\
+organization_url: https://dev.azure.com/contoso
+project: Payments
+repos:
+  api:
+    name: payments-api
+statuses:
+  - {name: backlog, state: New}
+  - {name: doing, state: Active, start: true}
+  - {name: review, state: Resolved, review: true}
+  - {name: done, state: Closed, done: true}
+  - {name: archived, state: Closed}
+"""
+
+
+def test_pull_refuses_a_state_that_several_statuses_map_to(tmp_path, emu, server, token_env, capsys) -> None:
+    board = GitBoard(tmp_path / "b", emu, TWO_DONE)
+    board.commit({"PAY-1.md": ticket("Card vault", "review")})
+    assert board.reconcile().converged
+    (pr,) = board.prs()
+    complete_as_alice(emu, pr.id)
+    path = board.root / ".tickets" / "PAY-1.md"
+    before = path.read_text()
+    code, _, err = run(capsys, "pull", "--repo", str(board.root), "--org-url", server.url, "--write")
+    assert code == 1
+    assert "ADO state 'Closed' is mapped by 2 statuses (done, archived); not guessing" in err
+    assert path.read_text() == before

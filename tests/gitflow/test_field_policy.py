@@ -121,3 +121,17 @@ def test_an_unknown_policy_is_refused_at_its_line(tmp_path: Path, emu: Emulator,
         ".tickets/config.yaml:15:3: fields.priority: 'keep' is not allowed; use one of 'revert', 'report' or 'ignore'"
         in (out + err)
     )
+
+
+def test_pull_proposes_a_reported_field(tmp_path: Path, emu: Emulator, server, token_env, capsys) -> None:
+    board = GitBoard(tmp_path / "b", emu, OWNED_IN_ADO)
+    board.commit({"PAY-1.md": ticket("Card vault", "backlog", priority=3)})
+    assert board.reconcile().converged
+    person_edits(emu, board.item_id("PAY-1"), {"Microsoft.VSTS.Common.Priority": 1})
+    args = ("--repo", str(board.root), "--org-url", server.url)
+    code, out, _ = run(capsys, "pull", "PAY-1", *args, "--write", "--json")
+    assert code == 0, out
+    (row,) = json.loads(out)
+    assert row["written"] and row["changes"] == [{"field": "priority", "value": 1, "hold": "report"}]
+    assert "-priority: 3\n+priority: 1\n" in row["diff"]
+    assert "priority: 1\n" in (board.root / ".tickets" / "PAY-1.md").read_text()

@@ -33,6 +33,7 @@ COMMANDS: tuple[str, ...] = (
     "apply",
     "reconcile",
     "status",
+    "pull",
     "watch",
     "board",
     "mcp",

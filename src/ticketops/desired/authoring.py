@@ -167,7 +167,7 @@ class Edit:
         return self.before != self.after
 
 
-def replace_value(path: str, text: str, field: str, value: str) -> Edit:
+def replace_value(path: str, text: str, field: str, value: str | int) -> Edit:
     """``text`` with the value of front-matter ``field`` replaced by ``value``, changing only that
     value's characters. A field that is missing is added after the last field."""
     split = split_front_matter(path, text)

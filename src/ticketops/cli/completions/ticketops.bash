@@ -7,7 +7,7 @@
 
 _shtab_ticketops_hooks_run_subparsers=(pre-push post-commit)
 _shtab_ticketops_hooks_subparsers=(install uninstall run)
-_shtab_ticketops_subparsers=(init validate new move list show plan apply reconcile status watch board mcp import doctor repos hooks demo emulator completion)
+_shtab_ticketops_subparsers=(init validate new move list show plan apply reconcile status pull watch board mcp import doctor repos hooks demo emulator completion)
 
 _shtab_ticketops_init_option_strings=(-h --help --repo --org-url --project --process --offline -o --output --json --query)
 _shtab_ticketops_validate_option_strings=(-h --help --repo --rev --worktree --json)
@@ -19,6 +19,7 @@ _shtab_ticketops_plan_option_strings=(-h --help --repo --rev --worktree --org-ur
 _shtab_ticketops_apply_option_strings=(-h --help --repo --rev --worktree --org-url --read-only --device-code --json --prune --target --stats --lease-wait --lease-ttl --no-lease)
 _shtab_ticketops_reconcile_option_strings=(-h --help --repo --rev --worktree --org-url --read-only --device-code --json --prune --target --stats --max-passes --lease-wait --lease-ttl --no-lease --every --jitter --jitter-seed --full --full-every --count)
 _shtab_ticketops_status_option_strings=(-h --help --repo --rev --worktree --org-url --read-only --device-code --json --target --stats)
+_shtab_ticketops_pull_option_strings=(-h --help --write --repo --rev --worktree --org-url --read-only --device-code --json --target --stats)
 _shtab_ticketops_watch_option_strings=(-h --help --repo --apply --debounce --prune --plain --org-url --read-only --device-code --lease-wait --lease-ttl --no-lease)
 _shtab_ticketops_board_option_strings=(-h --help --repo --rev --host --port --no-browser --ado-interval --export --offline --org-url --read-only --device-code)
 _shtab_ticketops_mcp_option_strings=(-h --help --repo)
@@ -54,7 +55,7 @@ _shtab_ticketops_repos_pos_0_choices=(link)
 _shtab_ticketops_hooks_run_pos_0_choices=(pre-push post-commit)
 _shtab_ticketops_hooks_pos_0_choices=(install uninstall run)
 _shtab_ticketops_completion_pos_0_choices=(bash zsh fish)
-_shtab_ticketops_pos_0_choices=(init validate new move list show plan apply reconcile status watch board mcp import doctor repos hooks demo emulator completion)
+_shtab_ticketops_pos_0_choices=(init validate new move list show plan apply reconcile status pull watch board mcp import doctor repos hooks demo emulator completion)
 
 _shtab_ticketops_init__h_nargs=0
 _shtab_ticketops_init___help_nargs=0
@@ -124,6 +125,15 @@ _shtab_ticketops_status___read_only_nargs=0
 _shtab_ticketops_status___device_code_nargs=0
 _shtab_ticketops_status___json_nargs=0
 _shtab_ticketops_status___stats_nargs=0
+_shtab_ticketops_pull_pos_0_nargs='*'
+_shtab_ticketops_pull__h_nargs=0
+_shtab_ticketops_pull___help_nargs=0
+_shtab_ticketops_pull___write_nargs=0
+_shtab_ticketops_pull___worktree_nargs=0
+_shtab_ticketops_pull___read_only_nargs=0
+_shtab_ticketops_pull___device_code_nargs=0
+_shtab_ticketops_pull___json_nargs=0
+_shtab_ticketops_pull___stats_nargs=0
 _shtab_ticketops_watch__h_nargs=0
 _shtab_ticketops_watch___help_nargs=0
 _shtab_ticketops_watch___apply_nargs=0
