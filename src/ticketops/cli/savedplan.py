@@ -38,7 +38,6 @@ class SavedPlan:
     prune: bool
     read: ReadSet
     digest: str
-    changes: int
 
     @property
     def commit(self) -> str:
@@ -106,7 +105,6 @@ def load(path: str) -> SavedPlan:
             prune=bool(doc["prune"]),
             read=read,
             digest=str(doc["digest"]),
-            changes=sum(1 for a in doc["plan"]["actions"] if a.get("kind") not in ("orphan", "pr-closed", "held")),
         )
     except (KeyError, TypeError, AttributeError, ValidationError) as e:
         raise SavedPlanError(f"{path}: a damaged saved plan ({type(e).__name__}: {e}); make a new one") from None
