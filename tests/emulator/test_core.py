@@ -192,3 +192,15 @@ def test_a_parameter_the_emulator_would_ignore_is_refused_by_name(ado, path: str
     assert response.status_code == 400, response.text
     name = next(k for k in param if k not in ("path", "searchFilter", "filterValue"))
     assert name in response.json()["message"]
+
+
+def test_projects_page_with_the_specs_integer_continuation_token(ado) -> None:
+    """Projects - List: `continuationToken` is an integer (7.1 spec), handed out and taken back."""
+    first = ado.get("/_apis/projects", params={"$top": 2})
+    token = first.headers["x-ms-continuationtoken"]
+    assert token == "2"
+    rest = ado.get("/_apis/projects", params={"continuationToken": 2})
+    assert rest.status_code == 200
+    names = [p["name"] for p in first.json()["value"]] + [p["name"] for p in rest.json()["value"]]
+    assert sorted(names) == ["Compliance", "Helpdesk", "Ledger", "Payments"]
+    assert ado.get("/_apis/projects", params={"continuationToken": "Mg=="}).status_code == 400

@@ -25,14 +25,28 @@ def _offset(token: str | None) -> int:
         raise bad_request(f"'{token}' is not a continuation token this server issued.") from e
 
 
+def _project_offset(token: str | None) -> int:
+    """Projects - List takes an integer continuation token ("continuationToken: integer, int32"
+    in the 7.1 spec), and answers with one in ``x-ms-continuationtoken``; anything else is a 400."""
+    if not token:
+        return 0
+    try:
+        offset = int(token)
+    except ValueError:
+        offset = -1
+    if offset < 0:
+        raise bad_request(f"The value '{token}' of query parameter continuationToken is not a valid integer.")
+    return offset
+
+
 def projects_list(ctx: Ctx) -> EmuResponse:
     projects = sorted(ctx.db.projects.values(), key=lambda p: p.name.lower())
-    start = _offset(ctx.req.q("continuationToken")) + (ctx.req.q_int("$skip", 0) or 0)
+    start = _project_offset(ctx.req.q("continuationToken")) + (ctx.req.q_int("$skip", 0) or 0)
     top = ctx.req.q_int("$top", PROJECTS_PAGE) or PROJECTS_PAGE
     page = projects[start : start + top]
     headers = {}
     if start + top < len(projects):
-        headers["x-ms-continuationtoken"] = _offset_token(start + top)
+        headers["x-ms-continuationtoken"] = str(start + top)
     return listing([project_json(p, ctx.org_base) for p in page], headers)
 
 
