@@ -128,3 +128,27 @@ def test_pull_requests(sdk: Sdk) -> None:
     assert [(r.id, r.vote) for r in sdk.git.get_pull_request_reviewers(REPO, pr.pull_request_id, P)] == [(alice.id, 10)]
     refs = sdk.git.get_pull_request_work_item_refs(REPO, pr.pull_request_id, P)
     assert [r.id for r in refs] == [str(item.id)]
+
+
+def test_a_pr_merge_is_queued_then_computed_on_refs_pull_which_clients_cannot_write(sdk: Sdk) -> None:
+    """As ADO: the create answers mergeStatus 'queued'; the merge is then computed onto the
+    server-owned ref refs/pull/{id}/merge ('succeeded'); a client's write to refs/pull/* is refused."""
+    main = _main(sdk)
+    sdk.git.update_refs([GitRefUpdate(name="refs/heads/PAY-9", old_object_id=ZERO, new_object_id=main)], REPO, P)
+    _push(sdk, "refs/heads/PAY-9", main, "add", "/nine.txt", "nine\n")
+    pr = sdk.git.create_pull_request(
+        GitPullRequest(source_ref_name="refs/heads/PAY-9", target_ref_name="refs/heads/main", title="PAY-9"), REPO, P
+    )
+    assert pr.merge_status == "queued"
+    assert sdk.git.get_pull_request(REPO, pr.pull_request_id, P).merge_status == "succeeded"
+    merge_ref = f"refs/pull/{pr.pull_request_id}/merge"
+    (ref,) = sdk.git.get_refs(REPO, P, filter=f"pull/{pr.pull_request_id}/merge")
+    assert ref.name == merge_ref
+    merge = sdk.git.get_commit(ref.object_id, REPO, P)
+    assert len(merge.parents) == 2 and main in merge.parents
+    (refused,) = sdk.git.update_refs(
+        [GitRefUpdate(name=merge_ref, old_object_id=ref.object_id, new_object_id=main)], REPO, P
+    )
+    assert not refused.success and refused.update_status == "rejectedByPolicy"
+    (still,) = sdk.git.get_refs(REPO, P, filter=f"pull/{pr.pull_request_id}/merge")
+    assert still.object_id == ref.object_id

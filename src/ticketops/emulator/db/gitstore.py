@@ -106,6 +106,8 @@ def _update_one(repo: Repo, name: str, old: str, new: str, policy: RefPolicy) ->
     git = repo.git
     if not name.startswith("refs/") or not pygit2.reference_is_valid_name(name):
         return RefResult(name, old, new, "invalidRefName")
+    if name.lower().startswith("refs/pull/"):  # the server writes these (a PR's merge), never a client
+        return RefResult(name, old, new, "rejectedByPolicy")
     existing = git.references.get(name)
     current = str(existing.target) if existing is not None else ZERO
     if existing is None and new != ZERO and _conflicts(git, name):

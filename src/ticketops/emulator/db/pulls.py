@@ -27,10 +27,39 @@ class PullRequestStore:
         pr = self.prs.get(pr_id)
         if pr is None or (repo is not None and pr.repo.id != repo.id):
             raise pr_not_found(pr_id)
-        return pr
+        return self._settle(pr)
 
     def in_repo(self, repo: Repo) -> list[PullRequest]:
-        return [p for p in self.prs.values() if p.repo.id == repo.id]
+        return [self._settle(p) for p in self.prs.values() if p.repo.id == repo.id]
+
+    def _settle(self, pr: PullRequest) -> PullRequest:
+        """ADO computes an active PR's merge in the background: the create answers
+        ``mergeStatus: queued``; once done it is ``succeeded`` (the merge commit on the
+        server-owned ref ``refs/pull/{id}/merge``) or ``conflicts``. The emulator settles it at the
+        next read (at once, in fact: only the create's answer shows queued). Source: the GitPullRequest model (mergeStatus: queued, succeeded, conflicts, ...)
+        in the 7.1 spec and its examples."""
+        if pr.status != "active" or pr.merge_status != "queued":
+            return pr
+        git = pr.repo.git
+        source, target = self._tip(pr.repo, pr.source), self._tip(pr.repo, pr.target)
+        if source is None or target is None:
+            return pr
+        index = git.merge_commits(target, source)
+        if index.conflicts is not None:
+            pr.merge_status = "conflicts"
+            return pr
+        sig = pygit2.Signature("Azure DevOps", "noreply@ado.emulator", int(self.stamper.now()), 0)
+        oid = git.create_commit(
+            None,
+            sig,
+            sig,
+            f"Merge pull request {pr.id} from {pr.source} into {pr.target}",
+            index.write_tree(git),
+            [pygit2.Oid(hex=target), pygit2.Oid(hex=source)],
+        )
+        git.references.create(f"refs/pull/{pr.id}/merge", oid, force=True)
+        pr.merge_status = "succeeded"
+        return pr
 
     def create(
         self,
@@ -59,12 +88,13 @@ class PullRequestStore:
             self.stamper.now(),
             is_draft=is_draft,
             merge_id=str(uuid.uuid4()),
+            merge_status="queued",
         )
         for user, required in reviewers:
             pr.reviewers[user.id] = Reviewer(user, 0, required)
         self.next_id += 1
         self.prs[pr.id] = pr
-        return pr
+        return self._settle(pr)  # the create's own answer still says queued (routes/pulls.create)
 
     def update(self, pr: PullRequest, changes: dict[str, object], by: User) -> PullRequest:
         """Apply a validated PATCH (only the fields the service lets a client change)."""

@@ -73,7 +73,9 @@ def create(ctx: Ctx) -> EmuResponse:
         pr.completion_options = dict(body["completionOptions"])
     for item in items:
         _link(ctx, item, pr)
-    return EmuResponse.json(pr_json(pr, ctx.org_base), status=201)
+    out = pr_json(pr, ctx.org_base)
+    out["mergeStatus"] = "queued"  # ADO answers a create before its merge is computed
+    return EmuResponse.json(out, status=201)
 
 
 def _work_item(ctx: Ctx, ref: object) -> WorkItem:
