@@ -41,6 +41,7 @@ class PlanOutcome:
     summary: str  # one line, for the post-commit summary and the pre-push report
     output: str = ""  # what the plan/apply command printed (captured runs only)
     blocks_push: bool = False
+    unreachable: bool = False  # ADO could not be reached: retrying later may help
 
 
 def _importable(module: str) -> bool:
@@ -110,7 +111,7 @@ def plan_tip(
         return PlanOutcome("unavailable", "planning is not available yet (this ticketops has no reconcile engine)")
     if org_url and (reason := unreachable_reason(org_url)) is not None:
         summary = f"ADO is unreachable ({reason}); {'nothing applied' if apply else 'plan skipped'}"
-        return PlanOutcome("failed", summary, blocks_push=apply)
+        return PlanOutcome("failed", summary, blocks_push=apply, unreachable=True)
     argv = [sys.executable, "-m", "ticketops", command, "--repo", str(hrepo.tickets_root), "--rev", sha]
     limit = None if apply else (timeout if timeout is not None else hook_timeout(hrepo))
     if apply:  # wait for another run's lease no longer than a plan may take

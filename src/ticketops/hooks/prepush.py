@@ -146,8 +146,13 @@ def _plan_update(
         level = " error:"
     print(f"{PREFIX}{level} {outcome.summary}", file=out)
     if outcome.blocks_push:
+        fix = (
+            "retry when ADO is reachable"
+            if outcome.unreachable
+            else "fix what `ticketops reconcile` reported above (ADO was reachable: retrying alone will not help)"
+        )
         print(
-            f"{PREFIX} push blocked (on_push: apply for {tracked}); retry when ADO is reachable, "
+            f"{PREFIX} push blocked (on_push: apply for {tracked}); {fix}, "
             "or push with --no-verify and run `ticketops reconcile` later",
             file=out,
         )
