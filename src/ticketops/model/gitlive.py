@@ -111,8 +111,12 @@ def git_target(desired: DesiredState, ticket: Ticket) -> GitTarget | str | None:
     base = ticket.base or config.repos[alias].default_branch
     for name, field in ((branch, "branch"), (base, "base")):
         problem = branch_problem(name)
+        if problem and field == "base" and not ticket.base:
+            return f"{problem}; fix `default_branch:` of repos.{alias} in config.yaml (the base of {where})"
+        if problem and field == "branch" and not ticket.branch:
+            return f"{problem}; fix branch_template in config.yaml (the branch of {where})"
         if problem:
-            return f"{problem}; fix `{field}:` in {where}" + (" or branch_template" if field == "branch" else "")
+            return f"{problem}; fix `{field}:` in {where}"
     if branch == base:
         return f"the branch {branch!r} of {where} is its base branch; a ticket needs its own branch"
     spec = posixpath.join(SPEC_DIR, posixpath.basename(ticket.path))
