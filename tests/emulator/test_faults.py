@@ -55,20 +55,22 @@ def test_dropped_response_still_commits_the_write(ado, emu: Emulator) -> None:
 
 
 def test_rate_limit_delays_then_blocks_with_retry_after(emu: Emulator, clock: ManualClock) -> None:
-    emu.rate_limit(10, window_seconds=60, delay_threshold=0.5)
+    emu.rate_limit(10, window_seconds=600, delay_threshold=0.5)  # longer than the delays (up to 30 s each)
     with httpx.Client(transport=emu.transport, base_url=emu.url) as c:
         responses = [c.get("/_apis/projects", params={"api-version": "7.1"}) for _ in range(11)]
     assert [r.status_code for r in responses] == [200] * 10 + [429]
     assert "X-RateLimit-Delay" not in responses[0].headers
     delayed = responses[5]
-    assert delayed.headers["X-RateLimit-Resource"] and delayed.headers["X-RateLimit-Limit"] == "10"
-    assert delayed.headers["X-RateLimit-Remaining"] == "4" and "Retry-After" in delayed.headers
+    # As Microsoft's "Rate and usage limits" defines them: Limit is the TSTUs allowed before delays
+    # (5 of 10 here), Remaining is 0 while requests are delayed, Retry-After comes with a block only.
+    assert delayed.headers["X-RateLimit-Resource"] and delayed.headers["X-RateLimit-Limit"] == "5"
+    assert delayed.headers["X-RateLimit-Remaining"] == "0" and "Retry-After" not in delayed.headers
     assert float(delayed.headers["X-RateLimit-Delay"]) > 0
     assert sum(clock.slept) > 0  # the emulator slowed down before it blocked
     blocked = responses[10]
     assert blocked.json()["message"].startswith("TF400733")
     assert int(blocked.headers["Retry-After"]) > 0 and int(blocked.headers["X-RateLimit-Reset"]) > clock.time()
-    clock.advance(61)
+    clock.advance(601)
     assert _statuses(emu, 1) == [200]
 
 

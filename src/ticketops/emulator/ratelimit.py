@@ -1,8 +1,13 @@
-"""A TSTU-like budget in a sliding window: first delays, then 429s (wire notes: Rate limits).
+"""A TSTU-like budget in a sliding window: first delays, then 429s.
 
 Each request costs ``cost`` units. Past ``delay_threshold`` of the budget the emulator delays its
-answer (through the injectable clock) and sends ``X-RateLimit-*`` plus ``Retry-After`` on the 200;
-when the budget is spent it answers 429 with ``Retry-After`` and ``TF400733``.
+answer (through the injectable clock) and sends the ``X-RateLimit-*`` headers on the 200; when the
+budget is spent it answers 429 with ``Retry-After`` and ``TF400733``. The headers are as Microsoft's
+"Rate and usage limits" page defines them (learn.microsoft.com/azure/devops/integrate/concepts/rate-limits):
+``X-RateLimit-Limit`` is the TSTUs allowed before delays are imposed; ``X-RateLimit-Remaining`` the
+TSTUs left before being delayed, 0 while requests are delayed or blocked; ``X-RateLimit-Delay`` how
+long this request was delayed; delays range "from a few milliseconds per request up to 30 seconds";
+``Retry-After`` comes with a blocked request.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ticketops.emulator.clock import Clock
 
-MAX_DELAY = 5.0  # seconds of delay when the budget is (almost) spent
+MAX_DELAY = 30.0  # seconds of delay when the budget is (almost) spent: "up to 30 seconds"
 RESOURCE = "ATCPU"
 
 
@@ -66,8 +71,7 @@ class RateLimiter:
                 return Decision(False)
             span = max(self.budget - soft, 1e-9)
             delay = round(min(1.0, (used - soft) / span) * MAX_DELAY, 3)
-            retry = max(1, self._seconds_until(now, used - soft))
-            return Decision(False, delay, 0, self._headers(now, used, delay) | {"Retry-After": str(retry)})
+            return Decision(False, delay, 0, self._headers(now, used, delay))
 
     def _expire(self, now: float) -> None:
         while self._events and self._events[0][0] <= now - self.window:
@@ -87,8 +91,8 @@ class RateLimiter:
         return {
             "X-RateLimit-Resource": RESOURCE,
             "X-RateLimit-Delay": f"{delay:.3f}",
-            "X-RateLimit-Limit": f"{self.budget:g}",
-            "X-RateLimit-Remaining": f"{max(0.0, self.budget - used):g}",
+            "X-RateLimit-Limit": f"{self.threshold * self.budget:g}",
+            "X-RateLimit-Remaining": f"{max(0.0, self.threshold * self.budget - used):g}",
             "X-RateLimit-Reset": str(math.ceil(last + self.window)),
         }
 
